@@ -1,0 +1,7 @@
+// The SCOMO domain core: pure types and rules shared by the server, the device PWA and the headless agent.
+export * from './result';
+export * from './operations';
+export * from './result-codes';
+export * from './states';
+export * from './component';
+export * from './transition';

@@ -1,0 +1,33 @@
+/**
+ * Opening the embedded store: better-sqlite3 in WAL mode, migrations from drizzle/ applied at start.
+ * Opened lazily by whoever starts the server, never at import time (vite build imports server modules).
+ */
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export type Store = { db: Db; sqlite: Database.Database; close(): void };
+
+/** drizzle/ at the project root, resolved from this file, not from the working directory. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
+
+export function openStore(file: string, migrationsFolder = MIGRATIONS_DIR): Store {
+	const sqlite = new Database(file);
+	// WAL: readers never block the writer; NORMAL sync is durable across process crashes in WAL mode.
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('synchronous = NORMAL');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('busy_timeout = 5000');
+	const db = drizzle(sqlite, { schema });
+	migrate(db, { migrationsFolder });
+	return {
+		db,
+		sqlite,
+		close() {
+			if (sqlite.open) sqlite.close();
+		}
+	};
+}

@@ -1,0 +1,251 @@
+/**
+ * The store's schema (drizzle, SQLite dialect). Times are epoch milliseconds as integers so that the
+ * same columns map to BIGINT on PostgreSQL; IDs on hot paths are UUIDv7 (time-ordered, so inserts
+ * append to the primary-key B-tree instead of scattering).
+ */
+import { sqliteTable, text, integer, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+
+/** A Management Authority: a tenant that manages its own components (SCOMO-ADC-3). */
+export const managementAuthorities = sqliteTable('management_authorities', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	/** JSON of MaSettings: allowed consent modes, automatic approval of device requests. */
+	settings: text('settings').notNull().default('{}'),
+	createdAt: integer('created_at').notNull()
+});
+
+/** A device. Its factory baseline build ID is written once at first enrollment (SCOMO-HLFR-9). */
+export const devices = sqliteTable(
+	'devices',
+	{
+		id: text('id').primaryKey(),
+		/** The device's public key (SPKI, base64url) it proves possession of on every connection. */
+		publicKey: text('public_key').notNull(),
+		keyAlgorithm: text('key_algorithm').notNull(),
+		manufacturer: text('manufacturer').notNull().default(''),
+		model: text('model').notNull().default(''),
+		baselineBuildId: text('baseline_build_id').notNull(),
+		softwareVersion: text('software_version').notNull().default(''),
+		kind: text('kind').notNull().default('agent'),
+		createdAt: integer('created_at').notNull(),
+		lastSeenAt: integer('last_seen_at'),
+		revokedAt: integer('revoked_at')
+	},
+	(t) => [uniqueIndex('devices_public_key_uq').on(t.publicKey)]
+);
+
+/** Device ↔ MA. A device may be enrolled with several MAs; each sees only its own components. */
+export const enrollments = sqliteTable(
+	'enrollments',
+	{
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		enrolledAt: integer('enrolled_at').notNull(),
+		leftAt: integer('left_at')
+	},
+	(t) => [primaryKey({ columns: [t.deviceId, t.maId] }), index('enrollments_ma_idx').on(t.maId)]
+);
+
+/** One-time enrollment codes; only a hash of the code is stored. */
+export const enrollmentCodes = sqliteTable(
+	'enrollment_codes',
+	{
+		id: text('id').primaryKey(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		codeHash: text('code_hash').notNull(),
+		label: text('label').notNull().default(''),
+		createdAt: integer('created_at').notNull(),
+		expiresAt: integer('expires_at').notNull(),
+		usedAt: integer('used_at'),
+		usedByDeviceId: text('used_by_device_id'),
+		revokedAt: integer('revoked_at')
+	},
+	(t) => [uniqueIndex('enrollment_codes_hash_uq').on(t.codeHash), index('enrollment_codes_ma_idx').on(t.maId)]
+);
+
+/** A software component (package) owned by one MA. componentId is globally unique (reverse-DNS). */
+export const packages = sqliteTable(
+	'packages',
+	{
+		id: text('id').primaryKey(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		componentId: text('component_id').notNull(),
+		name: text('name').notNull(),
+		description: text('description').notNull().default(''),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [uniqueIndex('packages_component_uq').on(t.componentId), index('packages_ma_idx').on(t.maId)]
+);
+
+/** One version of a package: manifest + bundle (stored on disk by digest). */
+export const packageVersions = sqliteTable(
+	'package_versions',
+	{
+		id: text('id').primaryKey(),
+		packageId: text('package_id')
+			.notNull()
+			.references(() => packages.id),
+		version: text('version').notNull(),
+		/** The manifest as uploaded (JSON). */
+		manifest: text('manifest').notNull(),
+		/** JSON array of compatible baseline build IDs ('*' = any). */
+		compatibleBaselines: text('compatible_baselines').notNull(),
+		bundleSha256: text('bundle_sha256').notNull(),
+		bundleSize: integer('bundle_size').notNull(),
+		/** MA signature over manifest + digest (set by the security layer). */
+		signature: text('signature'),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [uniqueIndex('package_versions_uq').on(t.packageId, t.version)]
+);
+
+/**
+ * The per-device inventory as last reported by the device (SCOMO Inventory/Delivered and
+ * Inventory/Deployed). maId is the owner of the component, denormalised so that the ADC-3
+ * filter is one indexed predicate.
+ */
+export const inventory = sqliteTable(
+	'inventory',
+	{
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		componentId: text('component_id').notNull(),
+		maId: text('ma_id'),
+		/** 'delivered' | 'deployed' */
+		stage: text('stage').notNull(),
+		version: text('version').notNull(),
+		/** 'Active' | 'Inactive' for deployed components. */
+		deployedState: text('deployed_state'),
+		/** LwM2M operational state for deployed components. */
+		operationalState: text('operational_state'),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.deviceId, t.componentId] }), index('inventory_ma_idx').on(t.maId)]
+);
+
+/** A batch (job): operations created together, confirmed once per device (SCOMO-ADC-2). */
+export const batches = sqliteTable(
+	'batches',
+	{
+		id: text('id').primaryKey(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		consentMode: text('consent_mode').notNull(),
+		intent: text('intent').notNull().default(''),
+		createdBy: text('created_by').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('batches_ma_idx').on(t.maId)]
+);
+
+/** One SCOMO operation on one device. Persisted before it is relayed; its correlator ties the result back. */
+export const operations = sqliteTable(
+	'operations',
+	{
+		id: text('id').primaryKey(),
+		correlator: text('correlator').notNull(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		batchId: text('batch_id'),
+		/** Position inside the batch on this device (operations run in this order). */
+		seq: integer('seq').notNull().default(0),
+		kind: text('kind').notNull(),
+		componentId: text('component_id'),
+		packageVersionId: text('package_version_id'),
+		targetVersion: text('target_version'),
+		consentMode: text('consent_mode').notNull(),
+		intent: text('intent').notNull().default(''),
+		status: text('status').notNull(),
+		downloadStatus: integer('download_status'),
+		resultCode: integer('result_code'),
+		resultMessage: text('result_message'),
+		createdBy: text('created_by').notNull(),
+		createdAt: integer('created_at').notNull(),
+		deliveredAt: integer('delivered_at'),
+		completedAt: integer('completed_at'),
+		expiresAt: integer('expires_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('operations_correlator_uq').on(t.correlator),
+		index('operations_device_status_idx').on(t.deviceId, t.status),
+		index('operations_ma_created_idx').on(t.maId, t.createdAt),
+		index('operations_batch_idx').on(t.batchId)
+	]
+);
+
+/** Device-initiated requests (SCOMO-Device-06): the device asks an MA for an install or update. */
+export const deviceRequests = sqliteTable(
+	'device_requests',
+	{
+		id: text('id').primaryKey(),
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		kind: text('kind').notNull(),
+		componentId: text('component_id').notNull(),
+		version: text('version'),
+		note: text('note').notNull().default(''),
+		/** 'pending' | 'approved' | 'refused' */
+		status: text('status').notNull(),
+		operationId: text('operation_id'),
+		createdAt: integer('created_at').notNull(),
+		decidedAt: integer('decided_at')
+	},
+	(t) => [index('device_requests_ma_status_idx').on(t.maId, t.status)]
+);
+
+/** API tokens of an MA for the REST API; only a SHA-256 of the secret is stored. */
+export const apiTokens = sqliteTable(
+	'api_tokens',
+	{
+		id: text('id').primaryKey(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		name: text('name').notNull(),
+		/** 'read' | 'operate' */
+		scope: text('scope').notNull(),
+		secretHash: text('secret_hash').notNull(),
+		createdAt: integer('created_at').notNull(),
+		lastUsedAt: integer('last_used_at'),
+		revokedAt: integer('revoked_at')
+	},
+	(t) => [uniqueIndex('api_tokens_secret_uq').on(t.secretHash)]
+);
+
+/** Audit log: every administrator action and every device result. */
+export const auditEvents = sqliteTable(
+	'audit_events',
+	{
+		id: text('id').primaryKey(),
+		maId: text('ma_id'),
+		/** 'admin' | 'token' | 'device' | 'system' */
+		actorType: text('actor_type').notNull(),
+		actorId: text('actor_id').notNull(),
+		action: text('action').notNull(),
+		targetType: text('target_type').notNull().default(''),
+		targetId: text('target_id').notNull().default(''),
+		/** 'ok' | 'denied' | 'failed' or a result code */
+		outcome: text('outcome').notNull(),
+		detail: text('detail').notNull().default('{}'),
+		at: integer('at').notNull()
+	},
+	(t) => [index('audit_ma_at_idx').on(t.maId, t.at)]
+);

@@ -1,0 +1,25 @@
+/** Health: database reachable, realtime attached, version. 200 when all is well, 503 otherwise. */
+import { json } from '@sveltejs/kit';
+import { appContext } from '$lib/server/app-context';
+
+export function GET() {
+	const ctx = appContext();
+	let database = false;
+	try {
+		database = ctx.store.sqlite.prepare('select 1 as ok').get() !== undefined;
+	} catch {
+		database = false;
+	}
+	const realtime = ctx.io !== null;
+	const healthy = database && realtime;
+	return json(
+		{
+			status: healthy ? 'ok' : 'degraded',
+			database,
+			realtime,
+			version: ctx.version,
+			uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000)
+		},
+		{ status: healthy ? 200 : 503, headers: { 'cache-control': 'no-store' } }
+	);
+}

@@ -1,0 +1,68 @@
+/**
+ * Runs the real product as a child process (`node --import tsx server.ts`) on a free port with its own
+ * data directory, so tests can kill and restart it like an operator would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+
+export type ServerProcess = {
+	url: string;
+	dataDir: string;
+	child: ChildProcess;
+	output: () => string;
+	kill(signal?: NodeJS.Signals): Promise<number | null>;
+};
+
+export function tempDir(prefix = 'scomo-test-'): string {
+	return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** Start server.ts and resolve once it prints its URL; reject with its output if it exits first. */
+export function startServerProcess(
+	opts: { dataDir?: string; env?: Record<string, string> } = {}
+): Promise<ServerProcess> {
+	const dataDir = opts.dataDir ?? tempDir();
+	const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+		cwd: PROJECT_ROOT,
+		env: {
+			PATH: process.env.PATH ?? '',
+			SCOMO_PORT: '0',
+			SCOMO_DATA_DIR: dataDir,
+			SCOMO_LOG_LEVEL: 'warn',
+			...opts.env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let out = '';
+	child.stdout!.on('data', (d) => (out += d));
+	child.stderr!.on('data', (d) => (out += d));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}`)), 30_000);
+		const onData = () => {
+			const m = /running at (http:\/\/\S+)/.exec(out);
+			if (!m) return;
+			clearTimeout(timer);
+			child.stdout!.off('data', onData);
+			resolve({
+				url: m[1]!,
+				dataDir,
+				child,
+				output: () => out,
+				async kill(signal = 'SIGTERM') {
+					if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+					return exited;
+				}
+			});
+		};
+		child.stdout!.on('data', onData);
+		void exited.then((code) => {
+			clearTimeout(timer);
+			reject(Object.assign(new Error(`server exited with ${code}:\n${out}`), { code, out }));
+		});
+	});
+}
