@@ -5,3 +5,4 @@ export * from './result-codes';
 export * from './states';
 export * from './component';
 export * from './transition';
+export * from './policy';

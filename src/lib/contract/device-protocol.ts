@@ -1,0 +1,208 @@
+/**
+ * The device protocol: socket.io namespace `/device`. Every event is listed in DEVICE_EVENTS with its
+ * schema, direction and purpose; docs/protocol.md documents the same list (a test checks it).
+ *
+ * Handshake: on connect the server emits `auth:challenge`; the device answers `auth:prove` with its
+ * device ID and a signature over the challenge. Until then every other event gets `not_authenticated`.
+ */
+import * as v from 'valibot';
+import {
+	Id,
+	ComponentId,
+	Version,
+	Correlator,
+	OperationKindSchema,
+	ConsentModeSchema,
+	OperationalStateSchema,
+	HumanText,
+	Base64Url,
+	Sha256Hex,
+	BaselineId,
+	ComponentStateSchema
+} from './common';
+import { ManifestSchema } from './manifest';
+import type { ErrorCode } from './errors';
+
+export const DEVICE_NAMESPACE = '/device';
+
+/** What the device signs to authenticate a connection; binds the nonce to the device and the server. */
+export const deviceAuthMessage = (nonce: string, deviceId: string, origin: string) =>
+	`scomo-device-auth:v1:${nonce}:${deviceId}:${origin}`;
+
+/** What the device signs at enrollment to prove it holds the private key of the public key it registers. */
+export const enrollProofMessage = (code: string, publicKey: string) => `scomo-enroll:v1:${code}:${publicKey}`;
+
+// ---------- server → device ----------
+
+export const AuthChallenge = v.strictObject({ nonce: Base64Url(128), serverTime: v.number() });
+
+/** The package a command needs: what to fetch and how to check it (digest before anything is stored). */
+export const PackageRef = v.strictObject({
+	versionId: Id,
+	componentId: ComponentId,
+	version: Version,
+	sha256: Sha256Hex,
+	size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+	manifest: ManifestSchema
+});
+
+export const CommandOperation = v.strictObject({
+	correlator: Correlator,
+	kind: OperationKindSchema,
+	componentId: v.nullable(ComponentId),
+	version: v.nullable(Version),
+	package: v.nullable(PackageRef)
+});
+
+/**
+ * A command set: one or more operations of one MA for this device, confirmed once (SCOMO-ADC-2) and
+ * executed in order. A single operation is a set of one.
+ */
+export const CommandSet = v.strictObject({
+	batchId: v.nullable(Id),
+	maId: Id,
+	maName: HumanText(120),
+	consentMode: ConsentModeSchema,
+	intent: HumanText(500),
+	issuedAt: v.number(),
+	expiresAt: v.number(),
+	operations: v.pipe(v.array(CommandOperation), v.minLength(1), v.maxLength(20))
+});
+
+export const RequestDecided = v.strictObject({
+	requestId: Id,
+	status: v.picklist(['approved', 'refused']),
+	correlator: v.nullable(Correlator),
+	message: HumanText(500)
+});
+
+export const ErrorEvent = v.strictObject({
+	code: v.string(),
+	message: v.string(),
+	event: v.optional(v.string())
+});
+
+// ---------- device → server ----------
+
+export const AuthProve = v.strictObject({ deviceId: Id, signature: Base64Url(256) });
+
+export const DeviceInfo = v.strictObject({
+	manufacturer: HumanText(80),
+	model: HumanText(80),
+	/** Reported for checking; the server keeps the one from first enrollment (SCOMO-HLFR-9). */
+	baselineBuildId: BaselineId,
+	softwareVersion: HumanText(80)
+});
+
+/** Progress of one operation: consent wait, Download status 30/40/50, or a step under way. */
+export const Progress = v.strictObject({
+	correlator: Correlator,
+	phase: v.picklist(['awaiting-consent', 'in-progress']),
+	downloadStatus: v.optional(v.picklist([10, 20, 30, 40, 50, 60, 70])),
+	bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)))
+});
+
+/** SCOMO OperationComplete (urn:oma:at:scomo:1.0:OperationComplete): the result of one operation. */
+export const OperationResult = v.strictObject({
+	correlator: Correlator,
+	resultCode: v.pipe(v.number(), v.integer(), v.minValue(1200), v.maxValue(1599)),
+	message: v.optional(HumanText(500), ''),
+	componentId: v.nullable(ComponentId),
+	/** The component's inventory entry after the operation; null when absent (removed or never there). */
+	entry: v.nullable(ComponentStateSchema),
+	/** For Inventory: the components of the requesting MA on the device (SCOMO-ADC-3). */
+	inventory: v.optional(v.pipe(v.array(ComponentStateSchema), v.maxLength(500))),
+	completedAt: v.number()
+});
+
+/** The device's whole inventory, sent after authentication so the server's view is current. */
+export const InventoryReport = v.strictObject({
+	components: v.pipe(v.array(ComponentStateSchema), v.maxLength(500))
+});
+
+/** An operational state change not caused by an operation (a component crashed or exited). */
+export const ComponentStateChange = v.strictObject({
+	componentId: ComponentId,
+	operational: OperationalStateSchema,
+	message: v.optional(HumanText(500), '')
+});
+
+/** SCOMO-Device-06: the device asks an MA for an install or update from its catalog. */
+export const DeviceRequest = v.strictObject({
+	maId: Id,
+	kind: v.picklist(['DownloadInstall', 'Update']),
+	componentId: ComponentId,
+	version: v.nullable(Version),
+	note: v.optional(HumanText(500), '')
+});
+
+export const CatalogQuery = v.strictObject({ maId: Id });
+export const PackageTokenQuery = v.strictObject({ correlator: Correlator });
+
+// ---------- acks ----------
+
+export type Ack<T = object> = ({ ok: true } & T) | { ok: false; code: ErrorCode | string; message: string };
+export type CommandAck = { ok: true; accepted: string[] } | { ok: false; code: string; message: string };
+export type CatalogEntry = {
+	componentId: string;
+	name: string;
+	description: string;
+	versions: { version: string; permissions: string[]; compatible: boolean }[];
+};
+
+export type AuthChallengeMsg = v.InferOutput<typeof AuthChallenge>;
+export type PackageRefMsg = v.InferOutput<typeof PackageRef>;
+export type CommandOperationMsg = v.InferOutput<typeof CommandOperation>;
+export type CommandSetMsg = v.InferOutput<typeof CommandSet>;
+export type RequestDecidedMsg = v.InferOutput<typeof RequestDecided>;
+export type ErrorEventMsg = v.InferOutput<typeof ErrorEvent>;
+export type AuthProveMsg = v.InferOutput<typeof AuthProve>;
+export type DeviceInfoMsg = v.InferOutput<typeof DeviceInfo>;
+export type ProgressMsg = v.InferOutput<typeof Progress>;
+export type OperationResultMsg = v.InferOutput<typeof OperationResult>;
+export type InventoryReportMsg = v.InferOutput<typeof InventoryReport>;
+export type ComponentStateChangeMsg = v.InferOutput<typeof ComponentStateChange>;
+export type DeviceRequestMsg = v.InferOutput<typeof DeviceRequest>;
+
+/** socket.io typing: events the server emits to a device. */
+export interface ServerToDeviceEvents {
+	'auth:challenge': (msg: AuthChallengeMsg) => void;
+	commands: (msg: CommandSetMsg, ack: (res: CommandAck) => void) => void;
+	'request:decided': (msg: RequestDecidedMsg) => void;
+	error: (msg: ErrorEventMsg) => void;
+}
+
+/** socket.io typing: events a device emits to the server. Every one is answered with an ack. */
+export interface DeviceToServerEvents {
+	'auth:prove': (msg: AuthProveMsg, ack: (res: Ack<{ deviceId: string; maIds: string[] }>) => void) => void;
+	'device:info': (msg: DeviceInfoMsg, ack: (res: Ack) => void) => void;
+	progress: (msg: ProgressMsg, ack: (res: Ack) => void) => void;
+	result: (msg: OperationResultMsg, ack: (res: Ack<{ duplicate: boolean }>) => void) => void;
+	inventory: (msg: InventoryReportMsg, ack: (res: Ack) => void) => void;
+	'component:state': (msg: ComponentStateChangeMsg, ack: (res: Ack) => void) => void;
+	request: (msg: DeviceRequestMsg, ack: (res: Ack<{ requestId: string }>) => void) => void;
+	'catalog:list': (msg: v.InferOutput<typeof CatalogQuery>, ack: (res: Ack<{ entries: CatalogEntry[] }>) => void) => void;
+	'package:token': (
+		msg: v.InferOutput<typeof PackageTokenQuery>,
+		ack: (res: Ack<{ url: string; expiresAt: number }>) => void
+	) => void;
+}
+
+/** Every event of the device protocol, for validation dispatch and the documentation check. */
+export const DEVICE_EVENTS = {
+	'auth:challenge': { from: 'server', schema: AuthChallenge, purpose: 'fresh nonce to sign, sent on connect' },
+	commands: { from: 'server', schema: CommandSet, purpose: 'a command set to verify, confirm and execute; acked on receipt' },
+	'request:decided': { from: 'server', schema: RequestDecided, purpose: 'outcome of a device request (Device-06)' },
+	error: { from: 'server', schema: ErrorEvent, purpose: 'a rejected event, with a stable code' },
+	'auth:prove': { from: 'device', schema: AuthProve, purpose: 'device ID and signature over the challenge' },
+	'device:info': { from: 'device', schema: DeviceInfo, purpose: 'manufacturer, model, baseline, software version' },
+	progress: { from: 'device', schema: Progress, purpose: 'consent wait, Download status 30/40/50' },
+	result: { from: 'device', schema: OperationResult, purpose: 'OperationComplete: result code per correlator' },
+	inventory: { from: 'device', schema: InventoryReport, purpose: 'the full inventory after connecting' },
+	'component:state': { from: 'device', schema: ComponentStateChange, purpose: 'operational state change (crash, exit)' },
+	request: { from: 'device', schema: DeviceRequest, purpose: 'device-initiated install or update (Device-06)' },
+	'catalog:list': { from: 'device', schema: CatalogQuery, purpose: "an MA's catalog for this device" },
+	'package:token': { from: 'device', schema: PackageTokenQuery, purpose: 'a short-lived download URL for a command' }
+} as const;
+
+export type DeviceEventName = keyof typeof DEVICE_EVENTS;

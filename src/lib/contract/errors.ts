@@ -1,0 +1,26 @@
+/**
+ * Stable error codes of the wire contract (REST `{ error: { code, message } }` and the socket `error`
+ * event). Clients key on the code, people read the message. Never rename a code.
+ */
+export const ERROR_CODES = {
+	invalid_request: { status: 400, text: 'The request does not match the contract.' },
+	unauthenticated: { status: 401, text: 'Authentication is required.' },
+	forbidden: { status: 403, text: 'This credential may not do that.' },
+	not_found: { status: 404, text: 'Not found.' },
+	conflict: { status: 409, text: 'The request conflicts with the current state.' },
+	payload_too_large: { status: 413, text: 'The request body is too large.' },
+	rate_limited: { status: 429, text: 'Too many requests; try again later.' },
+	enrollment_code_invalid: { status: 400, text: 'The enrollment code is unknown, used, revoked or expired.' },
+	package_invalid: { status: 422, text: 'The package is not valid.' },
+	device_unknown: { status: 401, text: 'This device is not known or was revoked.' },
+	device_auth_failed: { status: 401, text: 'The device did not prove possession of its key.' },
+	not_authenticated: { status: 401, text: 'Authenticate before sending this event.' },
+	download_token_invalid: { status: 403, text: 'The download link is invalid or has expired.' },
+	internal: { status: 500, text: 'Something went wrong on the server.' }
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export type ApiError = { code: ErrorCode; message: string; issues?: { path: string; message: string }[] };
+
+export type ApiErrorBody = { error: ApiError };

@@ -1,0 +1,5 @@
+export * from './common';
+export * from './errors';
+export * from './manifest';
+export * from './device-protocol';
+export * from './rest';

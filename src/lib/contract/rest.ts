@@ -1,0 +1,81 @@
+/**
+ * REST bodies: the MA API (`/api/v1`, bearer API tokens) and the device endpoints (`/api/device`).
+ */
+import * as v from 'valibot';
+import {
+	Id,
+	ComponentId,
+	Version,
+	OperationKindSchema,
+	ConsentModeSchema,
+	HumanText,
+	Base64Url,
+	BaselineId
+} from './common';
+import { ManifestSchema } from './manifest';
+
+// ---------- device endpoints ----------
+
+export const EnrollRequest = v.strictObject({
+	code: v.pipe(v.string(), v.minLength(6), v.maxLength(128)),
+	/** Ed25519 public key, raw 32 bytes, base64url. */
+	publicKey: Base64Url(64),
+	keyAlgorithm: v.literal('Ed25519'),
+	/** Signature over enrollProofMessage(code, publicKey). */
+	proof: Base64Url(256),
+	/** A device already enrolled with another MA gives its ID; the key must match. */
+	deviceId: v.optional(Id),
+	info: v.strictObject({
+		manufacturer: HumanText(80),
+		model: HumanText(80),
+		baselineBuildId: BaselineId,
+		softwareVersion: HumanText(80),
+		kind: v.optional(v.picklist(['agent', 'pwa']), 'agent')
+	})
+});
+export type EnrollRequestBody = v.InferOutput<typeof EnrollRequest>;
+
+export type EnrollResponse = {
+	deviceId: string;
+	ma: { id: string; name: string };
+	/** The baseline the server holds for this device (the first one ever enrolled, SCOMO-HLFR-9). */
+	baselineBuildId: string;
+};
+
+// ---------- MA API ----------
+
+export const CreateEnrollmentCode = v.strictObject({
+	label: v.optional(HumanText(80), ''),
+	/** Default 24 h; at most 30 days. */
+	expiresInSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(30 * 24 * 3600)), 24 * 3600)
+});
+
+export const OperationStep = v.strictObject({
+	kind: OperationKindSchema,
+	componentId: v.optional(ComponentId),
+	version: v.optional(Version)
+});
+
+export const CreateOperations = v.strictObject({
+	deviceIds: v.pipe(v.array(Id), v.minLength(1, 'name at least one device'), v.maxLength(100_000)),
+	/** One step, or a sequence (e.g. DownloadInstall then Start), confirmed once per device (SCOMO-ADC-2). */
+	operations: v.pipe(v.array(OperationStep), v.minLength(1, 'name at least one operation'), v.maxLength(20)),
+	consentMode: ConsentModeSchema,
+	intent: v.optional(HumanText(500), '')
+});
+export type CreateOperationsBody = v.InferOutput<typeof CreateOperations>;
+
+/** Package upload as JSON: the manifest and the bundle's text (or base64 with encoding 'base64'). */
+export const UploadPackage = v.strictObject({
+	manifest: ManifestSchema,
+	bundle: v.string(),
+	encoding: v.optional(v.picklist(['utf8', 'base64']), 'utf8')
+});
+
+export const DecideDeviceRequest = v.strictObject({
+	decision: v.picklist(['approve', 'refuse']),
+	consentMode: v.optional(ConsentModeSchema, 'confirm'),
+	message: v.optional(HumanText(500), '')
+});
+
+export { ManifestSchema };
