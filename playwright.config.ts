@@ -10,6 +10,8 @@ const DATA_DIR = process.env.E2E_DATA_DIR ?? `/tmp/scomo-e2e-${process.pid}`;
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.e2e.ts',
+	// Not test-results/ itself: Playwright empties its output folder, and the other tiers' reports live there.
+	outputDir: 'test-results/e2e-artifacts',
 	fullyParallel: false,
 	workers: 1,
 	forbidOnly: true,
