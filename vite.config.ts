@@ -1,4 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import type { Server as HttpServer } from 'node:http';
@@ -13,21 +14,52 @@ function scomoRealtimeDev(): Plugin {
 		apply: 'serve',
 		async configureServer(server) {
 			if (!server.httpServer) return;
-			const { parseConfig } = await import('./src/lib/server/config');
-			const { createContext } = await import('./src/lib/server/create-context');
-			const { setAppContext } = await import('./src/lib/server/app-context');
-			const { attachRealtime } = await import('./src/lib/server/realtime/attach');
 			const port = server.config.server.port ?? 5173;
-			const config = parseConfig({ SCOMO_ORIGIN: `http://localhost:${port}`, ...process.env });
-			const ctx = createContext(config);
-			setAppContext(ctx);
-			attachRealtime(server.httpServer as HttpServer, ctx);
+			const { startDev } = (await server.ssrLoadModule('/src/lib/server/dev-entry.ts')) as typeof import('./src/lib/server/dev-entry');
+			startDev(server.httpServer as HttpServer, port, process.env);
 		}
 	};
 }
 
+/**
+ * The device PWA: installable, precached app shell (workbox generateSW), opens offline. The device pages
+ * are prerendered client-side shells, so the service worker can serve them with no server at all.
+ */
+const devicePwa = SvelteKitPWA({
+	strategies: 'generateSW',
+	registerType: 'prompt',
+	injectRegister: false,
+	scope: '/',
+	base: '/',
+	manifest: {
+		id: '/device',
+		name: 'SCOMO Relay Device',
+		short_name: 'SCOMO Device',
+		description: 'Approve what Management Authorities do on this device and run your components.',
+		start_url: '/device',
+		scope: '/device',
+		display: 'standalone',
+		background_color: '#f5f7fa',
+		theme_color: '#0f3d5e',
+		icons: [
+			{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+			{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+			{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' }
+		]
+	},
+	workbox: {
+		globPatterns: ['client/**/*.{js,css,ico,png,svg,webmanifest}', 'prerendered/**/*.html'],
+		// Offline, any navigation inside the device app gets the prerendered shell; admin pages never do.
+		navigateFallback: '/device',
+		navigateFallbackAllowlist: [/^\/device(\/|$)/],
+		navigateFallbackDenylist: [/^\/api\//, /^\/socket\.io\//],
+		cleanupOutdatedCaches: true
+	},
+	kit: { includeVersionFile: true }
+});
+
 export default defineConfig({
-	plugins: [sveltekit(), scomoRealtimeDev()],
+	plugins: [sveltekit(), devicePwa, scomoRealtimeDev()],
 	test: {
 		projects: [
 			{

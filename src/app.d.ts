@@ -1,3 +1,4 @@
+/// <reference types="vite-plugin-pwa/client" />
 // See https://svelte.dev/docs/kit/types#app.d.ts
 import type { Actor } from '$lib/core/policy';
 
@@ -12,6 +13,8 @@ declare global {
 			actor: Actor | null;
 			/** The MA the request acts within (the administrator's current MA, or the token's MA). */
 			maId: string | null;
+			/** The administrator's session (cookie), when signed in with a passkey; null for tokens and nobody. */
+			session: { idHash: string; adminId: string } | null;
 		}
 	}
 }
