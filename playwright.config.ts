@@ -5,7 +5,11 @@ import { defineConfig, devices } from '@playwright/test';
  * started on its own port and a throw-away data directory.
  */
 const PORT = Number(process.env.E2E_PORT ?? 4317);
-const DATA_DIR = process.env.E2E_DATA_DIR ?? `/tmp/scomo-e2e-${process.pid}`;
+// Set in the environment (not only a constant) so test workers, which re-read this file in their own
+// processes, and the helpers in tests/e2e/support see the same directory as the server.
+const DATA_DIR = (process.env.E2E_DATA_DIR ??= `/tmp/scomo-e2e-${process.pid}`);
+process.env.E2E_PORT ??= String(PORT);
+export const E2E_DATA_DIR = DATA_DIR;
 
 export default defineConfig({
 	testDir: 'tests/e2e',

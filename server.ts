@@ -4,6 +4,7 @@
  */
 import { parseConfig, ConfigError } from './src/lib/server/config';
 import { startServer } from './src/lib/server/start';
+import { firstRunLink } from './src/lib/server/auth/first-run';
 
 async function main() {
 	let config;
@@ -19,6 +20,9 @@ async function main() {
 	try {
 		const server = await startServer(config);
 		console.log(`SCOMO Relay is running at ${server.url}`);
+		// First run: no MA yet, so print a one-time link that creates one with its first owner (also in setup-link.txt).
+		const setupLink = firstRunLink(server.ctx.store.db, server.url, server.ctx.config.dataDir);
+		if (setupLink) console.log(`First run: open this one-time setup link to create a Management Authority:\n  ${setupLink}`);
 		const stop = async () => {
 			await server.close();
 			process.exit(0);

@@ -11,6 +11,9 @@ import type { Server as IoServer } from 'socket.io';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Store } from './db/open';
+import type { EventBus } from './events';
+import type { ServerSecrets } from './secrets';
+import type { Services, Relay } from './services';
 
 export type AppContext = {
 	config: Config;
@@ -19,6 +22,16 @@ export type AppContext = {
 	io: IoServer | null;
 	startedAt: number;
 	version: string;
+	/** Typed server events (operation updates, devices online/offline, inventory, device requests). */
+	events: EventBus;
+	/** Keys kept in the data directory (download-token HMAC key). */
+	secrets: ServerSecrets;
+	/** Business rules: enrollment, packages, operations, inventory, catalog, device requests. */
+	services: Services;
+	/** The realtime side of the services; OFFLINE_RELAY until the device namespace is attached. */
+	relay: Relay;
+	/** Epoch milliseconds; one clock for the whole context so tests can move time. */
+	clock: () => number;
 };
 
 const KEY = Symbol.for('scomo-relay.app-context');

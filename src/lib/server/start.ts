@@ -47,6 +47,8 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	if (config.port === 0) ctx.config = { ...config, port, origin: `http://localhost:${port}` };
 	// adapter-node reads ORIGIN when its handler module loads; it must be the real origin for CSRF checks.
 	process.env.ORIGIN = ctx.config.origin;
+	// adapter-node's own body limit (512K by default) must admit package uploads; routes enforce their own limits.
+	process.env.BODY_SIZE_LIMIT ??= String(Math.max(8 * 1024 * 1024, Math.ceil((config.maxBundleBytes * 4) / 3) + 1024 * 1024));
 	const handler = await loadSvelteKitHandler();
 	httpServer.on('request', (req, res) => {
 		// socket.io answers its own path; everything else is SvelteKit.

@@ -6,7 +6,11 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
-import * as schema from './schema';
+import * as coreSchema from './schema';
+import * as authSchema from './schema-auth';
+
+/** Every table, for drizzle's relational queries: the product's and the administrators' (auth). */
+const schema = { ...coreSchema, ...authSchema };
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export type Store = { db: Db; sqlite: Database.Database; close(): void };

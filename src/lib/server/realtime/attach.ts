@@ -5,6 +5,11 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { AppContext } from '../app-context';
+import { registerAdminNamespace } from './admin-namespace';
+import { attachDeviceNamespace } from './device-namespace';
+
+/** How often unanswered operations past their deadline are ended with 1457 (never more than every 30 s). */
+export const sweepIntervalMs = (ttlMs: number) => Math.min(30_000, Math.max(250, Math.floor(ttlMs / 4)));
 
 /** Largest socket.io message accepted; larger frames close the connection (SCOMO-SEC hardening). */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -17,6 +22,12 @@ export function attachRealtime(httpServer: HttpServer, ctx: AppContext): Server 
 		cors: { origin: ctx.config.origin }
 	});
 	ctx.io = io;
+	registerAdminNamespace(io, ctx);
+	const devices = attachDeviceNamespace(io, ctx);
+	ctx.relay = devices.relay;
+	const stopSweeper = ctx.services.operations.startExpirySweeper(sweepIntervalMs(ctx.config.operationTtlMs), () => ctx.store.sqlite.open);
+	io.engine.on('close', stopSweeper);
+	httpServer.once('close', stopSweeper);
 	ctx.log.info({ path: '/socket.io' }, 'realtime attached');
 	return io;
 }

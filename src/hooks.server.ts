@@ -1,0 +1,61 @@
+/**
+ * Every request learns who is asking before any route runs (SCOMO-SEC-02):
+ * - an administrator, from the session cookie (passkey sign-in), acting within their current MA;
+ * - an MA API token, from `Authorization: Bearer` (src/lib/server/auth/api-tokens.ts);
+ * - or nobody. Routes then ask the one policy (src/lib/core/policy.ts) through the server's authz entry.
+ * The authentication endpoints are rate limited here (429).
+ */
+import type { Handle } from '@sveltejs/kit';
+import { building } from '$app/environment';
+import { appContext } from '$lib/server/app-context';
+import { resolveAdminSession } from '$lib/server/auth/resolve';
+import { resolveBearer } from '$lib/server/auth/api-tokens';
+import { authRateLimiter } from '$lib/server/auth/rate-limit';
+import { ERROR_CODES } from '$lib/contract/errors';
+
+/** POSTs that run passkey ceremonies or redeem links: what an attacker would hammer. */
+const isAuthAttempt = (method: string, path: string) =>
+	method === 'POST' &&
+	(path.startsWith('/auth/') || path === '/setup' || path.startsWith('/invite/') || path === '/admin/signin');
+
+export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.actor = null;
+	event.locals.maId = null;
+	event.locals.session = null;
+	// Prerendering (the device PWA shell) runs at build time with no server context and no visitor.
+	if (building) return resolve(event);
+
+	const { pathname } = event.url;
+	if (isAuthAttempt(event.request.method, pathname)) {
+		const wait = authRateLimiter().take(event.getClientAddress(), Date.now());
+		if (wait > 0) {
+			return new Response(
+				JSON.stringify({ error: { code: 'rate_limited', message: `Too many sign-in attempts; try again in ${wait} s.` } }),
+				{
+					status: ERROR_CODES.rate_limited.status,
+					headers: { 'content-type': 'application/json', 'retry-after': String(wait) }
+				}
+			);
+		}
+	}
+
+	const ctx = appContext();
+	const now = ctx.clock();
+	const authorization = event.request.headers.get('authorization');
+	if (authorization !== null) {
+		// An explicit credential wins and is never mixed with a cookie: a bad token is simply nobody.
+		const token = resolveBearer(ctx.store.db, authorization, now);
+		if (token) {
+			event.locals.actor = token.actor;
+			event.locals.maId = token.maId;
+		}
+	} else {
+		const admin = resolveAdminSession(ctx.store.db, event.cookies, now);
+		if (admin) {
+			event.locals.actor = admin.actor;
+			event.locals.maId = admin.maId;
+			event.locals.session = admin.session;
+		}
+	}
+	return resolve(event);
+};

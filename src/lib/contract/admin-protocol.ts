@@ -1,0 +1,43 @@
+/**
+ * The live admin channel: socket.io namespace `/admin`, authenticated by the administrator's session
+ * cookie (sent with the handshake). Each socket joins the room of the MA it acts within; it only ever
+ * receives that MA's events (SCOMO-ADC-3). Read-only: every change goes through REST or form actions,
+ * which pass the one authorisation policy.
+ */
+export const ADMIN_NAMESPACE = '/admin';
+
+export type AdminOperationEvent = {
+	id: string;
+	correlator: string;
+	batchId: string | null;
+	seq: number;
+	deviceId: string;
+	kind: string;
+	componentId: string | null;
+	version: string | null;
+	consentMode: string;
+	status: string;
+	downloadStatus: number | null;
+	resultCode: number | null;
+	resultName: string | null;
+	resultMessage: string | null;
+	createdAt: number;
+	completedAt: number | null;
+};
+
+export interface ServerToAdminEvents {
+	/** An operation of this MA was created or changed (SCOMO-DMS-05: results arrive live). */
+	operation: (op: AdminOperationEvent) => void;
+	'device:status': (msg: { deviceId: string; online: boolean }) => void;
+	'inventory:changed': (msg: { deviceId: string }) => void;
+	/** SCOMO-Device-06: a device asked this MA for an install or update. */
+	'device-request': (msg: { id: string; deviceId: string; componentId: string; kind: string }) => void;
+	/** The session ended (signed out, removed from the MA): the console should go to sign-in. */
+	'session:ended': (msg: { reason: string }) => void;
+}
+
+export type AdminHandshakeAuth = { maId?: string };
+
+/** Rooms: one per MA for its events, one per administrator so sign-out can close their sockets. */
+export const maRoom = (maId: string) => `ma:${maId}`;
+export const adminRoom = (adminId: string) => `admin:${adminId}`;

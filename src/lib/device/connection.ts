@@ -1,0 +1,280 @@
+/**
+ * The device's connection to the server: socket.io namespace `/device`.
+ *
+ * On every connection: the server sends `auth:challenge`; the device answers `auth:prove` with an Ed25519
+ * signature over deviceAuthMessage(nonce, deviceId, origin) (binding the nonce to this device and this server),
+ * then sends `device:info` and its full `inventory`, then the host flushes the outbox. Every emit waits for
+ * an ack with a timeout. Lost connections come back with socket.io's randomized exponential backoff; when the
+ * server itself closes the connection (e.g. authentication refused), the device retries on its own backoff.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+	AuthChallenge,
+	DEVICE_NAMESPACE,
+	ErrorEvent,
+	RequestDecided,
+	deviceAuthMessage,
+	parse,
+	type CatalogEntry,
+	type CommandAck,
+	type ComponentStateChangeMsg,
+	type DeviceInfoMsg,
+	type DeviceRequestMsg,
+	type DeviceToServerEvents,
+	type OperationResultMsg,
+	type ProgressMsg,
+	type RequestDecidedMsg,
+	type ServerToDeviceEvents
+} from '../contract';
+import type { ComponentState } from '../core';
+import { errorMessage, type EventSink } from './events';
+import type { DeviceLink, SendOutcome } from './link';
+import type { Signer } from './ports';
+
+export type ConnectionOptions = {
+	serverUrl: string;
+	deviceId: string;
+	signer: Signer;
+	info: () => DeviceInfoMsg;
+	inventory: () => ComponentState[];
+	/** A command set arrived: journal it and return the ack (executor.receive). */
+	onCommands: (raw: unknown) => Promise<CommandAck>;
+	/** After the ack went out, or after authenticating: run the journal and flush the outbox. */
+	onReady: () => void;
+	onRequestDecided?: (msg: RequestDecidedMsg) => void;
+	emit: EventSink;
+	/** Ack timeout for every emit. */
+	ackTimeoutMs?: number;
+	/** Largest delay between reconnection attempts. */
+	maxBackoffMs?: number;
+	/** socket.io transports; websocket only by default (no long-polling round trips). */
+	transports?: ('websocket' | 'polling')[];
+};
+
+type DeviceSocket = Socket<ServerToDeviceEvents, DeviceToServerEvents>;
+
+/** Ack codes that mean "try again later" rather than "this will never be accepted". */
+const TRANSIENT_CODES = new Set(['internal', 'not_authenticated', 'rate_limited']);
+
+export class Connection implements DeviceLink {
+	private readonly socket: DeviceSocket;
+	private authenticated = false;
+	private closed = false;
+	private retryTimer: ReturnType<typeof setTimeout> | null = null;
+	private challengeTimer: ReturnType<typeof setTimeout> | null = null;
+	private failures = 0;
+	private readonly onlineWaiters = new Set<(ok: boolean) => void>();
+	private readonly origin: string;
+	private readonly timeoutMs: number;
+
+	constructor(private readonly o: ConnectionOptions) {
+		this.origin = new URL(o.serverUrl).origin;
+		this.timeoutMs = o.ackTimeoutMs ?? 10_000;
+		const maxBackoff = o.maxBackoffMs ?? 15_000;
+		this.socket = io(new URL(DEVICE_NAMESPACE, o.serverUrl).toString(), {
+			autoConnect: false,
+			transports: o.transports ?? ['websocket'],
+			reconnection: true,
+			reconnectionDelay: 500,
+			reconnectionDelayMax: maxBackoff,
+			randomizationFactor: 0.5
+		});
+		this.wire(maxBackoff);
+	}
+
+	get online(): boolean {
+		return this.authenticated && this.socket.connected;
+	}
+
+	connect(): void {
+		this.closed = false;
+		this.socket.connect();
+	}
+
+	close(): void {
+		this.closed = true;
+		this.authenticated = false;
+		this.clearTimers();
+		this.socket.disconnect();
+		for (const w of [...this.onlineWaiters]) w(false);
+	}
+
+	private clearTimers(): void {
+		if (this.retryTimer) clearTimeout(this.retryTimer);
+		if (this.challengeTimer) clearTimeout(this.challengeTimer);
+		this.retryTimer = this.challengeTimer = null;
+	}
+
+	/** Our own retry when the server closed the connection (socket.io does not reconnect by itself then). */
+	private retryLater(maxBackoff: number): void {
+		if (this.closed || this.retryTimer) return;
+		this.failures++;
+		const base = Math.min(maxBackoff, 500 * 2 ** Math.min(this.failures, 10));
+		const delay = base / 2 + Math.random() * (base / 2);
+		this.retryTimer = setTimeout(() => {
+			this.retryTimer = null;
+			if (!this.closed && !this.socket.connected) this.socket.connect();
+		}, delay);
+	}
+
+	private wire(maxBackoff: number): void {
+		const s = this.socket;
+		s.on('connect', () => {
+			// The server speaks first; if it does not, start over rather than hang half-connected.
+			this.challengeTimer = setTimeout(() => {
+				if (!this.authenticated) {
+					s.disconnect();
+					this.retryLater(maxBackoff);
+				}
+			}, this.timeoutMs);
+		});
+		s.on('disconnect', (reason) => {
+			const was = this.authenticated;
+			this.authenticated = false;
+			if (this.challengeTimer) clearTimeout(this.challengeTimer);
+			if (was || reason !== 'io client disconnect') this.o.emit({ event: 'disconnected', reason });
+			if (reason === 'io server disconnect') this.retryLater(maxBackoff);
+		});
+		s.on('auth:challenge', (raw) => void this.prove(raw, maxBackoff));
+		s.on('commands', (raw, ack) => {
+			void (async () => {
+				let answer: CommandAck;
+				try {
+					answer = await this.o.onCommands(raw);
+				} catch (e) {
+					// Not journaled, so not accepted: the server keeps the operations and relays them again.
+					answer = { ok: false, code: 'internal', message: errorMessage(e) };
+				}
+				if (typeof ack === 'function') ack(answer);
+				if (answer.ok) this.o.onReady();
+			})();
+		});
+		s.on('request:decided', (raw) => {
+			const msg = parse(RequestDecided, raw);
+			if (msg.ok) {
+				this.o.emit({
+					event: 'request-decided',
+					requestId: msg.value.requestId,
+					status: msg.value.status,
+					correlator: msg.value.correlator
+				});
+				this.o.onRequestDecided?.(msg.value);
+			}
+		});
+		s.on('error', (raw) => {
+			const msg = parse(ErrorEvent, raw);
+			if (msg.ok) this.o.emit({ event: 'server-error', code: msg.value.code, message: msg.value.message, about: msg.value.event });
+		});
+	}
+
+	private async prove(raw: unknown, maxBackoff: number): Promise<void> {
+		const challenge = parse(AuthChallenge, raw);
+		if (!challenge.ok) return;
+		const { deviceId, signer } = this.o;
+		try {
+			const signature = await signer.sign(deviceAuthMessage(challenge.value.nonce, deviceId, this.origin));
+			const res = await this.socket.timeout(this.timeoutMs).emitWithAck('auth:prove', { deviceId, signature });
+			if (!res.ok) {
+				this.o.emit({ event: 'auth-failed', code: String(res.code), message: res.message });
+				this.socket.disconnect();
+				this.retryLater(maxBackoff);
+				return;
+			}
+			if (this.challengeTimer) clearTimeout(this.challengeTimer);
+			this.authenticated = true;
+			this.failures = 0;
+			await this.call('device:info', this.o.info());
+			await this.call('inventory', { components: this.o.inventory() });
+			this.o.emit({ event: 'connected', deviceId: res.deviceId, maIds: res.maIds });
+			for (const w of [...this.onlineWaiters]) w(true);
+			this.o.onReady();
+		} catch (e) {
+			// A timeout or a lost connection during the handshake: socket.io reconnects, the server challenges again.
+			this.o.emit({ event: 'error', where: 'handshake', message: errorMessage(e) });
+		}
+	}
+
+	/** Emit with an ack and a timeout; throws on timeout or when not connected. */
+	private async call<E extends keyof DeviceToServerEvents>(
+		event: E,
+		msg: Parameters<DeviceToServerEvents[E]>[0]
+	): Promise<{ ok: boolean; code?: string; message?: string } & Record<string, unknown>> {
+		if (!this.socket.connected) throw new Error('not connected to the server');
+		// The event map's overloads are too precise for a generic call; the contract schemas checked `msg`.
+		const emitter = this.socket.timeout(this.timeoutMs) as unknown as {
+			emitWithAck(ev: string, m: unknown): Promise<{ ok: boolean; code?: string; message?: string } & Record<string, unknown>>;
+		};
+		return emitter.emitWithAck(event, msg);
+	}
+
+	/** Resolves true once authenticated, false after `timeoutMs` (or at once after close()). */
+	private whenOnline(timeoutMs: number): Promise<boolean> {
+		if (this.online) return Promise.resolve(true);
+		if (this.closed) return Promise.resolve(false);
+		return new Promise((resolve) => {
+			const done = (ok: boolean) => {
+				clearTimeout(timer);
+				this.onlineWaiters.delete(done);
+				resolve(ok);
+			};
+			const timer = setTimeout(() => done(false), timeoutMs);
+			this.onlineWaiters.add(done);
+		});
+	}
+
+	// ---------- DeviceLink ----------
+
+	async fetchBundle(correlator: string): Promise<Uint8Array> {
+		// A download right after start-up or a reconnect waits a little for the connection rather than failing.
+		if (!(await this.whenOnline(this.timeoutMs * 3))) throw new Error('not connected to the server');
+		const res = await this.call('package:token', { correlator });
+		if (!res.ok || typeof res.url !== 'string') throw new Error(`no download token (${res.code ?? 'bad answer'})`);
+		const http = await fetch(new URL(res.url, this.o.serverUrl));
+		if (!http.ok) throw new Error(`the server answered ${http.status}`);
+		return new Uint8Array(await http.arrayBuffer());
+	}
+
+	async sendProgress(progress: ProgressMsg): Promise<void> {
+		if (!this.online) return;
+		await this.call('progress', progress).catch(() => {});
+	}
+
+	sendResult(result: OperationResultMsg): Promise<SendOutcome> {
+		return this.send('result', result);
+	}
+
+	sendComponentState(change: ComponentStateChangeMsg): Promise<SendOutcome> {
+		return this.send('component:state', change);
+	}
+
+	private async send<E extends 'result' | 'component:state'>(
+		event: E,
+		msg: Parameters<DeviceToServerEvents[E]>[0]
+	): Promise<SendOutcome> {
+		if (!this.online) return 'unsent';
+		try {
+			const res = await this.call(event, msg);
+			if (res.ok) return 'acked';
+			if (TRANSIENT_CODES.has(String(res.code))) return 'unsent';
+			this.o.emit({ event: 'server-error', code: String(res.code), message: String(res.message ?? ''), about: event });
+			return 'rejected';
+		} catch {
+			return 'unsent';
+		}
+	}
+
+	// ---------- device-initiated (SCOMO-Device-06) ----------
+
+	async request(msg: DeviceRequestMsg): Promise<{ ok: true; requestId: string } | { ok: false; code: string; message: string }> {
+		const res = await this.call('request', msg);
+		return res.ok
+			? { ok: true, requestId: String(res.requestId) }
+			: { ok: false, code: String(res.code), message: String(res.message ?? '') };
+	}
+
+	async catalog(maId: string): Promise<CatalogEntry[]> {
+		const res = await this.call('catalog:list', { maId });
+		if (!res.ok) throw new Error(`${res.code}: ${res.message ?? ''}`);
+		return res.entries as CatalogEntry[];
+	}
+}

@@ -1,0 +1,30 @@
+/**
+ * What the runtime tells its host: the agent prints these as JSON lines (tests wait on them), the PWA shows
+ * them. Observing only: nothing in the runtime depends on who listens.
+ */
+import type { OperationKind, OperationalState } from '../core';
+import type { SendOutcome } from './link';
+
+export type RuntimeEvent =
+	| { event: 'connected'; deviceId: string; maIds: string[] }
+	| { event: 'disconnected'; reason: string }
+	| { event: 'auth-failed'; code: string; message: string }
+	| { event: 'server-error'; code: string; message: string; about?: string }
+	| { event: 'commands'; maId: string; batchId: string | null; correlators: string[]; fresh: string[] }
+	| { event: 'commands-invalid'; message: string }
+	| { event: 'consent'; maId: string; correlators: string[]; decision: 'accepted' | 'refused'; how: string }
+	| { event: 'operation'; correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }
+	| { event: 'result-sent'; correlator: string; outcome: SendOutcome }
+	| { event: 'component-state'; componentId: string; operational: OperationalState; message: string }
+	| { event: 'request-decided'; requestId: string; status: string; correlator: string | null }
+	| { event: 'error'; where: string; message: string };
+
+export type EventSink = (e: RuntimeEvent) => void;
+
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Human text on the wire is at most 500 characters with no control characters (contract HumanText). */
+export function wireText(text: string, max = 500): string {
+	const clean = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, ' ');
+	return clean.length <= max ? clean : clean.slice(0, max - 1) + '…';
+}

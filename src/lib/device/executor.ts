@@ -1,0 +1,495 @@
+/**
+ * The executor: receives command sets, asks for consent, runs each operation's steps and records one result
+ * per correlator.
+ *
+ * Guarantees (DESIGN.md "delivery guarantees"):
+ * - A set is written to the journal BEFORE it is acked, so an acked operation is never lost.
+ * - A correlator runs at most once to completion: a repeated one gets its stored result again (dedupe).
+ * - The inventory change and the result are ONE durable commit (ledger.ts), so a crash between them is
+ *   impossible; an operation cut short by a crash is run again from the start after the restart, and the
+ *   transition function re-decides it from the committed inventory, so re-running is safe.
+ * - Results stay in the outbox until the server acks them; they are re-sent on every connection.
+ * - Sets run one at a time, in the order received; operations of a set in order. A rejected operation
+ *   does not stop the set: a later one that depended on it is rejected on its own by transition().
+ */
+import { OPERATION_INFO, RC, transition, type ComponentState, type DeployedComponent, type Step } from '../core';
+import { CommandSet, parse, type CommandAck, type CommandOperationMsg, type CommandSetMsg, type OperationResultMsg } from '../contract';
+import { consentPlan, consentRequest, describeOperations, type ConsentPlan } from './consent';
+import { sha256Hex } from './crypto';
+import { errorMessage, wireText, type EventSink } from './events';
+import { addResult, setItem, type LedgerKeeper } from './ledger';
+import type { DeviceLink } from './link';
+import type { Clock, ComponentRunner, ConsentPort, InventoryItem, JournalEntry, PackageStore, StateStore } from './ports';
+
+export type ExecutorDeps = {
+	keeper: LedgerKeeper;
+	store: StateStore;
+	packages: PackageStore;
+	runner: ComponentRunner;
+	consent: ConsentPort;
+	clock: Clock;
+	/** The device's factory build (SCOMO-HLFR-9), fixed at enrollment. */
+	baseline: () => string;
+	/** The current link to the server (an offline one between connections). */
+	link: () => DeviceLink;
+	emit: EventSink;
+};
+
+/** How one operation ended: the result to report and the inventory change to commit with it. */
+type Outcome = {
+	resultCode: number;
+	message: string;
+	componentId: string | null;
+	/** The new inventory item, null to drop it, 'unchanged' to leave the inventory alone. */
+	item: InventoryItem | null | 'unchanged';
+	/** The entry reported to the server (the component's state after the operation). */
+	entry: ComponentState | null;
+	inventory?: ComponentState[];
+	/** Runs after the commit: deleting a bundle the new state no longer needs. */
+	cleanup?: () => Promise<void>;
+};
+
+const decoder = new TextDecoder();
+
+export class Executor {
+	private draining: Promise<void> | null = null;
+	/** Correlators whose stored result a duplicate command asked for again. */
+	private readonly resend = new Set<string>();
+	private readonly sending = new Set<Promise<unknown>>();
+
+	constructor(private readonly d: ExecutorDeps) {}
+
+	/**
+	 * Validate, dedupe and journal a command set; the returned ack goes to the server. Call `kick()` after
+	 * acking to run it.
+	 */
+	async receive(raw: unknown): Promise<CommandAck> {
+		const parsed = parse(CommandSet, raw);
+		if (!parsed.ok) {
+			const message = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+			this.d.emit({ event: 'commands-invalid', message });
+			return { ok: false, code: 'invalid_request', message };
+		}
+		const set = parsed.value;
+		const { keeper } = this.d;
+		const seen = new Set<string>();
+		const fresh: CommandOperationMsg[] = [];
+		for (const op of set.operations) {
+			if (seen.has(op.correlator)) continue;
+			seen.add(op.correlator);
+			if (keeper.result(op.correlator)) this.resend.add(op.correlator); // done before: answer again, never run twice
+			else if (!keeper.inJournal(op.correlator)) fresh.push(op); // in the journal: already under way
+		}
+		const correlators = [...seen];
+		this.d.emit({
+			event: 'commands',
+			maId: set.maId,
+			batchId: set.batchId,
+			correlators,
+			fresh: fresh.map((o) => o.correlator)
+		});
+		if (fresh.length > 0) {
+			const now = this.d.clock.now();
+			if (set.expiresAt < now) {
+				// SCOMO-SEC-01: a command that arrives after its validity period is not executed.
+				await keeper.commit((l) => {
+					for (const op of fresh) {
+						addResult(l, op.correlator, {
+							maId: set.maId,
+							acked: false,
+							result: this.toResult(op, {
+								resultCode: RC.CommandExpired,
+								message: 'The command reached the device after it expired.',
+								componentId: op.componentId ?? op.package?.componentId ?? null,
+								item: 'unchanged',
+								entry: this.visibleEntry(set.maId, op.componentId ?? op.package?.componentId ?? null)
+							})
+						});
+					}
+				});
+			} else {
+				const entry: JournalEntry = { set: { ...set, operations: fresh }, receivedAt: now, consent: 'pending' };
+				await keeper.commit((l) => l.journal.push(entry)).catch((e: unknown) => {
+					// Not durable, so not accepted: forget it; the server relays it again.
+					const i = keeper.ledger.journal.indexOf(entry);
+					if (i >= 0) keeper.ledger.journal.splice(i, 1);
+					throw e;
+				});
+			}
+		}
+		return { ok: true, accepted: correlators };
+	}
+
+	/** Run whatever the journal holds and send what the outbox holds. Safe to call any time. */
+	kick(): void {
+		void this.drain();
+		this.flushOutbox();
+	}
+
+	/** Resolves once the journal is empty and no send is in flight (tests, shutdown). */
+	async idle(): Promise<void> {
+		while (this.draining || this.sending.size > 0) {
+			await this.draining;
+			await Promise.allSettled([...this.sending]);
+		}
+	}
+
+	/** Sends every unacknowledged result (the outbox) and the results duplicates asked for. */
+	flushOutbox(): void {
+		const { keeper } = this.d;
+		const correlators = new Set([...keeper.outbox().map((r) => r.result.correlator), ...this.resend]);
+		this.resend.clear();
+		for (const c of correlators) this.track(this.sendResult(c));
+	}
+
+	drain(): Promise<void> {
+		if (this.draining) return this.draining;
+		// Cleared in a later microtask, so it is never cleared before it is set (an empty journal ends at once).
+		const run = this.runJournal().finally(() => {
+			if (this.draining === run) this.draining = null;
+		});
+		this.draining = run;
+		return run;
+	}
+
+	private async runJournal(): Promise<void> {
+		try {
+			let entry: JournalEntry | null;
+			while ((entry = this.d.keeper.firstUnfinished())) await this.runSet(entry);
+		} catch (e) {
+			// A store failure: leave the journal as it is; the next kick (e.g. the next connection) retries.
+			this.d.emit({ event: 'error', where: 'executor', message: errorMessage(e) });
+		}
+	}
+
+	private track(p: Promise<unknown>): void {
+		this.sending.add(p);
+		void p.finally(() => this.sending.delete(p));
+	}
+
+	private async sendResult(correlator: string): Promise<void> {
+		const stored = this.d.keeper.result(correlator);
+		if (!stored) return;
+		let outcome: Awaited<ReturnType<DeviceLink['sendResult']>>;
+		try {
+			outcome = await this.d.link().sendResult(stored.result);
+		} catch {
+			outcome = 'unsent';
+		}
+		this.d.emit({ event: 'result-sent', correlator, outcome });
+		if (outcome !== 'unsent' && !stored.acked) {
+			await this.d.keeper.commit(() => {
+				stored.acked = true;
+			});
+		}
+	}
+
+	private async runSet(entry: JournalEntry): Promise<void> {
+		const { keeper, consent } = this.d;
+		const set = entry.set;
+		const pending = set.operations.filter((o) => !keeper.result(o.correlator));
+		const plan = consentPlan(set.consentMode, (await this.d.store.readChoices())[set.maId] ?? 'ask');
+		if (pending.length > 0 && entry.consent === 'pending') {
+			const decision = await this.decide({ ...set, operations: pending }, plan);
+			await keeper.commit(() => {
+				entry.consent = decision;
+			});
+		}
+		const done: Parameters<ConsentPort['notify']>[0] & { kind: 'after' } = {
+			kind: 'after',
+			maId: set.maId,
+			maName: set.maName,
+			results: []
+		};
+		for (const op of pending) {
+			const outcome: Outcome =
+				entry.consent === 'refused'
+					? this.refused(set.maId, op)
+					: await this.execute(set.maId, op).catch((e: unknown) => this.undefinedError(set.maId, op, e));
+			await this.commit(set.maId, op, outcome);
+			done.results.push({
+				correlator: op.correlator,
+				kind: op.kind,
+				componentId: outcome.componentId,
+				resultCode: outcome.resultCode,
+				message: outcome.message
+			});
+		}
+		// SCOMO-USA-2: the user is told when the operations have completed.
+		if (plan === 'run-notify' && done.results.length > 0) consent.notify(done);
+		await keeper.commit((l) => {
+			const i = l.journal.indexOf(entry);
+			if (i >= 0) l.journal.splice(i, 1);
+		});
+	}
+
+	/** One decision for the whole set (SCOMO-ADC-2). */
+	private async decide(set: CommandSetMsg, plan: ConsentPlan): Promise<'accepted' | 'refused'> {
+		const { consent, keeper } = this.d;
+		const correlators = set.operations.map((o) => o.correlator);
+		const itemOf = (id: string) => keeper.item(id);
+		let decision: 'accepted' | 'refused' = 'accepted';
+		if (plan === 'refuse-blocked') {
+			consent.notify({ kind: 'blocked', maId: set.maId, maName: set.maName, correlators });
+			decision = 'refused';
+		} else if (plan === 'run-notify') {
+			consent.notify({
+				kind: 'before',
+				maId: set.maId,
+				maName: set.maName,
+				intent: set.intent,
+				operations: describeOperations(set, itemOf)
+			});
+		} else if (plan === 'ask') {
+			for (const correlator of correlators) this.progress({ correlator, phase: 'awaiting-consent' });
+			try {
+				decision = (await consent.ask(consentRequest(set, itemOf))) === 'accept' ? 'accepted' : 'refused';
+			} catch (e) {
+				// No answer is no consent (SCOMO-USA-1).
+				this.d.emit({ event: 'error', where: 'consent', message: errorMessage(e) });
+				decision = 'refused';
+			}
+		}
+		this.d.emit({ event: 'consent', maId: set.maId, correlators, decision, how: plan });
+		return decision;
+	}
+
+	private progress(p: Parameters<DeviceLink['sendProgress']>[0]): void {
+		this.track(this.d.link().sendProgress(p).catch(() => {}));
+	}
+
+	/** The inventory item change and the result, in one durable commit; then the result is sent. */
+	private async commit(maId: string, op: CommandOperationMsg, outcome: Outcome): Promise<void> {
+		const result = this.toResult(op, outcome);
+		await this.d.keeper.commit((l) => {
+			if (outcome.item !== 'unchanged' && outcome.componentId) setItem(l, outcome.componentId, outcome.item);
+			addResult(l, op.correlator, { maId, result, acked: false });
+		});
+		this.d.emit({
+			event: 'operation',
+			correlator: op.correlator,
+			kind: op.kind,
+			componentId: outcome.componentId,
+			resultCode: outcome.resultCode,
+			message: result.message
+		});
+		if (outcome.cleanup) await outcome.cleanup().catch(() => {});
+		this.track(this.sendResult(op.correlator));
+	}
+
+	private toResult(op: CommandOperationMsg, o: Outcome): OperationResultMsg {
+		return {
+			correlator: op.correlator,
+			resultCode: o.resultCode,
+			message: wireText(o.message),
+			componentId: o.componentId,
+			entry: o.entry,
+			...(o.inventory ? { inventory: o.inventory } : {}),
+			completedAt: this.d.clock.now()
+		};
+	}
+
+	/** SCOMO-ADC-3: another MA's component is reported as absent. */
+	private visibleEntry(maId: string, componentId: string | null): ComponentState | null {
+		if (!componentId) return null;
+		const item = this.d.keeper.item(componentId);
+		return item && item.maId === maId ? item.component : null;
+	}
+
+	private refused(maId: string, op: CommandOperationMsg): Outcome {
+		const componentId = op.componentId ?? op.package?.componentId ?? null;
+		return {
+			resultCode: RC.UserCancelled,
+			message: 'The user refused the operation.',
+			componentId,
+			item: 'unchanged',
+			entry: this.visibleEntry(maId, componentId)
+		};
+	}
+
+	private undefinedError(maId: string, op: CommandOperationMsg, e: unknown): Outcome {
+		const componentId = op.componentId ?? op.package?.componentId ?? null;
+		return {
+			resultCode: RC.UndefinedError,
+			message: `The operation failed unexpectedly: ${errorMessage(e)}`,
+			componentId,
+			item: 'unchanged',
+			entry: this.visibleEntry(maId, componentId)
+		};
+	}
+
+	private async execute(maId: string, op: CommandOperationMsg): Promise<Outcome> {
+		const { keeper } = this.d;
+		this.progress({ correlator: op.correlator, phase: 'in-progress' });
+		if (op.kind === 'Inventory') {
+			// SCOMO-HLFR-3, SCOMO-ADC-3: only the requesting MA's components.
+			return {
+				resultCode: RC.Successful,
+				message: 'Inventory reported.',
+				componentId: null,
+				item: 'unchanged',
+				entry: null,
+				inventory: keeper.inventoryOf(maId)
+			};
+		}
+		const componentId = op.componentId ?? op.package?.componentId ?? null;
+		const fail = (resultCode: number, message: string, entry: ComponentState | null = null): Outcome => ({
+			resultCode,
+			message,
+			componentId,
+			item: 'unchanged',
+			entry
+		});
+		if (!componentId) return fail(RC.ClientError, 'The operation names no component.');
+		const owned = keeper.item(componentId);
+		if (owned && owned.maId !== maId) {
+			// SCOMO-ADC-3 on the device too: another MA's component looks exactly like a missing one.
+			return fail(RC.ComponentNotFound, `Component ${componentId} is not installed on the device.`);
+		}
+		const current = owned?.component ?? null;
+		const pkg = op.package;
+		if (OPERATION_INFO[op.kind].needsPackage) {
+			if (!pkg) return fail(RC.ClientError, `${op.kind} needs a package, and the command carries none.`, current);
+			if (pkg.componentId !== componentId || pkg.manifest.id !== componentId || pkg.manifest.version !== pkg.version) {
+				return fail(RC.PackageValidationFailed, 'The package does not match the component and version of the command.', current);
+			}
+		}
+		const decided = transition({
+			kind: op.kind,
+			current,
+			componentId,
+			targetVersion: pkg?.version ?? op.version ?? undefined,
+			compatibleBaselines: pkg?.manifest.compatibleBaselines,
+			deviceBaseline: this.d.baseline()
+		});
+		if (!decided.ok) return fail(decided.error.resultCode, decided.error.message, current);
+		return this.runSteps({ maId, op, componentId, owned, current, ...decided.value });
+	}
+
+	private async runSteps(x: {
+		maId: string;
+		op: CommandOperationMsg;
+		componentId: string;
+		owned: InventoryItem | null;
+		current: ComponentState | null;
+		next: ComponentState | null;
+		steps: Step[];
+	}): Promise<Outcome> {
+		const { packages, runner } = this.d;
+		const { op, componentId, owned, current, next, maId } = x;
+		const pkg = op.package;
+		// Install* and the component operations use what the device already holds; Download* and Update the new package.
+		const manifest = pkg?.manifest ?? owned?.manifest;
+		const sha256 = pkg?.sha256 ?? owned?.sha256;
+		const version = next?.version ?? current?.version ?? '';
+		let bytes: Uint8Array | null = null;
+		let stopped = false;
+
+		const item = (component: ComponentState | null): InventoryItem | null =>
+			component && manifest && sha256 ? { maId, component, manifest, sha256 } : null;
+		const failure = (resultCode: number, message: string): Outcome => {
+			// After a 'stop' the component is no longer running, whatever failed next.
+			if (stopped && current?.stage === 'deployed') {
+				const after: DeployedComponent = { ...current, operational: 'Stopped' };
+				return { resultCode, message, componentId, item: { ...owned!, component: after }, entry: after };
+			}
+			return { resultCode, message, componentId, item: 'unchanged', entry: current };
+		};
+
+		for (const step of x.steps) {
+			switch (step) {
+				case 'download': {
+					this.progress({ correlator: op.correlator, phase: 'in-progress', downloadStatus: 30 });
+					try {
+						bytes = await this.d.link().fetchBundle(op.correlator);
+					} catch (e) {
+						return failure(RC.DownloadFailed, `The package could not be downloaded: ${errorMessage(e)}`);
+					}
+					break;
+				}
+				case 'verify': {
+					// SCOMO-SEC-03: size and digest must match before anything is stored.
+					if (!pkg || !bytes) return failure(RC.PackageValidationFailed, 'No package to verify.');
+					if (bytes.length !== pkg.size) {
+						return failure(RC.PackageValidationFailed, `The package has ${bytes.length} bytes, ${pkg.size} were announced.`);
+					}
+					const digest = await sha256Hex(bytes);
+					if (digest !== pkg.sha256) {
+						return failure(RC.PackageValidationFailed, 'The package digest does not match; nothing was stored.');
+					}
+					try {
+						await packages.put(componentId, pkg.version, bytes);
+					} catch (e) {
+						return failure(RC.DownloadOutOfMemory, `The package could not be stored: ${errorMessage(e)}`);
+					}
+					this.progress({ correlator: op.correlator, phase: 'in-progress', downloadStatus: 40, bytes: bytes.length });
+					break;
+				}
+				case 'stop': {
+					const r = await runner.stop(componentId);
+					if (!r.ok) return failure(RC.StopFailed, `The component did not stop: ${r.message}`);
+					stopped = true;
+					break;
+				}
+				case 'install': {
+					this.progress({ correlator: op.correlator, phase: 'in-progress', downloadStatus: 50 });
+					const stored = await packages.get(componentId, version);
+					if (!stored) return failure(RC.InstallFailed, `The package of ${componentId} ${version} is not on the device.`);
+					break;
+				}
+				case 'activate':
+				case 'deactivate':
+					// SCOMO-HLFR-4: the Active/Inactive state is the inventory entry itself, committed with the result.
+					break;
+				case 'start': {
+					const stored = await packages.get(componentId, version);
+					const r = stored
+						? await runner.start(componentId, decoder.decode(stored), manifest!)
+						: ({ ok: false, message: 'its package is not on the device' } as const);
+					if (!r.ok || !runner.isRunning(componentId)) {
+						// LwM2M Object 9: a component that failed to start is Failed, at its (new) version.
+						const failed = next?.stage === 'deployed' ? ({ ...next, operational: 'Failed' } as const) : null;
+						return {
+							resultCode: RC.StartFailed,
+							message: `The component did not start: ${r.ok ? 'it exited at once' : r.message}`,
+							componentId,
+							item: item(failed) ?? 'unchanged',
+							entry: failed ?? current,
+							cleanup: this.dropOldVersion(componentId, current, next)
+						};
+					}
+					break;
+				}
+				case 'remove': {
+					try {
+						await packages.delete(componentId);
+					} catch (e) {
+						return failure(RC.RemoveFailed, `The component could not be removed: ${errorMessage(e)}`);
+					}
+					break;
+				}
+				case 'report-inventory':
+					break;
+			}
+		}
+		const label = OPERATION_INFO[op.kind].label;
+		return {
+			resultCode: RC.Successful,
+			message: `${label} of ${componentId}${version ? ` ${version}` : ''} succeeded.`,
+			componentId,
+			item: item(next),
+			entry: next,
+			cleanup: this.dropOldVersion(componentId, current, next)
+		};
+	}
+
+	/** After an Update or a newer Download, the bundle of the replaced version is no longer needed. */
+	private dropOldVersion(
+		componentId: string,
+		current: ComponentState | null,
+		next: ComponentState | null
+	): (() => Promise<void>) | undefined {
+		if (!current || !next || current.version === next.version) return undefined;
+		return () => this.d.packages.delete(componentId, current.version);
+	}
+}

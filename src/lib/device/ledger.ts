@@ -1,0 +1,80 @@
+/**
+ * The runtime's one copy of the ledger (inventory, journal, results) and its durable commits.
+ *
+ * Mutations happen in memory (synchronously, so no two callers interleave inside one change) and `commit`
+ * writes the whole document through the StateStore. Writes are chained, so they reach the store in order and
+ * each one carries every change made before it.
+ */
+import type { ComponentState } from '../core';
+import type { InventoryItem, JournalEntry, Ledger, StateStore, StoredResult } from './ports';
+
+/** Acknowledged results kept to answer duplicates; older ones are forgotten first. */
+export const REMEMBERED_RESULTS = 2000;
+
+export class LedgerKeeper {
+	private writes: Promise<void> = Promise.resolve();
+
+	private constructor(
+		private readonly store: StateStore,
+		readonly ledger: Ledger
+	) {}
+
+	static async load(store: StateStore): Promise<LedgerKeeper> {
+		return new LedgerKeeper(store, await store.readLedger());
+	}
+
+	/** Apply a change in memory and make it durable; resolves once the store holds it. */
+	commit(change: (ledger: Ledger) => void = () => {}): Promise<void> {
+		change(this.ledger);
+		const snapshot = structuredClone(this.ledger);
+		const write = this.writes.then(() => this.store.writeLedger(snapshot));
+		// A failed write must not block the later ones; the caller of this commit still sees the failure.
+		this.writes = write.catch(() => {});
+		return write;
+	}
+
+	item(componentId: string): InventoryItem | null {
+		return this.ledger.inventory.find((i) => i.component.componentId === componentId) ?? null;
+	}
+
+	/** SCOMO-ADC-3: the components one MA may see. */
+	inventoryOf(maId: string): ComponentState[] {
+		return this.ledger.inventory.filter((i) => i.maId === maId).map((i) => i.component);
+	}
+
+	allComponents(): ComponentState[] {
+		return this.ledger.inventory.map((i) => i.component);
+	}
+
+	result(correlator: string): StoredResult | null {
+		return this.ledger.results[correlator] ?? null;
+	}
+
+	inJournal(correlator: string): boolean {
+		return this.ledger.journal.some((e) => e.set.operations.some((o) => o.correlator === correlator));
+	}
+
+	outbox(): StoredResult[] {
+		return Object.values(this.ledger.results).filter((r) => !r.acked);
+	}
+
+	firstUnfinished(): JournalEntry | null {
+		return this.ledger.journal[0] ?? null;
+	}
+}
+
+/** Puts or replaces (next != null) or drops (next == null) one component's inventory item. */
+export function setItem(ledger: Ledger, componentId: string, next: InventoryItem | null): void {
+	const i = ledger.inventory.findIndex((x) => x.component.componentId === componentId);
+	if (next === null) {
+		if (i >= 0) ledger.inventory.splice(i, 1);
+	} else if (i >= 0) ledger.inventory[i] = next;
+	else ledger.inventory.push(next);
+}
+
+/** Records a result in the outbox and forgets the oldest acknowledged ones beyond REMEMBERED_RESULTS. */
+export function addResult(ledger: Ledger, correlator: string, stored: StoredResult): void {
+	ledger.results[correlator] = stored;
+	const acked = Object.keys(ledger.results).filter((c) => ledger.results[c]!.acked);
+	for (const c of acked.slice(0, Math.max(0, acked.length - REMEMBERED_RESULTS))) delete ledger.results[c];
+}

@@ -1,0 +1,26 @@
+/**
+ * What the executor needs from the server connection. connection.ts implements it over socket.io; unit tests
+ * implement it in memory. Sending may fail while offline: results stay in the outbox and are sent again on
+ * the next connection.
+ */
+import type { ComponentStateChangeMsg, OperationResultMsg, ProgressMsg } from '../contract';
+
+/** 'acked': the server stored it; 'rejected': the server refused it for good; 'unsent': try again later. */
+export type SendOutcome = 'acked' | 'rejected' | 'unsent';
+
+export interface DeviceLink {
+	/** Asks for a download token and fetches the bundle bytes; throws when the download fails (→ 1402). */
+	fetchBundle(correlator: string): Promise<Uint8Array>;
+	/** Best effort: progress is informative, a lost one is replaced by the result. */
+	sendProgress(progress: ProgressMsg): Promise<void>;
+	sendResult(result: OperationResultMsg): Promise<SendOutcome>;
+	sendComponentState(change: ComponentStateChangeMsg): Promise<SendOutcome>;
+}
+
+/** A link that is never connected, for start-up before the first connection. */
+export const offlineLink: DeviceLink = {
+	fetchBundle: () => Promise.reject(new Error('not connected to the server')),
+	sendProgress: () => Promise.resolve(),
+	sendResult: () => Promise.resolve('unsent'),
+	sendComponentState: () => Promise.resolve('unsent')
+};

@@ -1,0 +1,143 @@
+/**
+ * The ports of the device runtime: everything it needs from the platform. The Node agent (agent/) and the
+ * device PWA provide adapters (files + worker_threads, IndexedDB + Web Workers); the runtime itself only
+ * uses core, contract, socket.io-client and web-standard APIs, so it runs unchanged in both.
+ */
+import type { ComponentState, OperationKind } from '../core';
+import type { CommandSetMsg, DeviceInfoMsg, Manifest, OperationResultMsg } from '../contract';
+
+/** The device's key (Ed25519): registered at enrollment, proves the device on every connection. */
+export interface Signer {
+	/** Raw 32-byte public key, base64url. */
+	readonly publicKey: string;
+	/** Ed25519 signature over the UTF-8 message, base64url. */
+	sign(message: string): Promise<string>;
+}
+
+export type MaRef = { maId: string; name: string };
+
+/** Who the device is and where its server is; written at enrollment, extended when another MA enrolls it. */
+export type Identity = {
+	deviceId: string;
+	serverUrl: string;
+	/** Factory build ID, fixed at the first enrollment (SCOMO-HLFR-9). */
+	baselineBuildId: string;
+	info: DeviceInfoMsg;
+	mas: MaRef[];
+};
+
+/** One component on the device with its owner (SCOMO-ADC-3) and what the runtime needs to run it again. */
+export type InventoryItem = {
+	maId: string;
+	component: ComponentState;
+	manifest: Manifest;
+	sha256: string;
+};
+
+/**
+ * A received command set. Written before the set is acked, removed when every operation has a result:
+ * whatever is left here after a restart is run again from the start (see executor.ts).
+ */
+export type JournalEntry = {
+	set: CommandSetMsg;
+	receivedAt: number;
+	/** Remembered so that a restart does not ask the user twice (SCOMO-ADC-2: one confirmation per set). */
+	consent: 'pending' | 'accepted' | 'refused';
+};
+
+/** The result of one operation, kept to answer duplicates and re-sent until the server acks it. */
+export type StoredResult = { maId: string; result: OperationResultMsg; acked: boolean };
+
+/**
+ * Everything that must change together: the inventory, the journal and the results. One document, written
+ * atomically, so that "inventory entry + result" is one durable commit and a crash never leaves one without
+ * the other.
+ */
+export type Ledger = {
+	inventory: InventoryItem[];
+	journal: JournalEntry[];
+	/** By correlator: the outbox (acked = false) and the dedupe memory (acked = true). */
+	results: Record<string, StoredResult>;
+};
+
+export const emptyLedger = (): Ledger => ({ inventory: [], journal: [], results: {} });
+
+/** The end user's standing choice for one MA: ask as the command says, pre-approve, or refuse everything. */
+export type UserChoice = 'ask' | 'allow' | 'block';
+
+/** Durable state. Every write must be atomic and durable before it resolves. */
+export interface StateStore {
+	readIdentity(): Promise<Identity | null>;
+	writeIdentity(identity: Identity): Promise<void>;
+	readLedger(): Promise<Ledger>;
+	writeLedger(ledger: Ledger): Promise<void>;
+	readChoices(): Promise<Record<string, UserChoice>>;
+	writeChoices(choices: Record<string, UserChoice>): Promise<void>;
+}
+
+/** Component bundles by component ID and version (Inventory/Delivered and Deployed content). */
+export interface PackageStore {
+	put(componentId: string, version: string, bytes: Uint8Array): Promise<void>;
+	get(componentId: string, version: string): Promise<Uint8Array | null>;
+	/** Deletes one version, or every version of the component when `version` is omitted. */
+	delete(componentId: string, version?: string): Promise<void>;
+}
+
+export type StepOutcome = { ok: true } | { ok: false; message: string };
+
+/** A change of operational state that the runtime did not ask for: the component crashed or exited. */
+export type RunnerStateChange = { componentId: string; operational: 'Failed' | 'Stopped'; message: string };
+
+/**
+ * Runs components (a worker thread in the agent, a Web Worker in the PWA). start() resolves once the bundle
+ * evaluated (Initializing → Running) or failed; stop() once it is gone. onStateChange reports only changes
+ * that start() and stop() did not cause (LwM2M Object 9: Failed on a crash, Stopped on a clean exit).
+ */
+export interface ComponentRunner {
+	start(componentId: string, code: string, manifest: Manifest): Promise<StepOutcome>;
+	stop(componentId: string): Promise<StepOutcome>;
+	isRunning(componentId: string): boolean;
+	onStateChange(listener: (change: RunnerStateChange) => void): void;
+}
+
+export type ConsentOperation = {
+	correlator: string;
+	kind: OperationKind;
+	label: string;
+	/** SCOMO-USA-4: what the operation does, in one sentence. */
+	implication: string;
+	component: { id: string; name: string; version: string | null } | null;
+	/** SCOMO-USA-4: which data and capabilities the component may reach. */
+	permissions: { permission: string; sentence: string }[];
+};
+
+/** One prompt for a whole command set (SCOMO-ADC-2), with its implications (SCOMO-USA-4). */
+export type ConsentRequest = {
+	maId: string;
+	maName: string;
+	intent: string;
+	operations: ConsentOperation[];
+};
+
+export type Notice =
+	| { kind: 'before'; maId: string; maName: string; intent: string; operations: ConsentOperation[] }
+	| {
+			kind: 'after';
+			maId: string;
+			maName: string;
+			results: { correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }[];
+	  }
+	| { kind: 'blocked'; maId: string; maName: string; correlators: string[] }
+	| { kind: 'request-decided'; requestId: string; status: 'approved' | 'refused'; message: string };
+
+/** The end user (SCOMO-USA-1..4): a prompt on the device screen, a terminal, or a policy file. */
+export interface ConsentPort {
+	ask(request: ConsentRequest): Promise<'accept' | 'refuse'>;
+	notify(notice: Notice): void;
+}
+
+export interface Clock {
+	now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

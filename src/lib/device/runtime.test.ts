@@ -1,0 +1,70 @@
+import { describe, it, expect } from 'vitest';
+import type { Manifest } from '../contract';
+import { DeviceRuntime } from './runtime';
+import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } from './memory-adapters';
+import type { InventoryItem, Signer } from './ports';
+import type { RuntimeEvent } from './events';
+
+const MA = '0190a000-0000-7000-8000-000000000001';
+const signer: Signer = { publicKey: 'AAAA', sign: async () => 'sig' };
+const manifest = (id: string): Manifest => ({ id, name: id, version: '1.0.0', description: '', permissions: [], compatibleBaselines: ['*'], entry: 'main.js' });
+const item = (id: string, operational: 'Running' | 'Initializing' | 'ShuttingDown' | 'Stopped' | 'Failed'): InventoryItem => ({
+	maId: MA,
+	component: { stage: 'deployed', componentId: id, version: '1.0.0', state: 'Active', operational },
+	manifest: manifest(id),
+	sha256: '0'.repeat(64)
+});
+
+async function open(items: InventoryItem[], bundles: Record<string, string>) {
+	const store = new MemoryStateStore();
+	store.identity = {
+		deviceId: '0190a000-0000-7000-8000-0000000000d1',
+		serverUrl: 'http://localhost:1',
+		baselineBuildId: 'b',
+		info: { manufacturer: 'M', model: 'X', baselineBuildId: 'b', softwareVersion: '1' },
+		mas: [{ maId: MA, name: 'Acme' }]
+	};
+	store.ledger.inventory = items;
+	const packages = new MemoryPackageStore();
+	for (const [id, code] of Object.entries(bundles)) await packages.put(id, '1.0.0', new TextEncoder().encode(code));
+	const runner = new MemoryRunner();
+	const events: RuntimeEvent[] = [];
+	const runtime = (await DeviceRuntime.open({ store, packages, runner, consent: new ScriptedConsent(), signer, emit: (e) => events.push(e) }))!;
+	const state = (id: string) => store.ledger.inventory.find((i) => i.component.componentId === id)?.component;
+	return { store, runner, runtime, events, state };
+}
+
+describe('DeviceRuntime', () => {
+	it('is not opened before enrollment', async () => {
+		const store = new MemoryStateStore();
+		const r = await DeviceRuntime.open({ store, packages: new MemoryPackageStore(), runner: new MemoryRunner(), consent: new ScriptedConsent(), signer });
+		expect(r).toBeNull();
+	});
+
+	it('restarts components that were running; a missing or failing bundle makes them Failed; ShuttingDown ends Stopped', async () => {
+		const w = await open(
+			[item('com.a.running', 'Running'), item('com.a.init', 'Initializing'), item('com.a.broken', 'Running'), item('com.a.gone', 'Running'), item('com.a.closing', 'ShuttingDown'), item('com.a.idle', 'Stopped')],
+			{ 'com.a.running': 'ok', 'com.a.init': 'ok', 'com.a.broken': 'throw 1', 'com.a.idle': 'ok' }
+		);
+		await w.runtime.restore();
+		expect(w.runner.started.sort()).toEqual(['com.a.init', 'com.a.running']);
+		expect(w.state('com.a.running')).toMatchObject({ operational: 'Running' });
+		expect(w.state('com.a.init')).toMatchObject({ operational: 'Running' });
+		expect(w.state('com.a.broken')).toMatchObject({ operational: 'Failed' });
+		expect(w.state('com.a.gone')).toMatchObject({ operational: 'Failed' });
+		expect(w.state('com.a.closing')).toMatchObject({ operational: 'Stopped' });
+		expect(w.state('com.a.idle')).toMatchObject({ operational: 'Stopped' });
+	});
+
+	it('records a crash of a running component as Failed and reports it', async () => {
+		const w = await open([item('com.a.app', 'Running')], { 'com.a.app': 'ok' });
+		await w.runtime.restore();
+		w.runner.crash('com.a.app');
+		const until = Date.now() + 5000;
+		while (w.state('com.a.app')?.stage === 'deployed' && (w.state('com.a.app') as { operational: string }).operational !== 'Failed') {
+			if (Date.now() > until) throw new Error('crash not recorded');
+			await new Promise((r) => setTimeout(r, 5));
+		}
+		expect(w.events).toContainEqual({ event: 'component-state', componentId: 'com.a.app', operational: 'Failed', message: 'crashed' });
+	});
+});

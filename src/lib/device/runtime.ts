@@ -1,0 +1,188 @@
+/**
+ * The device runtime: one object the agent and the PWA create with their adapters. It restores the
+ * components that were running, finishes what the journal holds, connects to the server and keeps the
+ * operational state of components current.
+ *
+ * Restart policy (documented choice): a component that was Running (or Initializing) when the device stopped
+ * is started again when the runtime starts, like a service manager restoring its services; if that fails it is
+ * reported Failed. ShuttingDown becomes Stopped. So the inventory the server sees after a restart tells the truth.
+ */
+import { isLive, type OperationalState } from '../core';
+import type { CatalogEntry, DeviceRequestMsg } from '../contract';
+import { Connection } from './connection';
+import { errorMessage, wireText, type EventSink } from './events';
+import { Executor } from './executor';
+import { LedgerKeeper } from './ledger';
+import { offlineLink, type DeviceLink } from './link';
+import {
+	systemClock,
+	type Clock,
+	type ComponentRunner,
+	type ConsentPort,
+	type Identity,
+	type PackageStore,
+	type RunnerStateChange,
+	type Signer,
+	type StateStore,
+	type UserChoice
+} from './ports';
+
+export type RuntimeDeps = {
+	store: StateStore;
+	packages: PackageStore;
+	runner: ComponentRunner;
+	consent: ConsentPort;
+	signer: Signer;
+	clock?: Clock;
+	emit?: EventSink;
+	ackTimeoutMs?: number;
+	maxBackoffMs?: number;
+};
+
+const decoder = new TextDecoder();
+
+export class DeviceRuntime {
+	private connection: Connection | null = null;
+	private readonly executor: Executor;
+	private readonly emit: EventSink;
+
+	private constructor(
+		private readonly d: RuntimeDeps,
+		private identity: Identity,
+		readonly keeper: LedgerKeeper
+	) {
+		this.emit = d.emit ?? (() => {});
+		this.executor = new Executor({
+			keeper,
+			store: d.store,
+			packages: d.packages,
+			runner: d.runner,
+			consent: d.consent,
+			clock: d.clock ?? systemClock,
+			baseline: () => this.identity.baselineBuildId,
+			link: () => this.link(),
+			emit: this.emit
+		});
+		d.runner.onStateChange((c) => void this.onRunnerChange(c));
+	}
+
+	/** Opens an enrolled device's state; null when the device has not enrolled yet. */
+	static async open(deps: RuntimeDeps): Promise<DeviceRuntime | null> {
+		const identity = await deps.store.readIdentity();
+		if (!identity) return null;
+		return new DeviceRuntime(deps, identity, await LedgerKeeper.load(deps.store));
+	}
+
+	get deviceId(): string {
+		return this.identity.deviceId;
+	}
+
+	get online(): boolean {
+		return this.connection?.online ?? false;
+	}
+
+	private link(): DeviceLink {
+		return this.connection ?? offlineLink;
+	}
+
+	/** Restore components, resume the journal (offline, the results wait in the outbox), then connect. */
+	async start(): Promise<void> {
+		await this.restore();
+		this.connection = new Connection({
+			serverUrl: this.identity.serverUrl,
+			deviceId: this.identity.deviceId,
+			signer: this.d.signer,
+			info: () => this.identity.info,
+			inventory: () => this.keeper.allComponents(),
+			onCommands: (raw) => this.executor.receive(raw),
+			onReady: () => this.executor.kick(),
+			onRequestDecided: (m) =>
+				this.d.consent.notify({ kind: 'request-decided', requestId: m.requestId, status: m.status, message: m.message }),
+			emit: this.emit,
+			ackTimeoutMs: this.d.ackTimeoutMs,
+			maxBackoffMs: this.d.maxBackoffMs
+		});
+		// Resume the journal now: what needs the server (a download) waits for the connection.
+		this.executor.kick();
+		this.connection.connect();
+	}
+
+	/**
+	 * Disconnects and waits (at most `graceMs`, e.g. not for a prompt nobody answers) for the work in hand.
+	 * Whatever is cut short stays in the journal and runs again on the next start. Components keep their
+	 * recorded state for the next start.
+	 */
+	async stop(graceMs = 5000): Promise<void> {
+		this.connection?.close();
+		this.connection = null;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		await Promise.race([this.executor.idle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+		clearTimeout(timer);
+	}
+
+	/** Resolves when no command set is being executed and no result is being sent. */
+	idle(): Promise<void> {
+		return this.executor.idle();
+	}
+
+	async setChoice(maId: string, choice: UserChoice): Promise<void> {
+		const choices = await this.d.store.readChoices();
+		choices[maId] = choice;
+		await this.d.store.writeChoices(choices);
+	}
+
+	/** SCOMO-Device-06: ask an MA for an install or update from its catalog. */
+	async request(msg: DeviceRequestMsg) {
+		if (!this.connection?.online) return { ok: false as const, code: 'offline', message: 'Not connected to the server.' };
+		return this.connection.request(msg);
+	}
+
+	async catalog(maId: string): Promise<CatalogEntry[]> {
+		if (!this.connection?.online) throw new Error('Not connected to the server.');
+		return this.connection.catalog(maId);
+	}
+
+	/** Applies the restart policy (see the top of this file); start() calls it first. */
+	async restore(): Promise<void> {
+		for (const item of this.keeper.ledger.inventory) {
+			const c = item.component;
+			if (c.stage !== 'deployed') continue;
+			let operational: OperationalState = c.operational;
+			if (c.operational === 'ShuttingDown') operational = 'Stopped';
+			if (isLive(c) && !this.d.runner.isRunning(c.componentId)) {
+				const bytes = await this.d.packages.get(c.componentId, c.version);
+				const r = bytes
+					? await this.d.runner.start(c.componentId, decoder.decode(bytes), item.manifest).catch((e: unknown) => ({
+							ok: false as const,
+							message: errorMessage(e)
+						}))
+					: { ok: false as const, message: 'its package is missing' };
+				operational = r.ok ? 'Running' : 'Failed';
+				if (!r.ok) this.emit({ event: 'component-state', componentId: c.componentId, operational, message: r.message });
+			}
+			if (operational !== c.operational) {
+				await this.keeper.commit(() => {
+					item.component = { ...c, operational };
+				});
+			}
+		}
+	}
+
+	/** A component crashed or exited on its own: record it and tell the server (LwM2M Object 9 states). */
+	private async onRunnerChange(change: RunnerStateChange): Promise<void> {
+		const item = this.keeper.item(change.componentId);
+		if (!item || !isLive(item.component) || item.component.stage !== 'deployed') return;
+		const component = { ...item.component, operational: change.operational };
+		try {
+			await this.keeper.commit(() => {
+				item.component = component;
+			});
+		} catch (e) {
+			this.emit({ event: 'error', where: 'runner', message: errorMessage(e) });
+		}
+		const message = wireText(change.message);
+		this.emit({ event: 'component-state', componentId: change.componentId, operational: change.operational, message });
+		// Offline, the full inventory sent on the next connection carries the new state.
+		await this.link().sendComponentState({ componentId: change.componentId, operational: change.operational, message });
+	}
+}

@@ -1,0 +1,56 @@
+/**
+ * A small in-memory rate limiter for the authentication endpoints (token bucket per key, e.g. client
+ * address). One process holds it; behind several nodes each node limits on its own, which still bounds
+ * what one client can make the store do (challenges, verifications).
+ */
+export type Bucket = { tokens: number; at: number };
+
+export class RateLimiter {
+	private readonly buckets = new Map<string, Bucket>();
+
+	constructor(
+		/** Requests allowed in a burst. */
+		readonly capacity: number,
+		/** Tokens regained per second. */
+		readonly refillPerSecond: number,
+		/** Keys kept at most; the oldest are forgotten first (a full bucket carries no information). */
+		readonly maxKeys = 10_000
+	) {}
+
+	/** Take one token for `key`. Returns 0 when allowed, else the seconds to wait before retrying. */
+	take(key: string, now: number): number {
+		let b = this.buckets.get(key);
+		if (!b) {
+			if (this.buckets.size >= this.maxKeys) {
+				const oldest = this.buckets.keys().next().value;
+				if (oldest !== undefined) this.buckets.delete(oldest);
+			}
+			b = { tokens: this.capacity, at: now };
+			this.buckets.set(key, b);
+		} else {
+			b.tokens = Math.min(this.capacity, b.tokens + ((now - b.at) / 1000) * this.refillPerSecond);
+			b.at = now;
+		}
+		if (b.tokens >= 1) {
+			b.tokens -= 1;
+			return 0;
+		}
+		return Math.max(1, Math.ceil((1 - b.tokens) / this.refillPerSecond));
+	}
+
+	reset(): void {
+		this.buckets.clear();
+	}
+}
+
+/**
+ * The limiter of /auth/* and /setup, /invite: 30 requests in a burst per client address, then one every
+ * two seconds. A ceremony takes two requests (options, verify), so a person never meets it.
+ * Shared across module copies through globalThis (the SvelteKit handler and tests may load it twice).
+ */
+const KEY = Symbol.for('scomo-relay.auth-rate-limiter');
+type Holder = { [KEY]?: RateLimiter };
+export function authRateLimiter(): RateLimiter {
+	const g = globalThis as Holder;
+	return (g[KEY] ??= new RateLimiter(30, 0.5));
+}

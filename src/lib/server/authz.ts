@@ -1,0 +1,96 @@
+/**
+ * THE server entry point to the authorisation policy (src/lib/core/policy.ts). It gathers the facts the
+ * pure policy needs (who asks, in which MA, which MAs own the resource) and turns a denial into an API
+ * error. Cross-MA access answers not_found, like a missing resource (SCOMO-ADC-3, SCOMO-SEC-02).
+ * Used by the REST routes and by the admin pages.
+ */
+import { authorize, type Action, type Actor, type Resource, type ResourceKind } from '../core/policy';
+import { ok } from '../core';
+import { resolveBearer } from './auth/api-tokens';
+import * as enrollmentsRepo from './db/repos/enrollments';
+import * as pkgs from './db/repos/packages';
+import * as opsRepo from './db/repos/operations';
+import * as codesRepo from './db/repos/enrollment-codes';
+import * as reqRepo from './db/repos/device-requests';
+import * as devicesRepo from './db/repos/devices';
+import type { Q } from './db/repos/types';
+import { fail, type Outcome } from './services/errors';
+
+/** Who is asking and within which MA. */
+export type Principal = { actor: Actor; maId: string | null };
+
+/**
+ * The principal of a request: a bearer API token if the request carries one (a bad token is refused,
+ * never silently downgraded), else whoever the hooks resolved (an administrator's session), else null.
+ */
+export function principalOf(
+	db: Q,
+	request: Request,
+	locals: { actor: Actor | null; maId: string | null },
+	now: number
+): Outcome<Principal | null> {
+	const header = request.headers.get('authorization');
+	if (header) {
+		const r = resolveBearer(db, header, now);
+		if (!r) return fail('unauthenticated', 'the API token is missing, malformed, unknown or revoked');
+		return ok(r);
+	}
+	if (locals.actor) return ok({ actor: locals.actor, maId: locals.maId });
+	return ok(null);
+}
+
+/** The MAs a resource belongs to; null when it does not exist at all. */
+export function ownersOf(db: Q, kind: ResourceKind, id: string): string[] | null {
+	switch (kind) {
+		case 'device': {
+			const d = devicesRepo.getDevice(db, id);
+			if (!d || d.revokedAt !== null) return null;
+			return enrollmentsRepo.activeMaIdsOfDevice(db, id);
+		}
+		case 'package': {
+			// Packages are addressed by component ID in the API, by row ID elsewhere.
+			const p = pkgs.getPackageByComponentId(db, id) ?? pkgs.getPackage(db, id);
+			return p ? [p.maId] : null;
+		}
+		case 'operation': {
+			const o = opsRepo.getOperationByCorrelator(db, id) ?? opsRepo.getOperation(db, id);
+			return o ? [o.maId] : null;
+		}
+		case 'enrollment-code': {
+			const c = codesRepo.getEnrollmentCode(db, id);
+			return c ? [c.maId] : null;
+		}
+		case 'device-request': {
+			const r = reqRepo.getDeviceRequest(db, id);
+			return r ? [r.maId] : null;
+		}
+		case 'ma':
+			return [id];
+		default:
+			return null;
+	}
+}
+
+function check(p: Principal | null, action: Action, resource: Resource): Outcome<void> {
+	const r = authorize(p?.actor ?? null, p?.maId ?? null, action, resource);
+	return r.ok ? ok(undefined) : fail(r.error.code, r.error.message);
+}
+
+/** May the principal act on one existing resource? Missing and foreign both answer not_found. */
+export function authorizeResource(db: Q, p: Principal | null, action: Action, kind: ResourceKind, id: string): Outcome<string> {
+	if (!p) return fail('unauthenticated', 'sign in or send an API token');
+	const maIds = ownersOf(db, kind, id) ?? [];
+	const r = check(p, action, { kind, id, maIds });
+	return r.ok ? ok(p.maId!) : r;
+}
+
+/** May the principal list or create resources of a kind in its MA? Returns the MA it acts within. */
+export function authorizeCollection(p: Principal | null, action: Action, kind: ResourceKind): Outcome<string> {
+	if (!p) return fail('unauthenticated', 'sign in or send an API token');
+	if (!p.maId) return fail('not_found', 'no management authority selected');
+	const r = check(p, action, { kind, maIds: [p.maId] });
+	return r.ok ? ok(p.maId) : r;
+}
+
+/** The audit actor of a principal. */
+export const auditActorOf = (p: Principal) => ({ type: p.actor.type, id: p.actor.id }) as const;

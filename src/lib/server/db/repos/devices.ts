@@ -1,0 +1,35 @@
+/** Devices: identity key, device information and the baseline written once (SCOMO-HLFR-9). */
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { devices as t, enrollments as e } from '../schema';
+import type { Q } from './types';
+
+export type DeviceRow = typeof t.$inferSelect;
+
+export const insertDevice = (q: Q, row: typeof t.$inferInsert) => q.insert(t).values(row).run();
+export const getDevice = (q: Q, id: string): DeviceRow | undefined => q.select().from(t).where(eq(t.id, id)).get();
+export const getDeviceByPublicKey = (q: Q, publicKey: string): DeviceRow | undefined =>
+	q.select().from(t).where(eq(t.publicKey, publicKey)).get();
+
+/** Reported information; the baseline is deliberately not updatable here (SCOMO-HLFR-9). */
+export const updateDeviceInfo = (
+	q: Q,
+	id: string,
+	info: { manufacturer: string; model: string; softwareVersion: string }
+) => q.update(t).set(info).where(eq(t.id, id)).run();
+
+export const touchDevice = (q: Q, id: string, at: number) =>
+	q.update(t).set({ lastSeenAt: at }).where(eq(t.id, id)).run();
+
+export const revokeDevice = (q: Q, id: string, at: number) =>
+	q.update(t).set({ revokedAt: at }).where(eq(t.id, id)).run();
+
+/** Devices currently enrolled with an MA, newest enrollment first. */
+export const listDevicesOfMa = (q: Q, maId: string): (DeviceRow & { enrolledAt: number })[] =>
+	q
+		.select({ d: t, enrolledAt: e.enrolledAt })
+		.from(t)
+		.innerJoin(e, eq(e.deviceId, t.id))
+		.where(and(eq(e.maId, maId), isNull(e.leftAt), isNull(t.revokedAt)))
+		.orderBy(desc(e.enrolledAt))
+		.all()
+		.map((r) => ({ ...r.d, enrolledAt: r.enrolledAt }));

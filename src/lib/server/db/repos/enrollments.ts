@@ -1,0 +1,28 @@
+/** Device ↔ MA enrollments; a device may be enrolled with several MAs. */
+import { and, eq, isNull } from 'drizzle-orm';
+import { enrollments as t } from '../schema';
+import type { Q } from './types';
+
+export type EnrollmentRow = typeof t.$inferSelect;
+
+export const getEnrollment = (q: Q, deviceId: string, maId: string): EnrollmentRow | undefined =>
+	q.select().from(t).where(and(eq(t.deviceId, deviceId), eq(t.maId, maId))).get();
+
+export const insertEnrollment = (q: Q, row: typeof t.$inferInsert) => q.insert(t).values(row).run();
+
+/** Re-enrolling after leaving: the same row comes back to life. */
+export const reactivateEnrollment = (q: Q, deviceId: string, maId: string, at: number) =>
+	q
+		.update(t)
+		.set({ enrolledAt: at, leftAt: null })
+		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId)))
+		.run();
+
+/** The MAs a device is currently enrolled with. */
+export const activeMaIdsOfDevice = (q: Q, deviceId: string): string[] =>
+	q
+		.select({ maId: t.maId })
+		.from(t)
+		.where(and(eq(t.deviceId, deviceId), isNull(t.leftAt)))
+		.all()
+		.map((r) => r.maId);

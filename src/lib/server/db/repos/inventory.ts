@@ -1,0 +1,51 @@
+/** Each device's inventory as last reported (SCOMO Inventory/Delivered and Inventory/Deployed). */
+import { and, asc, eq } from 'drizzle-orm';
+import { inventory as t } from '../schema';
+import type { Q } from './types';
+
+export type InventoryRow = typeof t.$inferSelect;
+
+export const listInventory = (q: Q, deviceId: string): InventoryRow[] =>
+	q.select().from(t).where(eq(t.deviceId, deviceId)).orderBy(asc(t.componentId)).all();
+
+/** SCOMO-ADC-3: one indexed predicate keeps every MA to its own components. */
+export const listInventoryOfMa = (q: Q, deviceId: string, maId: string): InventoryRow[] =>
+	q
+		.select()
+		.from(t)
+		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId)))
+		.orderBy(asc(t.componentId))
+		.all();
+
+export const deleteInventoryOfDevice = (q: Q, deviceId: string) => q.delete(t).where(eq(t.deviceId, deviceId)).run();
+export const deleteInventoryOfDeviceMa = (q: Q, deviceId: string, maId: string) =>
+	q.delete(t).where(and(eq(t.deviceId, deviceId), eq(t.maId, maId))).run();
+export const deleteInventoryEntry = (q: Q, deviceId: string, componentId: string) =>
+	q.delete(t).where(and(eq(t.deviceId, deviceId), eq(t.componentId, componentId))).run();
+
+export const insertInventory = (q: Q, rows: (typeof t.$inferInsert)[]) =>
+	rows.length === 0 ? undefined : q.insert(t).values(rows).run();
+
+export const upsertInventoryEntry = (q: Q, row: typeof t.$inferInsert) =>
+	q
+		.insert(t)
+		.values(row)
+		.onConflictDoUpdate({
+			target: [t.deviceId, t.componentId],
+			set: {
+				maId: row.maId,
+				stage: row.stage,
+				version: row.version,
+				deployedState: row.deployedState ?? null,
+				operationalState: row.operationalState ?? null,
+				updatedAt: row.updatedAt
+			}
+		})
+		.run();
+
+export const setOperationalState = (q: Q, deviceId: string, componentId: string, operational: string, at: number) =>
+	q
+		.update(t)
+		.set({ operationalState: operational, updatedAt: at })
+		.where(and(eq(t.deviceId, deviceId), eq(t.componentId, componentId), eq(t.stage, 'deployed')))
+		.run();

@@ -1,0 +1,84 @@
+/** Operations: one SCOMO operation on one device, keyed for the device by its correlator. */
+import { and, asc, desc, eq, inArray, lte, notInArray, type SQL } from 'drizzle-orm';
+import { operations as t } from '../schema';
+import type { Q } from './types';
+
+export type OperationRow = typeof t.$inferSelect;
+
+/** Statuses after which nothing changes (core's isTerminalStatus, as SQL). */
+export const TERMINAL_STATUSES = ['completed', 'failed', 'expired', 'cancelled'] as const;
+
+// Keeps each INSERT well under SQLite's bound-parameter limit.
+const CHUNK = 400;
+
+export function insertOperations(q: Q, rows: (typeof t.$inferInsert)[]): void {
+	for (let i = 0; i < rows.length; i += CHUNK) q.insert(t).values(rows.slice(i, i + CHUNK)).run();
+}
+
+export const getOperationByCorrelator = (q: Q, correlator: string): OperationRow | undefined =>
+	q.select().from(t).where(eq(t.correlator, correlator)).get();
+export const getOperation = (q: Q, id: string): OperationRow | undefined => q.select().from(t).where(eq(t.id, id)).get();
+
+export type OperationFilter = { maId: string; deviceId?: string; status?: string; batchId?: string; limit: number };
+
+export function listOperations(q: Q, f: OperationFilter): OperationRow[] {
+	const where: SQL[] = [eq(t.maId, f.maId)];
+	if (f.deviceId) where.push(eq(t.deviceId, f.deviceId));
+	if (f.status) where.push(eq(t.status, f.status));
+	if (f.batchId) where.push(eq(t.batchId, f.batchId));
+	return q
+		.select()
+		.from(t)
+		.where(and(...where))
+		.orderBy(desc(t.createdAt), asc(t.seq))
+		.limit(f.limit)
+		.all();
+}
+
+/** Every unfinished operation of a device, in creation and batch order (what a reconnecting device gets). */
+export const listOpenOperationsOfDevice = (q: Q, deviceId: string): OperationRow[] =>
+	q
+		.select()
+		.from(t)
+		.where(and(eq(t.deviceId, deviceId), notInArray(t.status, [...TERMINAL_STATUSES])))
+		.orderBy(asc(t.createdAt), asc(t.seq), asc(t.id))
+		.all();
+
+export const listOperationsByIds = (q: Q, ids: readonly string[]): OperationRow[] =>
+	ids.length === 0 ? [] : q.select().from(t).where(inArray(t.id, [...ids])).orderBy(asc(t.createdAt), asc(t.seq)).all();
+
+/** Unfinished operations whose deadline has passed. */
+export const listDueOperations = (q: Q, now: number, limit = 1000): OperationRow[] =>
+	q
+		.select()
+		.from(t)
+		.where(and(lte(t.expiresAt, now), notInArray(t.status, [...TERMINAL_STATUSES])))
+		.orderBy(asc(t.expiresAt))
+		.limit(limit)
+		.all();
+
+/** Queued → delivered, only for these correlators of this device. */
+export const markDelivered = (q: Q, deviceId: string, correlators: readonly string[], at: number) =>
+	correlators.length === 0
+		? { changes: 0 }
+		: q
+				.update(t)
+				.set({ status: 'delivered', deliveredAt: at })
+				.where(and(eq(t.deviceId, deviceId), inArray(t.correlator, [...correlators]), eq(t.status, 'queued')))
+				.run();
+
+/** Any change to an unfinished operation; `changes` is 0 when it had already finished. */
+export const updateOpenOperation = (q: Q, id: string, set: Partial<typeof t.$inferInsert>) =>
+	q
+		.update(t)
+		.set(set)
+		.where(and(eq(t.id, id), notInArray(t.status, [...TERMINAL_STATUSES])))
+		.run();
+
+/** A change allowed only from some statuses (cancel: queued or delivered). */
+export const updateOperationFrom = (q: Q, id: string, from: readonly string[], set: Partial<typeof t.$inferInsert>) =>
+	q
+		.update(t)
+		.set(set)
+		.where(and(eq(t.id, id), inArray(t.status, [...from])))
+		.run();

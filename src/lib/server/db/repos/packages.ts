@@ -1,0 +1,41 @@
+/** Packages (one per component ID, owned by one MA) and their versions. */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { packages as p, packageVersions as pv } from '../schema';
+import type { Q } from './types';
+
+export type PackageRow = typeof p.$inferSelect;
+export type PackageVersionRow = typeof pv.$inferSelect;
+
+export const insertPackage = (q: Q, row: typeof p.$inferInsert) => q.insert(p).values(row).run();
+export const insertPackageVersion = (q: Q, row: typeof pv.$inferInsert) => q.insert(pv).values(row).run();
+
+export const getPackageByComponentId = (q: Q, componentId: string): PackageRow | undefined =>
+	q.select().from(p).where(eq(p.componentId, componentId)).get();
+export const getPackagesByComponentIds = (q: Q, componentIds: readonly string[]): PackageRow[] =>
+	componentIds.length === 0 ? [] : q.select().from(p).where(inArray(p.componentId, [...componentIds])).all();
+export const getPackage = (q: Q, id: string): PackageRow | undefined => q.select().from(p).where(eq(p.id, id)).get();
+export const listPackagesOfMa = (q: Q, maId: string): PackageRow[] =>
+	q.select().from(p).where(eq(p.maId, maId)).orderBy(asc(p.componentId)).all();
+
+export const updatePackageInfo = (q: Q, id: string, info: { name: string; description: string }) =>
+	q.update(p).set(info).where(eq(p.id, id)).run();
+
+export const getPackageVersion = (q: Q, packageId: string, version: string): PackageVersionRow | undefined =>
+	q
+		.select()
+		.from(pv)
+		.where(and(eq(pv.packageId, packageId), eq(pv.version, version)))
+		.get();
+export const getPackageVersionById = (q: Q, id: string): PackageVersionRow | undefined =>
+	q.select().from(pv).where(eq(pv.id, id)).get();
+export const getPackageVersionsByIds = (q: Q, ids: readonly string[]): PackageVersionRow[] =>
+	ids.length === 0 ? [] : q.select().from(pv).where(inArray(pv.id, [...ids])).all();
+export const listVersionsOfPackages = (q: Q, packageIds: readonly string[]): PackageVersionRow[] =>
+	packageIds.length === 0
+		? []
+		: q
+				.select()
+				.from(pv)
+				.where(inArray(pv.packageId, [...packageIds]))
+				.orderBy(asc(pv.createdAt))
+				.all();

@@ -1,0 +1,103 @@
+/**
+ * The `/admin` namespace: live updates for the admin console. The handshake carries the session cookie;
+ * the one policy decides whether the administrator may read the MA they ask for (else the connection
+ * is refused exactly as for a missing MA). Events come from the server's event bus and are routed to
+ * rooms per MA, so one emit reaches every console of that MA (no per-socket loops).
+ */
+import type { Namespace, Server } from 'socket.io';
+import type { AppContext } from '../app-context';
+import { authorize } from '../../core/policy';
+import { ADMIN_NAMESPACE, adminRoom, maRoom, type ServerToAdminEvents, type AdminHandshakeAuth } from '../../contract/admin-protocol';
+import { SESSION_COOKIE, validateSession } from '../auth/sessions';
+import { adminActor } from '../auth/accounts';
+import { CURRENT_MA_COOKIE } from '../auth/resolve';
+import { activeMaIdsOfDevice } from '../db/repos/enrollments';
+
+/** Cookie header → name/value map (only the two cookies we read; values are URL-safe). */
+function parseCookie(header: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const part of header.split(';')) {
+		const i = part.indexOf('=');
+		if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+	}
+	return out;
+}
+
+type AdminSocketData = { adminId: string; maId: string; sessionHash: string };
+export type AdminNamespace = Namespace<Record<string, never>, ServerToAdminEvents, Record<string, never>, AdminSocketData>;
+
+export function registerAdminNamespace(io: Server, ctx: AppContext): AdminNamespace {
+	const nsp = io.of(ADMIN_NAMESPACE) as AdminNamespace;
+
+	nsp.use((socket, next) => {
+		try {
+			const cookies = parseCookie(socket.handshake.headers.cookie ?? '');
+			const token = cookies[SESSION_COOKIE];
+			const session = token ? validateSession(ctx.store.db, token, ctx.clock()) : null;
+			if (!session) return next(new Error('unauthenticated'));
+			const actor = adminActor(ctx.store.db, session.adminId);
+			const wanted = (socket.handshake.auth as AdminHandshakeAuth | undefined)?.maId ?? cookies[CURRENT_MA_COOKIE];
+			const maId = actor.memberships.find((m) => m.maId === wanted)?.maId ?? actor.memberships[0]?.maId;
+			if (!maId) return next(new Error('not_found'));
+			const decision = authorize(actor, maId, 'read', { kind: 'ma', id: maId, maIds: [maId] });
+			if (!decision.ok) return next(new Error(decision.error.code));
+			socket.data = { adminId: session.adminId, maId, sessionHash: session.idHash };
+			next();
+		} catch (e) {
+			ctx.log.error({ err: e }, 'admin socket authentication failed');
+			next(new Error('internal'));
+		}
+	});
+
+	nsp.on('connection', (socket) => {
+		void socket.join([maRoom(socket.data.maId), adminRoom(socket.data.adminId)]);
+	});
+
+	const toMa = (maId: string) => nsp.to(maRoom(maId));
+	ctx.events.on('operation:updated', (op) => {
+		toMa(op.maId).emit('operation', {
+			id: op.id,
+			correlator: op.correlator,
+			batchId: op.batchId,
+			seq: op.seq,
+			deviceId: op.deviceId,
+			kind: op.kind,
+			componentId: op.componentId,
+			version: op.version,
+			consentMode: op.consentMode,
+			status: op.status,
+			downloadStatus: op.downloadStatus,
+			resultCode: op.resultCode,
+			resultName: op.resultName,
+			resultMessage: op.resultMessage,
+			createdAt: op.createdAt,
+			completedAt: op.completedAt
+		});
+	});
+	ctx.events.on('device:online', ({ deviceId, maIds }) => {
+		for (const maId of maIds) toMa(maId).emit('device:status', { deviceId, online: true });
+	});
+	ctx.events.on('device:offline', ({ deviceId, maIds }) => {
+		for (const maId of maIds) toMa(maId).emit('device:status', { deviceId, online: false });
+	});
+	ctx.events.on('inventory:changed', ({ deviceId }) => {
+		for (const maId of activeMaIdsOfDevice(ctx.store.db, deviceId)) toMa(maId).emit('inventory:changed', { deviceId });
+	});
+	ctx.events.on('device-request:created', ({ maId, request }) => {
+		toMa(maId).emit('device-request', {
+			id: request.id,
+			deviceId: request.deviceId,
+			componentId: request.componentId,
+			kind: request.kind
+		});
+	});
+	return nsp;
+}
+
+/** Close every live console of an administrator (sign out everywhere, removed from an MA). */
+export function disconnectAdmin(io: Server | null, adminId: string, reason: string): void {
+	if (!io) return;
+	const nsp = io.of(ADMIN_NAMESPACE);
+	nsp.to(adminRoom(adminId)).emit('session:ended', { reason });
+	nsp.in(adminRoom(adminId)).disconnectSockets(true);
+}

@@ -1,0 +1,228 @@
+/**
+ * The device protocol on socket.io namespace `/device` (docs/protocol.md).
+ *
+ * Handshake: on connect the server emits `auth:challenge` with a fresh nonce; the device answers
+ * `auth:prove` with its ID and an Ed25519 signature over deviceAuthMessage(nonce, deviceId, origin).
+ * Until that succeeds every other event is answered `not_authenticated`. Every payload is validated
+ * with its contract schema; a handler never throws out of here (a bad device must not hurt the server).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Namespace, Server, Socket } from 'socket.io';
+import {
+	DEVICE_EVENTS,
+	DEVICE_NAMESPACE,
+	ERROR_CODES,
+	parse,
+	type AuthProveMsg,
+	type CatalogQuery,
+	type CommandAck,
+	type CommandSetMsg,
+	type ComponentStateChangeMsg,
+	type DeviceEventName,
+	type DeviceInfoMsg,
+	type DeviceRequestMsg,
+	type ErrorCode,
+	type InventoryReportMsg,
+	type OperationResultMsg,
+	type PackageTokenQuery,
+	type ProgressMsg,
+	type RequestDecidedMsg
+} from '../../contract';
+import type { InferOutput } from 'valibot';
+import type { AppContext } from '../app-context';
+import type { Relay } from '../services';
+import { DeviceRegistry, deviceRoom } from './device-registry';
+
+/** How long the server waits for a device to ack a command set before leaving it queued. */
+export const COMMAND_ACK_TIMEOUT_MS = 15_000;
+/** A connection that has not proved its identity by then is closed. */
+export const AUTH_TIMEOUT_MS = 30_000;
+
+type AckFn = (res: unknown) => void;
+type SocketData = { nonce: string | null; deviceId: string | null; maIds: string[] };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- every payload is validated by hand below
+type AnyEvents = Record<string, (...args: any[]) => void>;
+type DeviceSocket = Socket<AnyEvents, AnyEvents, AnyEvents, SocketData>;
+
+const failure = (code: ErrorCode, message?: string) => ({ ok: false as const, code, message: message ?? ERROR_CODES[code].text });
+
+export type DeviceNamespace = { namespace: Namespace; registry: DeviceRegistry; relay: Relay };
+
+export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamespace {
+	const nsp = io.of(DEVICE_NAMESPACE);
+	const registry = new DeviceRegistry();
+	const log = ctx.log.child({ ns: DEVICE_NAMESPACE });
+	const services = () => ctx.services;
+
+	const relay: Relay = {
+		isOnline: (deviceId) => registry.isOnline(deviceId),
+		async sendCommands(deviceId, set: CommandSetMsg) {
+			try {
+				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(COMMAND_ACK_TIMEOUT_MS).emitWithAck('commands', set)) as unknown[];
+				// Several sockets of one device may answer; any acceptance counts (the device dedupes).
+				const accepted = new Set<string>();
+				for (const r of replies) {
+					const ack = r as CommandAck;
+					if (ack && ack.ok === true && Array.isArray(ack.accepted)) for (const c of ack.accepted) if (typeof c === 'string') accepted.add(c);
+				}
+				return replies.length === 0 ? null : [...accepted];
+			} catch (e) {
+				log.debug({ deviceId, err: e }, 'command set not acknowledged in time');
+				return null;
+			}
+		},
+		requestDecided(deviceId, msg: RequestDecidedMsg) {
+			nsp.to(deviceRoom(deviceId)).emit('request:decided', msg);
+		}
+	};
+
+	nsp.on('connection', (raw) => {
+		const socket = raw as unknown as DeviceSocket;
+		socket.data.nonce = randomBytes(24).toString('base64url');
+		socket.data.deviceId = null;
+		socket.data.maIds = [];
+		socket.emit('auth:challenge', { nonce: socket.data.nonce, serverTime: ctx.clock() });
+		const authTimer = setTimeout(() => {
+			if (!socket.data.deviceId) socket.disconnect(true);
+		}, AUTH_TIMEOUT_MS);
+		authTimer.unref();
+
+		/** Answers a rejected event: the ack (when there is one) and an `error` event. */
+		const reject = (event: string, ack: AckFn | null, code: ErrorCode, message?: string) => {
+			const f = failure(code, message);
+			if (ack) safeAck(ack, f);
+			socket.emit('error', { code, message: f.message, event });
+		};
+
+		/** Registers one device→server event: ack extraction, auth gate, schema validation, no throws. */
+		const on = (
+			event: DeviceEventName,
+			handler: (msg: never, deviceId: string) => unknown | Promise<unknown>,
+			opts: { auth: boolean } = { auth: true }
+		) => {
+			socket.on(event, async (...args: unknown[]) => {
+				const last = args[args.length - 1];
+				const ack = typeof last === 'function' ? (last as AckFn) : null;
+				const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
+				try {
+					if (opts.auth && !socket.data.deviceId) return reject(event, ack, 'not_authenticated');
+					const parsed = parse(DEVICE_EVENTS[event].schema, payload);
+					if (!parsed.ok) {
+						const detail = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+						return reject(event, ack, 'invalid_request', `${event}: ${detail}`);
+					}
+					const res = await handler(parsed.value as never, socket.data.deviceId ?? '');
+					if (ack) safeAck(ack, res);
+				} catch (e) {
+					log.error({ err: e, event, deviceId: socket.data.deviceId }, 'device event handler failed');
+					reject(event, ack, 'internal');
+				}
+			});
+		};
+
+		// Events the protocol does not know, or server→device names sent by a device.
+		socket.onAny((event: string, ...args: unknown[]) => {
+			const known = event in DEVICE_EVENTS && DEVICE_EVENTS[event as DeviceEventName].from === 'device';
+			if (known) return;
+			const last = args[args.length - 1];
+			reject(event, typeof last === 'function' ? (last as AckFn) : null, 'invalid_request', `unknown event ${String(event).slice(0, 64)}`);
+		});
+
+		on(
+			'auth:prove',
+			(msg: AuthProveMsg) => {
+				if (socket.data.deviceId) return { ok: true, deviceId: socket.data.deviceId, maIds: socket.data.maIds };
+				const nonce = socket.data.nonce;
+				socket.data.nonce = null; // one answer per challenge
+				const r = nonce
+					? services().devices.authenticate(msg.deviceId, nonce, msg.signature)
+					: ({ ok: false, error: { code: 'device_auth_failed', message: 'the challenge was already answered' } } as const);
+				if (!r.ok) {
+					log.info({ deviceId: msg.deviceId, code: r.error.code }, 'device authentication refused');
+					socket.emit('error', { code: r.error.code, message: r.error.message, event: 'auth:prove' });
+					// Let the ack and the error event leave before closing.
+					setTimeout(() => socket.disconnect(true), 50);
+					return failure(r.error.code as ErrorCode, r.error.message);
+				}
+				const { deviceId, maIds } = r.value;
+				clearTimeout(authTimer);
+				socket.data.deviceId = deviceId;
+				socket.data.maIds = maIds;
+				void socket.join(deviceRoom(deviceId));
+				const wasOnline = registry.isOnline(deviceId);
+				registry.add(deviceId, socket.id);
+				if (!wasOnline) ctx.events.emit('device:online', { deviceId, maIds });
+				log.info({ deviceId }, 'device authenticated');
+				// After the ack has left: everything unfinished for this device (queued delivery).
+				setImmediate(() => void services().operations.deliverOpen(deviceId));
+				return { ok: true, deviceId, maIds };
+			},
+			{ auth: false }
+		);
+
+		on('device:info', (msg: DeviceInfoMsg, deviceId) => {
+			const r = services().devices.updateInfo(deviceId, msg);
+			if (!r.baselineMatches) log.warn({ deviceId, reported: msg.baselineBuildId }, 'device reports another baseline; the enrolled one is kept (SCOMO-HLFR-9)');
+			return { ok: true };
+		});
+
+		on('progress', (msg: ProgressMsg, deviceId) => {
+			const r = services().operations.recordProgress(deviceId, msg);
+			return r.ok ? { ok: true } : failure(r.error.code, r.error.message);
+		});
+
+		on('result', (msg: OperationResultMsg, deviceId) => {
+			const r = services().operations.recordResult(deviceId, msg);
+			return r.ok ? { ok: true, duplicate: r.value.duplicate } : failure(r.error.code, r.error.message);
+		});
+
+		on('inventory', (msg: InventoryReportMsg, deviceId) => {
+			services().inventory.report(deviceId, msg.components);
+			return { ok: true };
+		});
+
+		on('component:state', (msg: ComponentStateChangeMsg, deviceId) => {
+			services().inventory.componentState(deviceId, msg);
+			return { ok: true };
+		});
+
+		on('request', (msg: DeviceRequestMsg, deviceId) => {
+			const r = services().deviceRequests.create(deviceId, msg);
+			return r.ok ? { ok: true, requestId: r.value.id } : failure(r.error.code, r.error.message);
+		});
+
+		on('catalog:list', (msg: InferOutput<typeof CatalogQuery>, deviceId) => {
+			const r = services().catalog.list(deviceId, msg.maId);
+			return r.ok ? { ok: true, entries: r.value } : failure(r.error.code, r.error.message);
+		});
+
+		on('package:token', (msg: InferOutput<typeof PackageTokenQuery>, deviceId) => {
+			const r = services().catalog.issueToken(deviceId, msg.correlator);
+			return r.ok ? { ok: true, url: r.value.url, expiresAt: r.value.expiresAt } : failure(r.error.code, r.error.message);
+		});
+
+		socket.on('disconnect', () => {
+			clearTimeout(authTimer);
+			const deviceId = socket.data.deviceId;
+			if (!deviceId) return;
+			try {
+				if (registry.remove(deviceId, socket.id)) {
+					services().devices.touch(deviceId);
+					ctx.events.emit('device:offline', { deviceId, maIds: socket.data.maIds });
+				}
+			} catch (e) {
+				log.error({ err: e, deviceId }, 'device disconnect handling failed');
+			}
+		});
+	});
+
+	return { namespace: nsp, registry, relay };
+}
+
+function safeAck(ack: AckFn, res: unknown): void {
+	try {
+		ack(res);
+	} catch {
+		// The client went away; nothing to answer.
+	}
+}

@@ -1,0 +1,181 @@
+import { describe, it, expect } from 'vitest';
+import { serviceHarness, settle } from './test-harness';
+import * as opsRepo from '../db/repos/operations';
+
+const entry = (version: string) => ({
+	stage: 'deployed' as const,
+	componentId: 'com.acme.app',
+	version,
+	state: 'Active' as const,
+	operational: 'Stopped' as const
+});
+
+describe('operations service', () => {
+	it('persists every row before relaying, then marks the accepted ones delivered', async () => {
+		const h = serviceHarness();
+		const { maId, deviceId } = h.maWithDevice();
+		h.upload(maId, 'com.acme.app', '1.0.0');
+		h.relay.online.add(deviceId);
+		let persistedAtRelay: string[] = [];
+		h.relay.onSend = (_d, set) => {
+			persistedAtRelay = set.operations.map((o) => opsRepo.getOperationByCorrelator(h.db, o.correlator)?.status ?? 'missing');
+		};
+		const r = h.services.operations.create(maId, h.system, {
+			deviceIds: [deviceId],
+			operations: [{ kind: 'DownloadInstall', componentId: 'com.acme.app' }, { kind: 'Start', componentId: 'com.acme.app' }],
+			consentMode: 'confirm',
+			intent: 'try it'
+		});
+		expect(r.ok).toBe(true);
+		await settle();
+		expect(persistedAtRelay).toEqual(['queued', 'queued']);
+		expect(h.relay.sent).toHaveLength(1);
+		const set = h.relay.sent[0]!.set;
+		expect(set.operations.map((o) => o.kind)).toEqual(['DownloadInstall', 'Start']);
+		expect(set.operations[0]!.package?.version).toBe('1.0.0');
+		expect(set.operations[1]!.package).toBeNull();
+		const views = h.services.operations.list(maId, {});
+		expect(views.map((v) => v.status)).toEqual(['delivered', 'delivered']);
+	});
+
+	it('resolves the highest version when none is named', () => {
+		const h = serviceHarness();
+		const { maId, deviceId } = h.maWithDevice();
+		h.upload(maId, 'com.acme.app', '1.9.0');
+		h.upload(maId, 'com.acme.app', '1.10.0');
+		h.upload(maId, 'com.acme.app', '1.2.0');
+		const r = h.services.operations.create(maId, h.system, {
+			deviceIds: [deviceId],
+			operations: [{ kind: 'Update', componentId: 'com.acme.app' }],
+			consentMode: 'silent',
+			intent: ''
+		});
+		expect(r.ok && r.value.operations[0]!.version).toBe('1.10.0');
+	});
+
+	it('refuses another MA\'s component or device as not_found, and a disallowed consent mode as forbidden', () => {
+		const h = serviceHarness();
+		const a = h.maWithDevice('A');
+		const b = h.maWithDevice('B');
+		h.upload(a.maId, 'com.a.app', '1.0.0');
+		const foreignComponent = h.services.operations.create(b.maId, h.system, {
+			deviceIds: [b.deviceId],
+			operations: [{ kind: 'Remove', componentId: 'com.a.app' }],
+			consentMode: 'silent',
+			intent: ''
+		});
+		expect(!foreignComponent.ok && foreignComponent.error.code).toBe('not_found');
+		const foreignDevice = h.services.operations.create(a.maId, h.system, {
+			deviceIds: [b.deviceId],
+			operations: [{ kind: 'Inventory' }],
+			consentMode: 'silent',
+			intent: ''
+		});
+		expect(!foreignDevice.ok && foreignDevice.error.code).toBe('not_found');
+		h.services.mas.updateSettings(a.maId, h.system, { allowedConsentModes: ['confirm'] });
+		const silent = h.services.operations.create(a.maId, h.system, {
+			deviceIds: [a.deviceId],
+			operations: [{ kind: 'Inventory' }],
+			consentMode: 'silent',
+			intent: ''
+		});
+		expect(!silent.ok && silent.error.code).toBe('forbidden');
+		expect(opsRepo.listOperations(h.db, { maId: a.maId, limit: 10 })).toHaveLength(0);
+	});
+
+	it('stores a result once; a repeat or late result changes nothing', () => {
+		const h = serviceHarness();
+		const { maId, deviceId } = h.maWithDevice();
+		h.upload(maId, 'com.acme.app', '1.0.0');
+		const c = h.services.operations.create(maId, h.system, {
+			deviceIds: [deviceId],
+			operations: [{ kind: 'DownloadInstall', componentId: 'com.acme.app' }],
+			consentMode: 'silent',
+			intent: ''
+		});
+		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		const msg = { correlator, resultCode: 1200, message: '', componentId: 'com.acme.app', entry: entry('1.0.0'), completedAt: 1 };
+		expect(h.services.operations.recordResult(deviceId, msg)).toEqual({ ok: true, value: { duplicate: false } });
+		expect(h.services.operations.recordResult(deviceId, { ...msg, resultCode: 1405, entry: null })).toEqual({
+			ok: true,
+			value: { duplicate: true }
+		});
+		const op = h.services.operations.get(maId, correlator);
+		expect(op.ok && op.value).toMatchObject({ status: 'completed', resultCode: 1200 });
+		expect(h.services.inventory.listForMa(deviceId, maId)).toEqual([expect.objectContaining({ version: '1.0.0', state: 'Active' })]);
+		// Another device cannot answer for it.
+		const other = h.enrollDevice(maId);
+		expect(h.services.operations.recordResult(other.deviceId, msg)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+	});
+
+	it('records progress, and a failure code ends the operation failed', () => {
+		const h = serviceHarness();
+		const { maId, deviceId } = h.maWithDevice();
+		h.upload(maId, 'com.acme.app', '1.0.0');
+		const c = h.services.operations.create(maId, h.system, {
+			deviceIds: [deviceId],
+			operations: [{ kind: 'Start', componentId: 'com.acme.app' }],
+			consentMode: 'confirm',
+			intent: ''
+		});
+		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		h.services.operations.recordProgress(deviceId, { correlator, phase: 'awaiting-consent' });
+		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'awaiting-consent' } });
+		h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress', downloadStatus: 50 });
+		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'in-progress', downloadStatus: 50 } });
+		h.services.operations.recordResult(deviceId, { correlator, resultCode: 1450, message: 'inactive', componentId: 'com.acme.app', entry: null, completedAt: 1 });
+		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'failed', resultCode: 1450, resultName: 'Start failed' } });
+		// Progress after the end is ignored.
+		h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress' });
+		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'failed' } });
+	});
+
+	it('expires unanswered operations with 1457 when the clock passes their deadline', () => {
+		const h = serviceHarness({ SCOMO_OPERATION_TTL_SECONDS: '60' });
+		const { maId, deviceId } = h.maWithDevice();
+		const c = h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
+		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		h.time.now += 59_000;
+		expect(h.services.operations.expireDue()).toBe(0);
+		h.time.now += 1_000;
+		expect(h.services.operations.expireDue()).toBe(1);
+		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'expired', resultCode: 1457 } });
+		expect(h.services.operations.expireDue()).toBe(0);
+		expect(h.seen['operation:updated']!.at(-1)).toMatchObject({ correlator, status: 'expired', maId });
+	});
+
+	it('cancels queued operations with 1462 only', () => {
+		const h = serviceHarness();
+		const { maId, deviceId } = h.maWithDevice();
+		const c = h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
+		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress' });
+		expect(h.services.operations.cancel(maId, h.system, correlator)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+		const c2 = h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
+		const c2c = c2.ok ? c2.value.operations[0]!.correlator : '';
+		expect(h.services.operations.cancel(maId, h.system, c2c)).toMatchObject({ ok: true, value: { status: 'cancelled', resultCode: 1462 } });
+	});
+
+	it('delivers every unfinished operation on connect, batch by batch, in order', async () => {
+		const h = serviceHarness();
+		const { maId, deviceId } = h.maWithDevice();
+		h.upload(maId, 'com.acme.app', '1.0.0');
+		const first = h.services.operations.create(maId, h.system, {
+			deviceIds: [deviceId],
+			operations: [{ kind: 'DownloadInstall', componentId: 'com.acme.app' }, { kind: 'Start', componentId: 'com.acme.app' }],
+			consentMode: 'notify',
+			intent: ''
+		});
+		h.time.now += 1;
+		h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
+		await settle();
+		expect(h.relay.sent).toHaveLength(0);
+		h.relay.online.add(deviceId);
+		await h.services.operations.deliverOpen(deviceId);
+		expect(h.relay.sent.map((s) => s.set.operations.map((o) => o.kind))).toEqual([['DownloadInstall', 'Start'], ['Inventory']]);
+		expect(h.relay.sent[0]!.set.batchId).toBe(first.ok ? first.value.batchId : '');
+		// Delivered but unanswered: sent again on the next connect.
+		await h.services.operations.deliverOpen(deviceId);
+		expect(h.relay.sent).toHaveLength(4);
+	});
+});

@@ -1,0 +1,355 @@
+/**
+ * The operation loop on the server: create (authorised by the caller, checked here against ADC-3),
+ * persist BEFORE relaying, relay or keep queued, record acks, progress and results idempotently by
+ * correlator, expire what is never answered (1457), cancel what has not started (1462).
+ */
+import {
+	OPERATION_INFO,
+	RC,
+	isSuccessCode,
+	isTerminalStatus,
+	ok,
+	type OperationStatus
+} from '../../core';
+import type { CreateOperationsBody, OperationResultMsg, ProgressMsg } from '../../contract';
+import { newId, newSecret } from '../ids';
+import * as opsRepo from '../db/repos/operations';
+import * as batchesRepo from '../db/repos/batches';
+import * as devicesRepo from '../db/repos/devices';
+import * as masRepo from '../db/repos/mas';
+import * as pkgs from '../db/repos/packages';
+import type { OperationRow } from '../db/repos/operations';
+import { audit } from './audit';
+import { buildCommandSets, groupByBatch } from './command-set';
+import { fail, type Outcome } from './errors';
+import { applyInventoryEntry, replaceMaInventory } from './inventory';
+import { parseMaSettings } from './ma-settings';
+import type { PackageService } from './packages';
+import { operationView, type OperationView } from './views';
+import type { AuditActor, ServiceDeps } from './deps';
+
+export type CreatedOperations = { batchId: string; operations: OperationView[] };
+export type OperationListFilter = { deviceId?: string; status?: string; batchId?: string; limit?: number };
+
+/** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
+const newCorrelator = () => newSecret(16);
+
+export function createOperationService(deps: ServiceDeps, packages: PackageService) {
+	const { db, log } = deps;
+
+	const emitUpdated = (rows: readonly OperationRow[]) => {
+		for (const r of rows) deps.events.emit('operation:updated', { ...operationView(r), maId: r.maId });
+	};
+
+	/** Creates one batch of operations for one or many devices; rows are committed before any relay. */
+	function create(maId: string, actor: AuditActor, body: CreateOperationsBody): Outcome<CreatedOperations> {
+		const ma = masRepo.getMa(db, maId);
+		if (!ma) return fail('not_found', 'MA not found');
+		const settings = parseMaSettings(ma.settings);
+		if (!settings.allowedConsentModes.includes(body.consentMode)) {
+			return fail('forbidden', `consent mode ${body.consentMode} is not allowed by this MA's settings (allowed: ${settings.allowedConsentModes.join(', ')})`);
+		}
+
+		// Resolve every step once: the component must be this MA's (ADC-3), the version must exist.
+		const steps: { kind: string; componentId: string | null; versionId: string | null; version: string | null }[] = [];
+		for (const [i, s] of body.operations.entries()) {
+			const info = OPERATION_INFO[s.kind];
+			if (!info.targetsComponent) {
+				steps.push({ kind: s.kind, componentId: null, versionId: null, version: null });
+				continue;
+			}
+			if (!s.componentId) return fail('invalid_request', `${s.kind} needs a componentId`, [{ path: `operations.${i}.componentId`, message: 'required' }]);
+			if (info.needsPackage) {
+				const r = packages.resolveVersion(maId, s.componentId, s.version);
+				if (!r.ok) return r;
+				steps.push({ kind: s.kind, componentId: s.componentId, versionId: r.value.version.id, version: r.value.version.version });
+			} else {
+				const p = pkgs.getPackageByComponentId(db, s.componentId);
+				if (!p || p.maId !== maId) return fail('not_found', `component ${s.componentId} not found`);
+				steps.push({ kind: s.kind, componentId: s.componentId, versionId: null, version: s.version ?? null });
+			}
+		}
+
+		// Only devices enrolled with this MA exist for it (ADC-3): anything else is not_found.
+		const deviceIds = [...new Set(body.deviceIds)];
+		const enrolled = new Set(devicesRepo.listDevicesOfMa(db, maId).map((d) => d.id));
+		const missing = deviceIds.find((id) => !enrolled.has(id));
+		if (missing) return fail('not_found', `device ${missing} not found`);
+
+		const now = deps.clock();
+		const expiresAt = now + deps.config().operationTtlMs;
+		const batchId = newId();
+		const rows: OperationRow[] = [];
+		for (const deviceId of deviceIds) {
+			steps.forEach((s, seq) =>
+				rows.push({
+					id: newId(),
+					correlator: newCorrelator(),
+					maId,
+					deviceId,
+					batchId,
+					seq,
+					kind: s.kind,
+					componentId: s.componentId,
+					packageVersionId: s.versionId,
+					targetVersion: s.version,
+					consentMode: body.consentMode,
+					intent: body.intent,
+					status: 'queued',
+					downloadStatus: null,
+					resultCode: null,
+					resultMessage: null,
+					createdBy: `${actor.type}:${actor.id}`,
+					createdAt: now,
+					deliveredAt: null,
+					completedAt: null,
+					expiresAt
+				})
+			);
+		}
+		// Persist before relay: once this commits, a crash can no longer lose the operation.
+		db.transaction((tx) => {
+			batchesRepo.insertBatch(tx, {
+				id: batchId,
+				maId,
+				consentMode: body.consentMode,
+				intent: body.intent,
+				createdBy: `${actor.type}:${actor.id}`,
+				createdAt: now
+			});
+			opsRepo.insertOperations(tx, rows);
+			audit(tx, now, {
+				maId,
+				actor,
+				action: 'operations.create',
+				targetType: 'batch',
+				targetId: batchId,
+				outcome: 'ok',
+				detail: { devices: deviceIds.length, steps: steps.map((s) => `${s.kind}${s.componentId ? ` ${s.componentId}` : ''}${s.version ? `@${s.version}` : ''}`), consentMode: body.consentMode }
+			});
+		});
+		emitUpdated(rows);
+		void relayNew(deviceIds, rows);
+		return ok({ batchId, operations: rows.map(operationView) });
+	}
+
+	/** Relays freshly created operations to the devices that are online; the others get them on connect. */
+	async function relayNew(deviceIds: readonly string[], rows: readonly OperationRow[]): Promise<void> {
+		const relay = deps.relay();
+		const online = deviceIds.filter((id) => relay.isOnline(id));
+		await Promise.all(
+			online.map((id) =>
+				deliver(
+					id,
+					rows.filter((r) => r.deviceId === id)
+				)
+			)
+		);
+	}
+
+	/** On device authentication: every unfinished operation, batch by batch; the device dedupes by correlator. */
+	async function deliverOpen(deviceId: string): Promise<void> {
+		await deliver(deviceId, opsRepo.listOpenOperationsOfDevice(db, deviceId));
+	}
+
+	async function deliver(deviceId: string, ops: readonly OperationRow[]): Promise<void> {
+		if (ops.length === 0) return;
+		try {
+			const versionIds = [...new Set(ops.map((o) => o.packageVersionId).filter((x): x is string => x !== null))];
+			const versions = new Map(pkgs.getPackageVersionsByIds(db, versionIds).map((v) => [v.id, v]));
+			const mas = new Map(masRepo.getMas(db, [...new Set(ops.map((o) => o.maId))]).map((m) => [m.id, m]));
+			for (const group of groupByBatch(ops)) {
+				const ma = mas.get(group[0]!.maId);
+				if (!ma) continue;
+				for (const set of buildCommandSets(group, ma, versions, deps.clock())) {
+					const accepted = await deps.relay().sendCommands(deviceId, set);
+					if (!accepted) {
+						log.debug({ deviceId, batchId: set.batchId }, 'command set not acknowledged; stays queued');
+						continue;
+					}
+					markDelivered(deviceId, accepted);
+				}
+			}
+		} catch (e) {
+			log.error({ err: e, deviceId }, 'delivering operations failed; they stay queued');
+		}
+	}
+
+	/** The device acked a command set: its operations are delivered (status only moves forward). */
+	function markDelivered(deviceId: string, correlators: readonly string[]): void {
+		const r = opsRepo.markDelivered(db, deviceId, correlators, deps.clock());
+		if (r.changes === 0) return;
+		emitUpdated(
+			correlators
+				.map((c) => opsRepo.getOperationByCorrelator(db, c))
+				.filter((o): o is OperationRow => o !== undefined && o.deviceId === deviceId && o.status === 'delivered')
+		);
+	}
+
+	/** Progress: consent wait or a step under way, with the SCOMO Download status 30/40/50. */
+	function recordProgress(deviceId: string, msg: ProgressMsg): Outcome<void> {
+		const op = opsRepo.getOperationByCorrelator(db, msg.correlator);
+		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
+		if (isTerminalStatus(op.status as OperationStatus)) return ok(undefined); // late progress changes nothing
+		const now = deps.clock();
+		const set: Partial<OperationRow> = { status: msg.phase, deliveredAt: op.deliveredAt ?? now };
+		if (msg.downloadStatus !== undefined) set.downloadStatus = msg.downloadStatus;
+		if (opsRepo.updateOpenOperation(db, op.id, set).changes > 0) emitUpdated([opsRepo.getOperation(db, op.id)!]);
+		return ok(undefined);
+	}
+
+	/**
+	 * SCOMO OperationComplete: stored once per correlator. A repeated or late result (the operation has
+	 * finished, expired or was cancelled) changes nothing and is answered duplicate: true, so the device
+	 * can drop it from its outbox either way.
+	 */
+	function recordResult(deviceId: string, msg: OperationResultMsg): Outcome<{ duplicate: boolean }> {
+		const op = opsRepo.getOperationByCorrelator(db, msg.correlator);
+		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
+		if (isTerminalStatus(op.status as OperationStatus)) return ok({ duplicate: true });
+		const now = deps.clock();
+		const status: OperationStatus = isSuccessCode(msg.resultCode) ? 'completed' : 'failed';
+		const stored = db.transaction((tx) => {
+			const r = opsRepo.updateOpenOperation(tx, op.id, {
+				status,
+				resultCode: msg.resultCode,
+				resultMessage: msg.message,
+				completedAt: now,
+				deliveredAt: op.deliveredAt ?? now
+			});
+			if (r.changes === 0) return false;
+			if (op.kind === 'Inventory') {
+				if (msg.inventory) replaceMaInventory(tx, deviceId, op.maId, msg.inventory, now);
+			} else if (op.componentId) {
+				// Only the operation's own component: a result cannot touch another MA's entries (ADC-3).
+				const entry = msg.entry && msg.entry.componentId === op.componentId ? msg.entry : msg.entry === null ? null : undefined;
+				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.componentId, entry, now);
+			}
+			audit(tx, now, {
+				maId: op.maId,
+				actor: { type: 'device', id: deviceId },
+				action: 'operation.result',
+				targetType: 'operation',
+				targetId: op.id,
+				outcome: String(msg.resultCode),
+				detail: { correlator: op.correlator, kind: op.kind, componentId: op.componentId, message: msg.message, deviceCompletedAt: msg.completedAt }
+			});
+			return true;
+		});
+		if (!stored) return ok({ duplicate: true });
+		emitUpdated([opsRepo.getOperation(db, op.id)!]);
+		deps.events.emit('inventory:changed', { deviceId });
+		return ok({ duplicate: false });
+	}
+
+	/** Cancel an operation that has not started on the device (queued or delivered): 1462. */
+	function cancel(maId: string, actor: AuditActor, correlator: string): Outcome<OperationView> {
+		const op = opsRepo.getOperationByCorrelator(db, correlator);
+		if (!op || op.maId !== maId) return fail('not_found', 'operation not found');
+		const now = deps.clock();
+		const done = db.transaction((tx) => {
+			const r = opsRepo.updateOperationFrom(tx, op.id, ['queued', 'delivered'], {
+				status: 'cancelled',
+				resultCode: RC.Cancelled,
+				resultMessage: 'cancelled by the MA',
+				completedAt: now
+			});
+			if (r.changes === 0) return false;
+			audit(tx, now, { maId, actor, action: 'operation.cancel', targetType: 'operation', targetId: op.id, outcome: 'ok' });
+			return true;
+		});
+		if (!done) return fail('conflict', `the operation is ${op.status}; only queued or delivered operations can be cancelled`);
+		const row = opsRepo.getOperation(db, op.id)!;
+		emitUpdated([row]);
+		return ok(operationView(row));
+	}
+
+	/** Ends unanswered operations past their deadline with 1457; returns how many. */
+	function expireDue(): number {
+		const now = deps.clock();
+		let count = 0;
+		for (;;) {
+			const due = opsRepo.listDueOperations(db, now, 500);
+			if (due.length === 0) break;
+			const expired: OperationRow[] = [];
+			db.transaction((tx) => {
+				for (const op of due) {
+					const r = opsRepo.updateOpenOperation(tx, op.id, {
+						status: 'expired',
+						resultCode: RC.OperationExpired,
+						resultMessage: 'no result from the device before the deadline',
+						completedAt: now
+					});
+					if (r.changes > 0) expired.push(op);
+				}
+				if (expired.length > 0) {
+					audit(tx, now, {
+						maId: null,
+						actor: { type: 'system', id: 'expiry' },
+						action: 'operations.expire',
+						outcome: String(RC.OperationExpired),
+						detail: { count: expired.length }
+					});
+				}
+			});
+			count += expired.length;
+			emitUpdated(opsRepo.listOperationsByIds(db, expired.map((o) => o.id)));
+			if (due.length < 500) break;
+		}
+		return count;
+	}
+
+	/** Runs expireDue on an interval; the timer does not keep the process alive. Returns a stop function. */
+	function startExpirySweeper(intervalMs: number, isOpen: () => boolean = () => true): () => void {
+		const timer = setInterval(() => {
+			if (!isOpen()) return;
+			try {
+				const n = expireDue();
+				if (n > 0) log.info({ expired: n }, 'operations expired without an answer (1457)');
+			} catch (e) {
+				log.error({ err: e }, 'expiry sweep failed');
+			}
+		}, intervalMs);
+		timer.unref();
+		return () => clearInterval(timer);
+	}
+
+	function get(maId: string, correlator: string): Outcome<OperationView> {
+		const op = opsRepo.getOperationByCorrelator(db, correlator);
+		if (!op || op.maId !== maId) return fail('not_found', 'operation not found');
+		return ok(operationView(op));
+	}
+
+	function list(maId: string, f: OperationListFilter): OperationView[] {
+		return opsRepo
+			.listOperations(db, { maId, deviceId: f.deviceId, status: f.status, batchId: f.batchId, limit: Math.min(Math.max(f.limit ?? 100, 1), 1000) })
+			.map(operationView);
+	}
+
+	/** The package version an operation of this device carries (for download tokens). */
+	function packageVersionFor(deviceId: string, correlator: string) {
+		const op = opsRepo.getOperationByCorrelator(db, correlator);
+		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
+		if (isTerminalStatus(op.status as OperationStatus)) return fail('conflict', `the operation is ${op.status}`);
+		if (!op.packageVersionId) return fail('not_found', 'this operation carries no package');
+		const v = pkgs.getPackageVersionById(db, op.packageVersionId);
+		if (!v) return fail('not_found', 'package version not found');
+		return ok(v);
+	}
+
+	return {
+		create,
+		deliverOpen,
+		markDelivered,
+		recordProgress,
+		recordResult,
+		cancel,
+		expireDue,
+		startExpirySweeper,
+		get,
+		list,
+		packageVersionFor
+	};
+}
+
+export type OperationService = ReturnType<typeof createOperationService>;

@@ -1,0 +1,133 @@
+/**
+ * Component packages: a manifest plus one JavaScript bundle, stored with its SHA-256 digest and size.
+ * A component ID belongs to one MA for good; each upload adds a version, which is what Update installs.
+ */
+import { ManifestSchema, parse, type Manifest } from '../../contract';
+import { ok } from '../../core';
+import { newId } from '../ids';
+import * as pkgs from '../db/repos/packages';
+import { audit } from './audit';
+import { storeBundle } from './bundle-store';
+import { fail, type Outcome } from './errors';
+import { latestVersion } from './semver';
+import { packageView, type PackageView } from './views';
+import type { AuditActor, ServiceDeps } from './deps';
+
+export type UploadedPackage = {
+	packageId: string;
+	versionId: string;
+	componentId: string;
+	version: string;
+	sha256: string;
+	size: number;
+};
+
+export function createPackageService(deps: ServiceDeps) {
+	const { db } = deps;
+
+	function upload(
+		maId: string,
+		actor: AuditActor,
+		input: { manifest: unknown; bundle: string; encoding: 'utf8' | 'base64' }
+	): Outcome<UploadedPackage> {
+		const m = parse(ManifestSchema, input.manifest);
+		if (!m.ok) return fail('package_invalid', 'the manifest is not valid', m.issues);
+		const manifest: Manifest = m.value;
+		if (input.encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(input.bundle)) {
+			return fail('package_invalid', 'the bundle is not valid base64');
+		}
+		const bytes = input.encoding === 'base64' ? Buffer.from(input.bundle, 'base64') : Buffer.from(input.bundle, 'utf8');
+		if (bytes.length === 0) return fail('package_invalid', 'the bundle is empty');
+		const max = deps.config().maxBundleBytes;
+		if (bytes.length > max) return fail('payload_too_large', `the bundle is ${bytes.length} bytes; at most ${max} are accepted`);
+
+		const existing = pkgs.getPackageByComponentId(db, manifest.id);
+		// A component ID taken by another MA is a conflict, not a 404: uploads name it, they do not look it up.
+		if (existing && existing.maId !== maId) return fail('conflict', `component id ${manifest.id} belongs to another MA`);
+		if (existing && pkgs.getPackageVersion(db, existing.id, manifest.version)) {
+			return fail('conflict', `${manifest.id} ${manifest.version} already exists; upload a new version`);
+		}
+
+		// Bytes first (content-addressed, harmless if the transaction then fails), then the rows.
+		const { sha256, size } = storeBundle(deps.config().dataDir, bytes);
+		const now = deps.clock();
+		const packageId = existing?.id ?? newId();
+		const versionId = newId();
+		try {
+			db.transaction((tx) => {
+				if (!existing) {
+					pkgs.insertPackage(tx, {
+						id: packageId,
+						maId,
+						componentId: manifest.id,
+						name: manifest.name,
+						description: manifest.description,
+						createdAt: now
+					});
+				} else {
+					pkgs.updatePackageInfo(tx, packageId, { name: manifest.name, description: manifest.description });
+				}
+				pkgs.insertPackageVersion(tx, {
+					id: versionId,
+					packageId,
+					version: manifest.version,
+					manifest: JSON.stringify(manifest),
+					compatibleBaselines: JSON.stringify(manifest.compatibleBaselines),
+					bundleSha256: sha256,
+					bundleSize: size,
+					createdAt: now
+				});
+				audit(tx, now, {
+					maId,
+					actor,
+					action: 'package.upload',
+					targetType: 'package',
+					targetId: packageId,
+					outcome: 'ok',
+					detail: { componentId: manifest.id, version: manifest.version, sha256, size }
+				});
+			});
+		} catch (e) {
+			// Two uploads of the same version at once: the unique index decides.
+			if (String((e as Error).message).includes('UNIQUE')) return fail('conflict', `${manifest.id} ${manifest.version} already exists`);
+			throw e;
+		}
+		return ok({ packageId, versionId, componentId: manifest.id, version: manifest.version, sha256, size });
+	}
+
+	function list(maId: string): PackageView[] {
+		const rows = pkgs.listPackagesOfMa(db, maId);
+		const versions = pkgs.listVersionsOfPackages(
+			db,
+			rows.map((r) => r.id)
+		);
+		return rows.map((r) =>
+			packageView(
+				r,
+				versions.filter((v) => v.packageId === r.id)
+			)
+		);
+	}
+
+	/** One package of this MA; another MA's package is not_found (SCOMO-ADC-3). */
+	function get(maId: string, componentId: string): Outcome<PackageView> {
+		const p = pkgs.getPackageByComponentId(db, componentId);
+		if (!p || p.maId !== maId) return fail('not_found', 'package not found');
+		return ok(packageView(p, pkgs.listVersionsOfPackages(db, [p.id])));
+	}
+
+	/** A version of an MA's component: the given one, or the highest when omitted. */
+	function resolveVersion(maId: string, componentId: string, version?: string | null) {
+		const p = pkgs.getPackageByComponentId(db, componentId);
+		if (!p || p.maId !== maId) return fail('not_found', `component ${componentId} not found`);
+		const v = version
+			? pkgs.getPackageVersion(db, p.id, version)
+			: latestVersion(pkgs.listVersionsOfPackages(db, [p.id]));
+		if (!v) return fail('not_found', version ? `version ${version} of ${componentId} not found` : `${componentId} has no versions`);
+		return ok({ pkg: p, version: v });
+	}
+
+	return { upload, list, get, resolveVersion };
+}
+
+export type PackageService = ReturnType<typeof createPackageService>;

@@ -1,0 +1,24 @@
+/**
+ * The seam between services and the realtime transport: services decide what to send, the device
+ * namespace sends it. With several nodes, the socket.io adapter makes a room reach any node.
+ */
+import type { CommandSetMsg, RequestDecidedMsg } from '../../contract';
+
+export interface Relay {
+	/** Is a socket of this device connected (to this node)? */
+	isOnline(deviceId: string): boolean;
+	/**
+	 * Sends a command set to the device and waits for its ack: the correlators it accepted, or null when
+	 * no socket answered (offline, timeout, refusal). Never throws.
+	 */
+	sendCommands(deviceId: string, set: CommandSetMsg): Promise<string[] | null>;
+	/** SCOMO-Device-06: tells the device how its request was decided (best effort; it can also ask again). */
+	requestDecided(deviceId: string, msg: RequestDecidedMsg): void;
+}
+
+/** Before realtime is attached (admin CLI, tests of services): every device is offline, commands stay queued. */
+export const OFFLINE_RELAY: Relay = {
+	isOnline: () => false,
+	sendCommands: async () => null,
+	requestDecided: () => {}
+};

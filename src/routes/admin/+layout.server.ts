@@ -1,0 +1,23 @@
+/**
+ * The admin console's frame: every page under /admin needs a signed-in administrator. It carries the
+ * administrator's MAs (for the switcher), the current MA and role, and what the role allows, so pages
+ * can hide controls (the server checks again on every action).
+ */
+import { appContext } from '$lib/server/app-context';
+import { requireAdmin, capabilities } from '$lib/server/auth/guard';
+import { getAdmin, listMemberships } from '$lib/server/auth/accounts';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = ({ locals, url }) => {
+	const { actor, maId } = requireAdmin(locals, url);
+	const db = appContext().store.db;
+	const admin = getAdmin(db, actor.id);
+	const memberships = listMemberships(db, actor.id);
+	const current = memberships.find((m) => m.maId === maId) ?? null;
+	return {
+		admin: { id: actor.id, displayName: admin?.displayName ?? 'Administrator' },
+		memberships: memberships.map((m) => ({ maId: m.maId, maName: m.maName, role: m.role })),
+		current: current ? { maId: current.maId, maName: current.maName, role: current.role } : null,
+		can: capabilities(actor, maId)
+	};
+};

@@ -1,0 +1,36 @@
+/**
+ * An invitation link: the invitee registers a passkey and joins the MA with the invited role, or, already
+ * signed in, joins with their existing account. The token is single use; only its hash is stored.
+ */
+import { fail, redirect } from '@sveltejs/kit';
+import { appContext } from '$lib/server/app-context';
+import { findInvitationByToken } from '$lib/server/auth/invitations';
+import { joinWithAccount } from '$lib/server/auth/ceremonies';
+import { getAdmin, getMembership } from '$lib/server/auth/accounts';
+import { setCurrentMa } from '$lib/server/auth/http';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ params, locals }) => {
+	const ctx = appContext();
+	const inv = findInvitationByToken(ctx.store.db, params.token, ctx.clock());
+	const adminId = locals.actor?.type === 'admin' ? locals.actor.id : null;
+	const admin = adminId ? getAdmin(ctx.store.db, adminId) : undefined;
+	return {
+		invitation: inv ? { maName: inv.maName, role: inv.role, status: inv.status, expiresAt: inv.expiresAt } : null,
+		token: params.token,
+		signedInAs: admin ? admin.displayName : null,
+		alreadyMember: inv && adminId ? getMembership(ctx.store.db, adminId, inv.maId) !== undefined : false
+	};
+};
+
+export const actions: Actions = {
+	/** Join with the account this browser is signed in with (no new passkey). */
+	join: ({ params, locals, cookies }) => {
+		if (locals.actor?.type !== 'admin') return fail(401, { error: 'Sign in first, or create a passkey below.' });
+		const ctx = appContext();
+		const r = joinWithAccount({ db: ctx.store.db, now: ctx.clock() }, params.token, locals.actor.id);
+		if (!r.ok) return fail(r.error.code === 'conflict' ? 409 : 404, { error: r.error.message });
+		setCurrentMa(cookies, ctx.config.origin, r.value.maId);
+		redirect(303, '/admin');
+	}
+};

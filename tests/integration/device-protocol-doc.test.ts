@@ -1,0 +1,37 @@
+/** docs/protocol.md documents every event of DEVICE_EVENTS and every error code of ERROR_CODES. */
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEVICE_EVENTS, ERROR_CODES } from '../../src/lib/contract';
+
+const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/protocol.md'), 'utf8');
+const lines = doc.split('\n');
+
+/** A `### name` heading followed, before the next heading, by a direction line and the schema's name. */
+function section(name: string): string | null {
+	const start = lines.findIndex((l) => l.trim() === `### ${name}`);
+	if (start === -1) return null;
+	const rest = lines.slice(start + 1);
+	const end = rest.findIndex((l) => l.startsWith('#'));
+	return (end === -1 ? rest : rest.slice(0, end)).join('\n');
+}
+
+describe('docs/protocol.md', () => {
+	it.each(Object.entries(DEVICE_EVENTS))('documents the event %s with its direction', (name, spec) => {
+		const body = section(name);
+		expect(body, `no "### ${name}" section`).not.toBeNull();
+		expect(body).toContain(spec.from === 'server' ? 'S→D' : 'D→S');
+	});
+
+	it.each(Object.entries(ERROR_CODES))('documents the error code %s with its status', (code, spec) => {
+		const row = lines.find((l) => l.startsWith(`| \`${code}\` |`));
+		expect(row, `no table row for ${code}`).toBeDefined();
+		expect(row).toContain(`| ${spec.status} |`);
+	});
+
+	it('documents no event that the contract does not have', () => {
+		const eventsSection = doc.slice(doc.indexOf('## Events'), doc.indexOf('## Error codes'));
+		const headings = [...eventsSection.matchAll(/^### (\S+)$/gm)].map((m) => m[1]);
+		expect(headings.sort()).toEqual(Object.keys(DEVICE_EVENTS).sort());
+	});
+});
