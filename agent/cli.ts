@@ -11,7 +11,7 @@
 import { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DeviceRuntime, enrollDevice, type RuntimeEvent } from '../src/lib/device';
+import { DeviceRuntime, enrollDevice, type Identity, type RuntimeEvent } from '../src/lib/device';
 import { FilePackageStore } from './file-package-store';
 import { FileStateStore } from './file-state-store';
 import { loadOrCreateSigner } from './key-file';
@@ -32,6 +32,10 @@ type Options = {
 	consent?: string;
 	ackTimeout: string;
 	promptStdin?: boolean;
+	request?: string;
+	requestMa?: string;
+	note: string;
+	catalog?: boolean;
 };
 
 function print(line: Record<string, unknown> | RuntimeEvent): void {
@@ -51,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
 		.option('--software-version <v>', 'software version reported in the device info', AGENT_VERSION)
 		.option('--consent <file>', 'consent policy JSON ({default, perMa, choices}); default: prompt on a TTY, else refuse')
 		.option('--prompt-stdin', 'read prompt answers (y/n lines) from stdin even when it is not a terminal')
+		.option('--request <component[@version]>', 'once connected, ask an MA to install or update a component (SCOMO-Device-06)')
+		.option('--request-ma <maId>', 'the MA to ask (default: the first one enrolled)')
+		.option('--note <text>', 'a note for the administrators with --request', '')
+		.option('--catalog', 'once connected, print the catalog of every enrolled MA')
 		.option('--ack-timeout <ms>', 'how long to wait for each acknowledgement from the server', '10000')
 		.showHelpAfterError();
 	program.parse(argv);
@@ -96,13 +104,23 @@ async function main(argv: string[]): Promise<number> {
 	}
 
 	const runner = new WorkerRunner((componentId, text) => print({ event: 'component-log', componentId, text }));
-	const runtime = await DeviceRuntime.open({
+	let firstConnection = true;
+	const onEvent = (e: RuntimeEvent) => {
+		print(e);
+		if (e.event === 'connected' && firstConnection) {
+			firstConnection = false;
+			void afterFirstConnection(o, runtime!, identity!).catch((err: unknown) =>
+				print({ event: 'error', where: 'cli', message: err instanceof Error ? err.message : String(err) })
+			);
+		}
+	};
+	const runtime: DeviceRuntime | null = await DeviceRuntime.open({
 		store,
 		packages: withFaults(new FilePackageStore(dataDir), process.env[FAULT_ENV], print),
 		runner,
 		consent: new PolicyConsent(policy, print, { ...processTerminal(), ...(o.promptStdin ? { isTTY: true } : {}) }),
 		signer,
-		emit: print,
+		emit: onEvent,
 		ackTimeoutMs: Number(o.ackTimeout)
 	});
 	if (!runtime) return 2;
@@ -125,6 +143,26 @@ async function main(argv: string[]): Promise<number> {
 	await runtime.start();
 	print({ event: 'started', deviceId: runtime.deviceId, server: identity.serverUrl, baselineBuildId: identity.baselineBuildId });
 	return stopped;
+}
+
+/** The one-shot actions of --catalog and --request (SCOMO-Device-06), once the device is online. */
+async function afterFirstConnection(o: Options, runtime: DeviceRuntime, identity: Identity): Promise<void> {
+	if (o.catalog) {
+		for (const ma of identity.mas) print({ event: 'catalog', maId: ma.maId, entries: await runtime.catalog(ma.maId) });
+	}
+	if (o.request) {
+		const [componentId, version] = o.request.split('@') as [string, string | undefined];
+		const maId = o.requestMa ?? identity.mas[0]!.maId;
+		const installed = runtime.keeper.item(componentId)?.component.stage === 'deployed';
+		const r = await runtime.request({
+			maId,
+			kind: installed ? 'Update' : 'DownloadInstall',
+			componentId,
+			version: version ?? null,
+			note: o.note
+		});
+		print({ event: 'request-sent', componentId, ...r });
+	}
 }
 
 main(process.argv).then(

@@ -121,6 +121,7 @@ export class Connection implements DeviceLink {
 		const s = this.socket;
 		s.on('connect', () => {
 			// The server speaks first; if it does not, start over rather than hang half-connected.
+			if (this.challengeTimer) clearTimeout(this.challengeTimer);
 			this.challengeTimer = setTimeout(() => {
 				if (!this.authenticated) {
 					s.disconnect();

@@ -19,7 +19,7 @@ import { sha256Hex } from './crypto';
 import { errorMessage, wireText, type EventSink } from './events';
 import { addResult, setItem, type LedgerKeeper } from './ledger';
 import type { DeviceLink } from './link';
-import type { Clock, ComponentRunner, ConsentPort, InventoryItem, JournalEntry, PackageStore, StateStore } from './ports';
+import type { Clock, ComponentRunner, ConsentPort, InventoryItem, JournalEntry, Notice, PackageStore, StateStore } from './ports';
 
 export type ExecutorDeps = {
 	keeper: LedgerKeeper;
@@ -195,7 +195,7 @@ export class Executor {
 				entry.consent = decision;
 			});
 		}
-		const done: Parameters<ConsentPort['notify']>[0] & { kind: 'after' } = {
+		const done: Extract<Notice, { kind: 'after' }> = {
 			kind: 'after',
 			maId: set.maId,
 			maName: set.maName,
