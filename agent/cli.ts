@@ -15,6 +15,7 @@ import { DeviceRuntime, enrollDevice, type Identity, type RuntimeEvent } from '.
 import { FilePackageStore } from './file-package-store';
 import { FileStateStore } from './file-state-store';
 import { loadOrCreateSigner } from './key-file';
+import { loadOrCreateDecrypter } from './decrypter';
 import { PolicyConsent, processTerminal, readPolicy } from './policy-consent';
 import { WorkerRunner } from './worker-runner';
 import { FAULT_ENV, withFaults } from './fault-injection';
@@ -68,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
 
 	const store = new FileStateStore(dataDir);
 	const signer = await loadOrCreateSigner(dataDir);
+	// SCOMO-SEC-03: packages are sealed to this key; the server gets its public half at enrollment.
+	const decrypter = await loadOrCreateDecrypter(dataDir);
 	const policy = await readPolicy(o.consent);
 
 	if (o.enroll) {
@@ -79,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
 			serverUrl: o.server,
 			code: o.enroll,
 			signer,
+			encryptionKey: decrypter.publicKey,
 			kind: 'agent',
 			info: { manufacturer: o.manufacturer, model: o.model, baselineBuildId: o.baseline, softwareVersion: o.softwareVersion }
 		});
@@ -120,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
 		runner,
 		consent: new PolicyConsent(policy, print, { ...processTerminal(), ...(o.promptStdin ? { isTTY: true } : {}) }),
 		signer,
+		decrypter,
 		emit: onEvent,
 		ackTimeoutMs: Number(o.ackTimeout)
 	});

@@ -12,13 +12,17 @@ import { resolveAdminSession } from '$lib/server/auth/resolve';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
 import { authRateLimiter } from '$lib/server/auth/rate-limit';
 import { ERROR_CODES } from '$lib/contract/errors';
+import { withSecurityHeaders } from '$lib/server/security-headers';
 
 /** POSTs that run passkey ceremonies or redeem links: what an attacker would hammer. */
 const isAuthAttempt = (method: string, path: string) =>
 	method === 'POST' &&
 	(path.startsWith('/auth/') || path === '/setup' || path.startsWith('/invite/') || path === '/admin/signin');
 
-export const handle: Handle = async ({ event, resolve }) => {
+/** Security headers on every rendered response (src/lib/server/security-headers.ts; CSP is kit.csp's). */
+export const handle: Handle = async (input) => withSecurityHeaders(await handleRequest(input), input.event.url.origin);
+
+const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
 	event.locals.maId = null;
 	event.locals.session = null;

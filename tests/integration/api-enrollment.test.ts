@@ -33,7 +33,13 @@ describe('enrollment codes', () => {
 		const d = new TestDevice(server.url, info('base-A'));
 		const r = await d.enroll(c.body.code);
 		expect(r.status).toBe(201);
-		expect(r.body).toEqual({ deviceId: d.deviceId, ma: { id: acme.maId, name: 'Acme' }, baselineBuildId: 'base-A' });
+		// SCOMO-SEC-01: the response also carries the MA's signed trust statement, which the device pins.
+		expect(r.body).toEqual({
+			deviceId: d.deviceId,
+			ma: { id: acme.maId, name: 'Acme' },
+			baselineBuildId: 'base-A',
+			trust: { statement: expect.objectContaining({ maId: acme.maId, seq: 1 }), signatures: [expect.objectContaining({ keyId: expect.any(String) })] }
+		});
 
 		const list = await acme.api.listEnrollmentCodes();
 		expect(list.body.items.find((x) => x.id === c.body.id)).toMatchObject({ label: 'kiosk 1', usedByDeviceId: d.deviceId });

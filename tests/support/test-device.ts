@@ -13,6 +13,7 @@ import {
 	type ErrorEventMsg,
 	type RequestDecidedMsg
 } from '../../src/lib/contract';
+import { resultMessage } from '../../src/lib/core/envelope';
 
 export type DeviceInfo = { manufacturer: string; model: string; baselineBuildId: string; softwareVersion: string };
 
@@ -117,8 +118,9 @@ export class TestDevice {
 		this.socket!.emit(event, payload);
 	}
 
+	/** Sends a result signed with the device key (SCOMO-SEC-02); pass `signature` in `extra` to send your own. */
 	result(correlator: string, resultCode: number, extra: Record<string, unknown> = {}) {
-		return this.emit<{ duplicate: boolean }>('result', {
+		const payload: Record<string, unknown> = {
 			correlator,
 			resultCode,
 			message: '',
@@ -126,7 +128,9 @@ export class TestDevice {
 			entry: null,
 			completedAt: Date.now(),
 			...extra
-		});
+		};
+		if (!('signature' in extra)) payload.signature = this.sign(resultMessage(this.deviceId ?? '', payload));
+		return this.emit<{ duplicate: boolean }>('result', payload);
 	}
 
 	/** Waits until at least `n` command sets arrived. */

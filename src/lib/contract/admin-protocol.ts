@@ -16,13 +16,17 @@ export type AdminOperationEvent = {
 	componentId: string | null;
 	version: string | null;
 	consentMode: string;
+	/** The administrator's intent message the end user reads (SCOMO-USA-4). */
+	intent: string;
 	status: string;
 	downloadStatus: number | null;
 	resultCode: number | null;
 	resultName: string | null;
 	resultMessage: string | null;
 	createdAt: number;
+	deliveredAt: number | null;
 	completedAt: number | null;
+	expiresAt: number;
 };
 
 export interface ServerToAdminEvents {
@@ -36,7 +40,15 @@ export interface ServerToAdminEvents {
 	'session:ended': (msg: { reason: string }) => void;
 }
 
+/**
+ * Sent with the handshake. `maId` names the MA the console shows; an MA the administrator is not a
+ * member of is refused like a missing one ('not_found'), never silently replaced by another MA.
+ * Without it, the MA switcher's cookie (or the first membership) decides, as for pages.
+ */
 export type AdminHandshakeAuth = { maId?: string };
+
+/** Why a handshake was refused (the `connect_error` message): stable codes from contract/errors.ts. */
+export const ADMIN_CONNECT_ERRORS = ['unauthenticated', 'not_found', 'forbidden', 'internal'] as const;
 
 /** Rooms: one per MA for its events, one per administrator so sign-out can close their sockets. */
 export const maRoom = (maId: string) => `ma:${maId}`;

@@ -21,6 +21,7 @@ import {
 	ComponentStateSchema
 } from './common';
 import { ManifestSchema } from './manifest';
+import { SignedEnvelopeSchema, SignedTrustSchema } from './command-envelope';
 import type { ErrorCode } from './errors';
 
 export const DEVICE_NAMESPACE = '/device';
@@ -43,7 +44,12 @@ export const PackageRef = v.strictObject({
 	version: Version,
 	sha256: Sha256Hex,
 	size: v.pipe(v.number(), v.integer(), v.minValue(0)),
-	manifest: ManifestSchema
+	manifest: ManifestSchema,
+	/**
+	 * SCOMO-SEC-03: the MA's signature over packageSignedBytes() (sealed-package.ts): owner, manifest, digest
+	 * and size. The device verifies it with the MA key it pinned before storing anything (1407 otherwise).
+	 */
+	signature: v.optional(Base64Url(256))
 });
 
 export const CommandOperation = v.strictObject({
@@ -66,7 +72,15 @@ export const CommandSet = v.strictObject({
 	intent: HumanText(500),
 	issuedAt: v.number(),
 	expiresAt: v.number(),
-	operations: v.pipe(v.array(CommandOperation), v.minLength(1), v.maxLength(20))
+	operations: v.pipe(v.array(CommandOperation), v.minLength(1), v.maxLength(20)),
+	/**
+	 * SCOMO-SEC-01: the batch header signed once by the MA key, this device's Merkle leaf and proof, and an
+	 * administrator's passkey assertion for high-risk batches (command-envelope.ts, docs/security.md). The
+	 * device verifies it before acking, journaling or running anything.
+	 */
+	envelope: v.optional(SignedEnvelopeSchema),
+	/** The MA's current trust statement (keys, approving passkeys, high-risk policy), signed by the MA keys. */
+	trust: v.optional(SignedTrustSchema)
 });
 
 export const RequestDecided = v.strictObject({
@@ -112,7 +126,9 @@ export const OperationResult = v.strictObject({
 	entry: v.nullable(ComponentStateSchema),
 	/** For Inventory: the components of the requesting MA on the device (SCOMO-ADC-3). */
 	inventory: v.optional(v.pipe(v.array(ComponentStateSchema), v.maxLength(500))),
-	completedAt: v.number()
+	completedAt: v.number(),
+	/** SCOMO-SEC-02: the device key's Ed25519 signature over core resultMessage(deviceId, result); required by the server. */
+	signature: v.optional(Base64Url(256))
 });
 
 /** The device's whole inventory, sent after authentication so the server's view is current. */

@@ -3,3 +3,5 @@ export * from './errors';
 export * from './manifest';
 export * from './device-protocol';
 export * from './rest';
+export * from './sealed-package';
+export * from './command-envelope';

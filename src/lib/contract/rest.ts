@@ -13,6 +13,7 @@ import {
 	BaselineId
 } from './common';
 import { ManifestSchema } from './manifest';
+import type { SignedTrustMsg } from './command-envelope';
 
 // ---------- device endpoints ----------
 
@@ -23,6 +24,11 @@ export const EnrollRequest = v.strictObject({
 	keyAlgorithm: v.literal('Ed25519'),
 	/** Signature over enrollProofMessage(code, publicKey). */
 	proof: Base64Url(256),
+	/**
+	 * SCOMO-SEC-03: the device's static ECDH P-256 public key (raw uncompressed point, 65 bytes, base64url);
+	 * packages are encrypted to it. Optional while older devices exist; see docs/security.md.
+	 */
+	encryptionKey: v.optional(Base64Url(128)),
 	/** A device already enrolled with another MA gives its ID; the key must match. */
 	deviceId: v.optional(Id),
 	info: v.strictObject({
@@ -40,6 +46,8 @@ export type EnrollResponse = {
 	ma: { id: string; name: string };
 	/** The baseline the server holds for this device (the first one ever enrolled, SCOMO-HLFR-9). */
 	baselineBuildId: string;
+	/** SCOMO-SEC-01: the MA's signed trust statement (command-signing keys, approving passkeys); the device pins it. */
+	trust?: SignedTrustMsg;
 };
 
 // ---------- MA API ----------

@@ -35,7 +35,8 @@ const VENDOR: [number, string][] = [
 	[1459, 'Component already installed'],
 	[1460, 'Component already at this version'],
 	[1461, 'Component crashed'],
-	[1462, 'Operation cancelled']
+	[1462, 'Operation cancelled'],
+	[1463, 'Administrator approval missing or invalid']
 ];
 
 describe('result codes', () => {

@@ -5,7 +5,7 @@
  * The standard numbers are used unchanged so that anyone who knows SCOMO recognises them. SCOMO leaves
  * 1250–1299 (success) and 1450–1499 (client error) to vendors; relayed start/stop (SCOMO-HLFR-5, HLFR-6),
  * inventory (SCOMO-HLFR-3), command security (SCOMO-SEC-01) and state-machine rejections use our documented
- * codes 1450–1462 in that range.
+ * codes 1450–1463 in that range.
  */
 
 export type ResultCode = number;
@@ -41,6 +41,7 @@ export const RC = {
 	AlreadyAtVersion: 1460,
 	ComponentCrashed: 1461,
 	Cancelled: 1462,
+	ApprovalInvalid: 1463,
 	AlternateDownloadServerError: 1500,
 	AlternateDownloadServerUnavailable: 1501
 } as const;
@@ -218,6 +219,13 @@ export const RESULT_CODES: readonly ResultCodeInfo[] = [
 		code: RC.Cancelled,
 		name: 'Operation cancelled',
 		description: 'The operation was cancelled by the MA, or because the device left the MA.',
+		vendor: true
+	},
+	{
+		code: RC.ApprovalInvalid,
+		name: 'Administrator approval missing or invalid',
+		description:
+			'A high-risk command (e.g. Remove) must carry an administrator’s passkey assertion over its signed envelope; it was missing or did not verify on the device (SCOMO-SEC-02).',
 		vendor: true
 	}
 ];

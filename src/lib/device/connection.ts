@@ -27,6 +27,7 @@ import {
 	type ServerToDeviceEvents
 } from '../contract';
 import type { ComponentState } from '../core';
+import { resultMessage } from '../core/envelope';
 import { errorMessage, type EventSink } from './events';
 import type { DeviceLink, SendOutcome } from './link';
 import type { Signer } from './ports';
@@ -49,6 +50,8 @@ export type ConnectionOptions = {
 	maxBackoffMs?: number;
 	/** socket.io transports; websocket only by default (no long-polling round trips). */
 	transports?: ('websocket' | 'polling')[];
+	/** Local source address of the socket (Node only; bench/ spreads simulated fleets over 127.0.0.x). */
+	localAddress?: string;
 };
 
 type DeviceSocket = Socket<ServerToDeviceEvents, DeviceToServerEvents>;
@@ -77,7 +80,8 @@ export class Connection implements DeviceLink {
 			reconnection: true,
 			reconnectionDelay: 500,
 			reconnectionDelayMax: maxBackoff,
-			randomizationFactor: 0.5
+			randomizationFactor: 0.5,
+			...(o.localAddress ? { localAddress: o.localAddress } : {})
 		});
 		this.wire(maxBackoff);
 	}
@@ -240,8 +244,12 @@ export class Connection implements DeviceLink {
 		await this.call('progress', progress).catch(() => {});
 	}
 
-	sendResult(result: OperationResultMsg): Promise<SendOutcome> {
-		return this.send('result', result);
+	async sendResult(result: OperationResultMsg): Promise<SendOutcome> {
+		if (!this.online) return 'unsent';
+		// SCOMO-SEC-02: the device key signs every result, so the server can verify where it came from.
+		const { signature: _old, ...unsigned } = result;
+		const signature = await this.o.signer.sign(resultMessage(this.o.deviceId, unsigned));
+		return this.send('result', { ...unsigned, signature });
 	}
 
 	sendComponentState(change: ComponentStateChangeMsg): Promise<SendOutcome> {

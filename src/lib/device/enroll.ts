@@ -6,6 +6,7 @@
 import { enrollProofMessage, type ApiErrorBody, type DeviceInfoMsg, type EnrollRequestBody, type EnrollResponse } from '../contract';
 import { err, ok, type Result } from '../core';
 import { errorMessage } from './events';
+import { selfSigned } from './verify';
 import type { Identity, Signer, StateStore } from './ports';
 
 export type EnrollError = { status: number; code: string; message: string };
@@ -18,6 +19,8 @@ export type EnrollInput = {
 	kind?: 'agent' | 'pwa';
 	deviceId?: string;
 	fetch?: typeof fetch;
+	/** SCOMO-SEC-03: the device's ECDH P-256 public key (Decrypter.publicKey); packages are sealed to it. */
+	encryptionKey?: string;
 };
 
 /** POST /api/device/enroll. Errors as values with the server's stable code (or 'network'). */
@@ -28,6 +31,7 @@ export async function requestEnrollment(input: EnrollInput): Promise<Result<Enro
 		keyAlgorithm: 'Ed25519',
 		proof: await input.signer.sign(enrollProofMessage(input.code, input.signer.publicKey)),
 		...(input.deviceId ? { deviceId: input.deviceId } : {}),
+		...(input.encryptionKey ? { encryptionKey: input.encryptionKey } : {}),
 		info: { ...input.info, kind: input.kind ?? 'agent' }
 	};
 	let res: Response;
@@ -49,16 +53,26 @@ export async function requestEnrollment(input: EnrollInput): Promise<Result<Enro
 }
 
 /** The identity after an enrollment: a new one, or the old one with one more MA. */
-export function identityAfter(previous: Identity | null, serverUrl: string, info: DeviceInfoMsg, res: EnrollResponse): Identity {
+export function identityAfter(
+	previous: Identity | null,
+	serverUrl: string,
+	info: DeviceInfoMsg,
+	res: EnrollResponse,
+	encryptionKey?: string
+): Identity {
 	const mas = (previous?.mas ?? []).filter((m) => m.maId !== res.ma.id);
-	mas.push({ maId: res.ma.id, name: res.ma.name });
+	// SCOMO-SEC-01: pin the MA's command-signing keys (trust on first use, anchored by the one-time code).
+	const trust = res.trust && res.trust.statement.maId === res.ma.id ? res.trust.statement : undefined;
+	mas.push({ maId: res.ma.id, name: res.ma.name, ...(trust ? { trust } : {}) });
 	return {
 		deviceId: res.deviceId,
 		serverUrl,
 		// The server keeps the first baseline ever enrolled (SCOMO-HLFR-9); the device adopts it.
 		baselineBuildId: res.baselineBuildId,
 		info: { ...info, baselineBuildId: res.baselineBuildId },
-		mas
+		mas,
+		// SCOMO-SEC-03: once the server holds an encryption key, only sealed packages are accepted.
+		...(encryptionKey ?? previous?.encryptionKey ? { encryptionKey: encryptionKey ?? previous?.encryptionKey } : {})
 	};
 }
 
@@ -71,7 +85,9 @@ export async function enrollDevice(
 	const info = previous?.info ?? input.info;
 	const res = await requestEnrollment({ ...input, info, deviceId: previous?.deviceId });
 	if (!res.ok) return res;
-	const identity = identityAfter(previous, input.serverUrl, info, res.value);
+	// A statement its own keys do not sign is not pinned: commands are then refused (1453), never trusted blindly.
+	if (res.value.trust && !(await selfSigned(res.value.trust, Date.now()))) delete res.value.trust;
+	const identity = identityAfter(previous, input.serverUrl, info, res.value, input.encryptionKey);
 	await store.writeIdentity(identity);
 	return ok(identity);
 }

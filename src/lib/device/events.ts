@@ -12,6 +12,9 @@ export type RuntimeEvent =
 	| { event: 'server-error'; code: string; message: string; about?: string }
 	| { event: 'commands'; maId: string; batchId: string | null; correlators: string[]; fresh: string[] }
 	| { event: 'commands-invalid'; message: string }
+	/** SCOMO-SEC-01: operations refused by command verification (verify.ts); never executed. */
+	| { event: 'command-rejected'; maId: string; batchId: string | null; correlators: string[]; code: number; message: string }
+	| { event: 'trust-updated'; maId: string; seq: number }
 	| { event: 'consent'; maId: string; correlators: string[]; decision: 'accepted' | 'refused'; how: string }
 	| { event: 'operation'; correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }
 	| { event: 'result-sent'; correlator: string; outcome: SendOutcome }

@@ -16,8 +16,10 @@ import { OPERATION_INFO, RC, transition, type ComponentState, type DeployedCompo
 import { CommandSet, parse, type CommandAck, type CommandOperationMsg, type CommandSetMsg, type OperationResultMsg } from '../contract';
 import { consentPlan, consentRequest, describeOperations, type ConsentPlan } from './consent';
 import { sha256Hex } from './crypto';
+import { checkPackage, type PackageKeys } from './package-check';
 import { errorMessage, wireText, type EventSink } from './events';
 import { addResult, setItem, type LedgerKeeper } from './ledger';
+import type { Rejection, Verdict } from './verify';
 import type { DeviceLink } from './link';
 import type { Clock, ComponentRunner, ConsentPort, InventoryItem, JournalEntry, Notice, PackageStore, StateStore } from './ports';
 
@@ -33,6 +35,10 @@ export type ExecutorDeps = {
 	/** The current link to the server (an offline one between connections). */
 	link: () => DeviceLink;
 	emit: EventSink;
+	/** SCOMO-SEC-03: decryption and the MAs' pinned keys for the package check; absent = digest only. */
+	packageKeys?: PackageKeys;
+	/** SCOMO-SEC-01: checks a command set before anything is acked, journaled or run (verify.ts); absent = no check (unit tests). */
+	verify?: (set: CommandSetMsg) => Promise<Verdict>;
 };
 
 /** How one operation ended: the result to report and the inventory change to commit with it. */
@@ -56,6 +62,7 @@ export class Executor {
 	/** Correlators whose stored result a duplicate command asked for again. */
 	private readonly resend = new Set<string>();
 	private readonly sending = new Set<Promise<unknown>>();
+	private receiving: Promise<unknown> = Promise.resolve();
 
 	constructor(private readonly d: ExecutorDeps) {}
 
@@ -63,7 +70,15 @@ export class Executor {
 	 * Validate, dedupe and journal a command set; the returned ack goes to the server. Call `kick()` after
 	 * acking to run it.
 	 */
-	async receive(raw: unknown): Promise<CommandAck> {
+	receive(raw: unknown): Promise<CommandAck> {
+		// Verification is asynchronous (WebCrypto): sets are taken one at a time, in the order they arrived, so
+		// a later set (a Stop) never overtakes an earlier one (its Start).
+		const run = this.receiving.then(() => this.receiveInOrder(raw));
+		this.receiving = run.catch(() => {});
+		return run;
+	}
+
+	private async receiveInOrder(raw: unknown): Promise<CommandAck> {
 		const parsed = parse(CommandSet, raw);
 		if (!parsed.ok) {
 			const message = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
@@ -71,12 +86,21 @@ export class Executor {
 			return { ok: false, code: 'invalid_request', message };
 		}
 		const set = parsed.value;
+		// SCOMO-SEC-01: verified before it is acked, journaled or run; a refused operation never runs.
+		const verdict = this.d.verify ? await this.d.verify(set) : null;
 		const { keeper } = this.d;
 		const seen = new Set<string>();
 		const fresh: CommandOperationMsg[] = [];
+		const refused: [CommandOperationMsg, Rejection][] = [];
 		for (const op of set.operations) {
 			if (seen.has(op.correlator)) continue;
 			seen.add(op.correlator);
+			const rejection = verdict?.rejected.get(op.correlator);
+			if (rejection) {
+				// Never overwrite the result of an operation that ran: a forged or replayed copy changes nothing.
+				if (!keeper.result(op.correlator) && !keeper.inJournal(op.correlator)) refused.push([op, rejection]);
+				continue;
+			}
 			if (keeper.result(op.correlator)) this.resend.add(op.correlator); // done before: answer again, never run twice
 			else if (!keeper.inJournal(op.correlator)) fresh.push(op); // in the journal: already under way
 		}
@@ -88,6 +112,7 @@ export class Executor {
 			correlators,
 			fresh: fresh.map((o) => o.correlator)
 		});
+		if (refused.length > 0 && verdict) await this.refuse(set, refused, verdict);
 		if (fresh.length > 0) {
 			const now = this.d.clock.now();
 			if (set.expiresAt < now) {
@@ -109,15 +134,36 @@ export class Executor {
 				});
 			} else {
 				const entry: JournalEntry = { set: { ...set, operations: fresh }, receivedAt: now, consent: 'pending' };
-				await keeper.commit((l) => l.journal.push(entry)).catch((e: unknown) => {
-					// Not durable, so not accepted: forget it; the server relays it again.
-					const i = keeper.ledger.journal.indexOf(entry);
-					if (i >= 0) keeper.ledger.journal.splice(i, 1);
-					throw e;
-				});
+				await keeper
+					.commit((l) => {
+						l.journal.push(entry);
+						verdict?.remember(l, fresh.map((o) => o.correlator));
+					})
+					.catch((e: unknown) => {
+						// Not durable, so not accepted: forget it; the server relays it again.
+						const i = keeper.ledger.journal.indexOf(entry);
+						if (i >= 0) keeper.ledger.journal.splice(i, 1);
+						throw e;
+					});
 			}
 		}
 		return { ok: true, accepted: correlators };
+	}
+
+	/** SCOMO-SEC-01: operations that failed verification are never run; their code is their result. */
+	private async refuse(set: CommandSetMsg, refused: [CommandOperationMsg, Rejection][], verdict: Verdict): Promise<void> {
+		await this.d.keeper.commit((l) => {
+			for (const [op, r] of refused) {
+				const componentId = op.componentId ?? op.package?.componentId ?? null;
+				addResult(l, op.correlator, {
+					maId: set.maId,
+					acked: false,
+					result: this.toResult(op, { resultCode: r.code, message: r.message, componentId, item: 'unchanged', entry: this.visibleEntry(set.maId, componentId) })
+				});
+			}
+			// Expired or unapproved copies of an authentic envelope: their correlators belong to its nonce now.
+			verdict.remember(l, refused.filter(([, r]) => r.code !== RC.CommandReplayed).map(([op]) => op.correlator));
+		});
 	}
 
 	/** Run whatever the journal holds and send what the outbox holds. Safe to call any time. */
@@ -410,6 +456,13 @@ export class Executor {
 				case 'verify': {
 					// SCOMO-SEC-03: size and digest must match before anything is stored.
 					if (!pkg || !bytes) return failure(RC.PackageValidationFailed, 'No package to verify.');
+					if (this.d.packageKeys) {
+						// Open a sealed download, then size, digest and the MA's signature (package-check.ts).
+						const k = this.d.packageKeys;
+						const checked = await checkPackage({ maId, pkg, bytes, decrypter: k.decrypter, requireSealed: k.requireSealed(), maKeys: k.maKeys(maId) });
+						if (!checked.ok) return failure(RC.PackageValidationFailed, checked.message);
+						bytes = checked.bytes;
+					}
 					if (bytes.length !== pkg.size) {
 						return failure(RC.PackageValidationFailed, `The package has ${bytes.length} bytes, ${pkg.size} were announced.`);
 					}

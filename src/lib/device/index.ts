@@ -9,3 +9,5 @@ export * from './executor';
 export * from './connection';
 export * from './enroll';
 export * from './runtime';
+export * from './package-check';
+export * from './package-check-open';

@@ -4,6 +4,7 @@
  * uses core, contract, socket.io-client and web-standard APIs, so it runs unchanged in both.
  */
 import type { ComponentState, OperationKind } from '../core';
+import type { TrustStatement } from '../core/envelope';
 import type { CommandSetMsg, DeviceInfoMsg, Manifest, OperationResultMsg } from '../contract';
 
 /** The device's key (Ed25519): registered at enrollment, proves the device on every connection. */
@@ -14,7 +15,26 @@ export interface Signer {
 	sign(message: string): Promise<string>;
 }
 
-export type MaRef = { maId: string; name: string };
+/**
+ * The device's encryption key (ECDH P-256, SCOMO-SEC-03): packages arrive sealed to it
+ * (contract/sealed-package.ts). The agent keeps it in a 0600 file, the PWA as a non-extractable CryptoKey.
+ */
+export interface Decrypter {
+	/** Raw uncompressed P-256 public key, base64url (EnrollRequest.encryptionKey). */
+	readonly publicKey: string;
+	/** Opens a sealed package; a wrong key or altered bytes is a value, never a throw. */
+	open(sealed: Uint8Array): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; message: string }>;
+}
+
+export type MaRef = {
+	maId: string;
+	name: string;
+	/**
+	 * SCOMO-SEC-01: the MA's trust statement the device pinned at enrollment and took newer ones of since (only
+	 * when a key it already trusted signed them): command-signing keys, approving passkeys, high-risk policy.
+	 */
+	trust?: TrustStatement;
+};
 
 /** Who the device is and where its server is; written at enrollment, extended when another MA enrolls it. */
 export type Identity = {
@@ -24,6 +44,11 @@ export type Identity = {
 	baselineBuildId: string;
 	info: DeviceInfoMsg;
 	mas: MaRef[];
+	/**
+	 * SCOMO-SEC-03: the encryption key registered with the server. Once set, the device refuses packages that
+	 * are not sealed to it (no downgrade to plaintext).
+	 */
+	encryptionKey?: string;
 };
 
 /** One component on the device with its owner (SCOMO-ADC-3) and what the runtime needs to run it again. */
@@ -58,6 +83,19 @@ export type Ledger = {
 	journal: JournalEntry[];
 	/** By correlator: the outbox (acked = false) and the dedupe memory (acked = true). */
 	results: Record<string, StoredResult>;
+	/** SCOMO-SEC-01: nonces and correlators of verified envelopes until they expire (verify.ts). */
+	replay?: ReplayWindow;
+};
+
+/**
+ * The replay window: each verified envelope's nonce with the digest of its header and its expiry, and the
+ * nonce each correlator arrived under. The same envelope again is a re-delivery (answered from the stored
+ * results); another envelope reusing a nonce or a correlator is a replay (1455). Entries go once expired,
+ * because an expired command is refused anyway (1454).
+ */
+export type ReplayWindow = {
+	nonces: Record<string, { digest: string; expiresAt: number }>;
+	correlators: Record<string, string>;
 };
 
 export const emptyLedger = (): Ledger => ({ inventory: [], journal: [], results: {} });

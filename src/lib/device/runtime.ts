@@ -14,11 +14,14 @@ import { errorMessage, wireText, type EventSink } from './events';
 import { Executor } from './executor';
 import { LedgerKeeper } from './ledger';
 import { offlineLink, type DeviceLink } from './link';
+import { CommandVerifier } from './verify';
+import { pinnedMaKeys } from './package-check';
 import {
 	systemClock,
 	type Clock,
 	type ComponentRunner,
 	type ConsentPort,
+	type Decrypter,
 	type Identity,
 	type PackageStore,
 	type RunnerStateChange,
@@ -37,6 +40,10 @@ export type RuntimeDeps = {
 	emit?: EventSink;
 	ackTimeoutMs?: number;
 	maxBackoffMs?: number;
+	/** SCOMO-SEC-03: the device's encryption key; packages sealed to it are opened before the checks. */
+	decrypter?: Decrypter;
+	/** Local source address of the connection (Node only; see ConnectionOptions.localAddress). */
+	localAddress?: string;
 };
 
 const decoder = new TextDecoder();
@@ -52,6 +59,17 @@ export class DeviceRuntime {
 		readonly keeper: LedgerKeeper
 	) {
 		this.emit = d.emit ?? (() => {});
+		// SCOMO-SEC-01: every command set is verified against the MA keys this device pinned (verify.ts).
+		const verifier = new CommandVerifier({
+			identity: async () => (this.identity = (await d.store.readIdentity()) ?? this.identity),
+			saveIdentity: async (identity) => {
+				this.identity = identity;
+				await d.store.writeIdentity(identity);
+			},
+			ledger: () => keeper.ledger,
+			clock: d.clock ?? systemClock,
+			emit: this.emit
+		});
 		this.executor = new Executor({
 			keeper,
 			store: d.store,
@@ -61,7 +79,13 @@ export class DeviceRuntime {
 			clock: d.clock ?? systemClock,
 			baseline: () => this.identity.baselineBuildId,
 			link: () => this.link(),
-			emit: this.emit
+			emit: this.emit,
+			verify: (set) => verifier.verify(set),
+			packageKeys: {
+				decrypter: d.decrypter ?? null,
+				requireSealed: () => Boolean(this.identity.encryptionKey),
+				maKeys: (maId) => pinnedMaKeys(this.identity, maId, (d.clock ?? systemClock).now())
+			}
 		});
 		d.runner.onStateChange((c) => void this.onRunnerChange(c));
 	}
@@ -100,7 +124,8 @@ export class DeviceRuntime {
 				this.d.consent.notify({ kind: 'request-decided', requestId: m.requestId, status: m.status, message: m.message }),
 			emit: this.emit,
 			ackTimeoutMs: this.d.ackTimeoutMs,
-			maxBackoffMs: this.d.maxBackoffMs
+			maxBackoffMs: this.d.maxBackoffMs,
+			localAddress: this.d.localAddress
 		});
 		// Resume the journal now: what needs the server (a download) waits for the connection.
 		this.executor.kick();

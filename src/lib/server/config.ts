@@ -25,6 +25,8 @@ export type Config = {
 	operationTtlMs: number;
 	/** Largest package bundle accepted on upload. */
 	maxBundleBytes: number;
+	/** SCOMO-SEC-01: the file holding the master key that seals the MAs' signing keys (created on first start). */
+	masterKeyFile: string;
 };
 
 const KNOWN_KEYS = [
@@ -35,7 +37,8 @@ const KNOWN_KEYS = [
 	'SCOMO_DATABASE_URL',
 	'SCOMO_LOG_LEVEL',
 	'SCOMO_OPERATION_TTL_SECONDS',
-	'SCOMO_MAX_BUNDLE_BYTES'
+	'SCOMO_MAX_BUNDLE_BYTES',
+	'SCOMO_MASTER_KEY_FILE'
 ] as const;
 
 const intString = (name: string, min: number, max: number) =>
@@ -69,7 +72,8 @@ const EnvSchema = v.object({
 	),
 	SCOMO_LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `SCOMO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)),
 	SCOMO_OPERATION_TTL_SECONDS: v.optional(intString('SCOMO_OPERATION_TTL_SECONDS', 1, 30 * 24 * 3600)),
-	SCOMO_MAX_BUNDLE_BYTES: v.optional(intString('SCOMO_MAX_BUNDLE_BYTES', 1024, 512 * 1024 * 1024))
+	SCOMO_MAX_BUNDLE_BYTES: v.optional(intString('SCOMO_MAX_BUNDLE_BYTES', 1024, 512 * 1024 * 1024)),
+	SCOMO_MASTER_KEY_FILE: v.optional(v.pipe(v.string(), v.minLength(1, 'SCOMO_MASTER_KEY_FILE must not be empty')))
 });
 
 export class ConfigError extends Error {
@@ -121,7 +125,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
 		databaseUrl,
 		logLevel: e.SCOMO_LOG_LEVEL ?? 'info',
 		operationTtlMs: (e.SCOMO_OPERATION_TTL_SECONDS ?? 7 * 24 * 3600) * 1000,
-		maxBundleBytes: e.SCOMO_MAX_BUNDLE_BYTES ?? 5 * 1024 * 1024
+		maxBundleBytes: e.SCOMO_MAX_BUNDLE_BYTES ?? 5 * 1024 * 1024,
+		masterKeyFile: path.resolve(cwd, e.SCOMO_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key'))
 	};
 }
 

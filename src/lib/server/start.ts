@@ -12,6 +12,7 @@ import { createContext } from './create-context';
 import { setAppContext, type AppContext } from './app-context';
 import { attachRealtime } from './realtime/attach';
 import type { Logger } from './logger';
+import { BASELINE_CSP, securityHeaders } from './security-headers';
 
 export type RunningServer = {
 	url: string;
@@ -50,9 +51,12 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	// adapter-node's own body limit (512K by default) must admit package uploads; routes enforce their own limits.
 	process.env.BODY_SIZE_LIMIT ??= String(Math.max(8 * 1024 * 1024, Math.ceil((config.maxBundleBytes * 4) / 3) + 1024 * 1024));
 	const handler = await loadSvelteKitHandler();
+	const headers = Object.entries({ ...securityHeaders(ctx.config.origin), 'content-security-policy': BASELINE_CSP });
 	httpServer.on('request', (req, res) => {
 		// socket.io answers its own path; everything else is SvelteKit.
 		if (req.url?.startsWith('/socket.io/')) return;
+		// Also for static files and prerendered pages, which skip hooks; rendered pages replace the CSP with kit's.
+		for (const [k, v] of headers) res.setHeader(k, v);
 		handler(req, res);
 	});
 

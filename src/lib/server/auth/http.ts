@@ -2,7 +2,7 @@
 import { json, type Cookies } from '@sveltejs/kit';
 import { ERROR_CODES, type ApiError } from '../../contract/errors';
 import type { Db } from '../db/open';
-import { createSession, deleteSessionByToken, SESSION_COOKIE, setSessionCookie } from './sessions';
+import { createSession, deleteSessionByToken, purgeExpiredSessions, SESSION_COOKIE, setSessionCookie } from './sessions';
 import { CURRENT_MA_COOKIE } from './resolve';
 
 export function apiError(e: ApiError): Response {
@@ -25,6 +25,8 @@ export async function readJson(request: Request): Promise<unknown> {
 export function beginSession(db: Db, cookies: Cookies, origin: string, adminId: string, now: number, userAgent: string, maId?: string | null): void {
 	const previous = cookies.get(SESSION_COOKIE);
 	if (previous) deleteSessionByToken(db, previous);
+	// Housekeeping at a moment that is rare and not latency-critical: sessions past either expiry go.
+	purgeExpiredSessions(db, now);
 	const { token, session } = createSession(db, adminId, now, userAgent);
 	setSessionCookie(cookies, token, session, origin);
 	if (maId) setCurrentMa(cookies, origin, maId);

@@ -44,13 +44,18 @@ export class RateLimiter {
 }
 
 /**
- * The limiter of /auth/* and /setup, /invite: 30 requests in a burst per client address, then one every
- * two seconds. A ceremony takes two requests (options, verify), so a person never meets it.
+ * The limiter of /auth/*, /setup, /invite and /admin/signin: a burst of 100 requests per client address,
+ * then two a second. A ceremony takes two requests (options, verify), so people (and the e2e suite, which
+ * signs many administrators in from one address) never meet it; a flood of thousands a second does.
+ * Behind a reverse proxy, set adapter-node's ADDRESS_HEADER (e.g. X-Forwarded-For) so the address is the
+ * client's, not the proxy's.
  * Shared across module copies through globalThis (the SvelteKit handler and tests may load it twice).
  */
+export const AUTH_BURST = 100;
+export const AUTH_PER_SECOND = 2;
 const KEY = Symbol.for('scomo-relay.auth-rate-limiter');
 type Holder = { [KEY]?: RateLimiter };
 export function authRateLimiter(): RateLimiter {
 	const g = globalThis as Holder;
-	return (g[KEY] ??= new RateLimiter(30, 0.5));
+	return (g[KEY] ??= new RateLimiter(AUTH_BURST, AUTH_PER_SECOND));
 }

@@ -8,9 +8,10 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
 import * as coreSchema from './schema';
 import * as authSchema from './schema-auth';
+import * as securitySchema from './schema-security';
 
-/** Every table, for drizzle's relational queries: the product's and the administrators' (auth). */
-const schema = { ...coreSchema, ...authSchema };
+/** Every table, for drizzle's relational queries: the product's, the administrators' (auth) and command security's. */
+const schema = { ...coreSchema, ...authSchema, ...securitySchema };
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export type Store = { db: Db; sqlite: Database.Database; close(): void };

@@ -22,6 +22,11 @@ export const devices = sqliteTable(
 		/** The device's public key (SPKI, base64url) it proves possession of on every connection. */
 		publicKey: text('public_key').notNull(),
 		keyAlgorithm: text('key_algorithm').notNull(),
+		/**
+		 * SCOMO-SEC-03: the device's static ECDH P-256 public key (raw, base64url) that packages are encrypted
+		 * to; null for a device enrolled before it had one (it gets plaintext, see docs/security.md).
+		 */
+		encryptionKey: text('encryption_key'),
 		manufacturer: text('manufacturer').notNull().default(''),
 		model: text('model').notNull().default(''),
 		baselineBuildId: text('baseline_build_id').notNull(),

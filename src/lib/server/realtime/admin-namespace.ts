@@ -36,8 +36,13 @@ export function registerAdminNamespace(io: Server, ctx: AppContext): AdminNamesp
 			const session = token ? validateSession(ctx.store.db, token, ctx.clock()) : null;
 			if (!session) return next(new Error('unauthenticated'));
 			const actor = adminActor(ctx.store.db, session.adminId);
-			const wanted = (socket.handshake.auth as AdminHandshakeAuth | undefined)?.maId ?? cookies[CURRENT_MA_COOKIE];
-			const maId = actor.memberships.find((m) => m.maId === wanted)?.maId ?? actor.memberships[0]?.maId;
+			const asked = (socket.handshake.auth as AdminHandshakeAuth | undefined)?.maId;
+			// An explicit MA must be one of the administrator's: another MA's id is refused (SCOMO-ADC-3), not
+			// swapped for a different MA. The switcher's cookie, like for pages, is only a preference.
+			const maId =
+				typeof asked === 'string'
+					? actor.memberships.find((m) => m.maId === asked)?.maId
+					: (actor.memberships.find((m) => m.maId === cookies[CURRENT_MA_COOKIE])?.maId ?? actor.memberships[0]?.maId);
 			if (!maId) return next(new Error('not_found'));
 			const decision = authorize(actor, maId, 'read', { kind: 'ma', id: maId, maIds: [maId] });
 			if (!decision.ok) return next(new Error(decision.error.code));
@@ -65,13 +70,16 @@ export function registerAdminNamespace(io: Server, ctx: AppContext): AdminNamesp
 			componentId: op.componentId,
 			version: op.version,
 			consentMode: op.consentMode,
+			intent: op.intent,
 			status: op.status,
 			downloadStatus: op.downloadStatus,
 			resultCode: op.resultCode,
 			resultName: op.resultName,
 			resultMessage: op.resultMessage,
 			createdAt: op.createdAt,
-			completedAt: op.completedAt
+			deliveredAt: op.deliveredAt,
+			completedAt: op.completedAt,
+			expiresAt: op.expiresAt
 		});
 	});
 	ctx.events.on('device:online', ({ deviceId, maIds }) => {

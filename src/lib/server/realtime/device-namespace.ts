@@ -73,6 +73,10 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		},
 		requestDecided(deviceId, msg: RequestDecidedMsg) {
 			nsp.to(deviceRoom(deviceId)).emit('request:decided', msg);
+		},
+		// SCOMO-SEC-02: a revoked device loses every socket at once (it is refused when it comes back).
+		disconnectDevice(deviceId) {
+			nsp.in(deviceRoom(deviceId)).disconnectSockets(true);
 		}
 	};
 
@@ -172,6 +176,8 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		});
 
 		on('result', (msg: OperationResultMsg, deviceId) => {
+			// SCOMO-SEC-02: only results the device key signed are recorded.
+			if (!services().signing.verifyResult(deviceId, msg)) return failure('device_auth_failed', 'the result is not signed by this device’s key');
 			const r = services().operations.recordResult(deviceId, msg);
 			return r.ok ? { ok: true, duplicate: r.value.duplicate } : failure(r.error.code, r.error.message);
 		});

@@ -55,8 +55,11 @@ export function createCatalogService(deps: ServiceDeps, operations: OperationSer
 		return ok({ url: `${deps.config().origin}/api/device/bundles/${token}`, expiresAt });
 	}
 
-	/** The package version a token grants, if the token is genuine, unexpired and its device still valid. */
-	function redeemToken(token: string): Outcome<PackageVersionRow> {
+	/**
+	 * The package version a token grants, if the token is genuine, unexpired and its device still valid; with
+	 * the device's encryption key, which the download is sealed to (SCOMO-SEC-03).
+	 */
+	function redeemToken(token: string): Outcome<PackageVersionRow & { deviceId: string; deviceEncryptionKey: string | null }> {
 		const bad = () => fail('download_token_invalid', 'the download link is invalid or has expired');
 		const claims = verifyDownloadToken(deps.secrets.downloadKey, token, deps.clock());
 		if (!claims) return bad();
@@ -64,7 +67,7 @@ export function createCatalogService(deps: ServiceDeps, operations: OperationSer
 		if (!device || device.revokedAt !== null) return bad();
 		const v = pkgs.getPackageVersionById(db, claims.versionId);
 		if (!v) return bad();
-		return ok(v);
+		return ok({ ...v, deviceId: device.id, deviceEncryptionKey: device.encryptionKey });
 	}
 
 	return { list, issueToken, redeemToken };

@@ -25,7 +25,9 @@ export function packageRef(v: PackageVersionRow, componentId: string): PackageRe
 		version: v.version,
 		sha256: v.bundleSha256,
 		size: v.bundleSize,
-		manifest: JSON.parse(v.manifest) as Manifest
+		manifest: JSON.parse(v.manifest) as Manifest,
+		// SCOMO-SEC-03: the MA's signature, checked by the device against the key it pinned.
+		...(v.signature ? { signature: v.signature } : {})
 	};
 }
 

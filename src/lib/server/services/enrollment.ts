@@ -13,6 +13,7 @@ import * as mas from '../db/repos/mas';
 import { audit } from './audit';
 import { fail, type Outcome } from './errors';
 import { verifyEd25519, ed25519PublicKey } from './ed25519';
+import { parseEncryptionKey } from '../package-crypto/device-encryption-key';
 import { enrollmentCodeView, type EnrollmentCodeView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
 import type { Q } from '../db/repos/types';
@@ -76,6 +77,10 @@ export function createEnrollmentService(deps: ServiceDeps) {
 		const code = codes.getEnrollmentCodeByHash(db, hashSecret(req.code));
 		if (!code || code.usedAt !== null || code.revokedAt !== null || code.expiresAt <= now) return invalidCode();
 		if (!ed25519PublicKey(req.publicKey)) return fail('invalid_request', 'publicKey must be a raw 32-byte Ed25519 key, base64url');
+		// SCOMO-SEC-03: packages will be sealed to this key, so it must be a real P-256 point.
+		if (req.encryptionKey !== undefined && !parseEncryptionKey(req.encryptionKey)) {
+			return fail('invalid_request', 'encryptionKey must be a raw uncompressed P-256 public key, base64url');
+		}
 		if (!verifyEd25519(req.publicKey, enrollProofMessage(req.code, req.publicKey), req.proof)) {
 			return fail('device_auth_failed', 'the proof does not verify with the public key');
 		}
@@ -121,6 +126,7 @@ export function createEnrollmentService(deps: ServiceDeps) {
 					baselineBuildId: req.info.baselineBuildId,
 					softwareVersion: req.info.softwareVersion,
 					kind: req.info.kind,
+					encryptionKey: req.encryptionKey ?? null,
 					createdAt: now
 				});
 				device = devices.getDevice(tx, id)!;
@@ -130,6 +136,8 @@ export function createEnrollmentService(deps: ServiceDeps) {
 					model: req.info.model,
 					softwareVersion: req.info.softwareVersion
 				});
+				// A device that proved its identity key may register (or renew) its encryption key.
+				if (req.encryptionKey) devices.setDeviceEncryptionKey(tx, device.id, req.encryptionKey);
 			}
 			// Single use even under a race: only the first transaction flips usedAt.
 			if (codes.markEnrollmentCodeUsed(tx, codeId, device.id, now).changes === 0) throw CODE_RACED;

@@ -11,12 +11,25 @@ import { createMaService } from './mas';
 import { createOperationService } from './operations';
 import { createPackageService } from './packages';
 import type { ServiceDeps } from './deps';
+import { createSigningService } from '../signing';
 
 export function createServices(deps: ServiceDeps) {
-	const packages = createPackageService(deps);
+	// SCOMO-SEC-01: command signing first; operations seal every command set they relay with it.
+	const signing = createSigningService(deps);
+	// SCOMO-SEC-03: package versions are signed on upload with the MA's current command-signing key.
+	const packages = createPackageService(deps, (maId) => signing.packageSigner(maId));
 	const inventory = createInventoryService(deps);
-	const operations = createOperationService(deps, packages);
+	const operations = createOperationService(deps, packages, signing);
 	return {
+		signing: {
+			...signing,
+			// SCOMO-SEC-03: after a key rotation the MA's package versions are signed again with the new key.
+			rotate: (...a: Parameters<typeof signing.rotate>) => {
+				const r = signing.rotate(...a);
+				packages.resignAll(a[0]);
+				return r;
+			}
+		},
 		mas: createMaService(deps),
 		enrollment: createEnrollmentService(deps),
 		packages,

@@ -25,16 +25,18 @@ import { fail, type Outcome } from './errors';
 import { applyInventoryEntry, replaceMaInventory } from './inventory';
 import { parseMaSettings } from './ma-settings';
 import type { PackageService } from './packages';
+import type { SigningService } from '../signing';
 import { operationView, type OperationView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
 
-export type CreatedOperations = { batchId: string; operations: OperationView[] };
+/** approval 'pending': a high-risk batch, persisted but relayed only once an administrator's passkey approves it. */
+export type CreatedOperations = { batchId: string; operations: OperationView[]; approval?: 'not-required' | 'pending' };
 export type OperationListFilter = { deviceId?: string; status?: string; batchId?: string; limit?: number };
 
 /** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
 const newCorrelator = () => newSecret(16);
 
-export function createOperationService(deps: ServiceDeps, packages: PackageService) {
+export function createOperationService(deps: ServiceDeps, packages: PackageService, signing?: SigningService) {
 	const { db, log } = deps;
 
 	const emitUpdated = (rows: readonly OperationRow[]) => {
@@ -129,8 +131,10 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			});
 		});
 		emitUpdated(rows);
-		void relayNew(deviceIds, rows);
-		return ok({ batchId, operations: rows.map(operationView) });
+		// SCOMO-SEC-01: one signature for the whole fan-out; a high-risk batch waits for a passkey (SEC-02).
+		const approval = signing?.prepareBatch(batchId, rows)?.approval ?? 'not-required';
+		if (approval !== 'pending') void relayNew(deviceIds, rows);
+		return ok({ batchId, operations: rows.map(operationView), ...(signing ? { approval: approval === 'pending' ? ('pending' as const) : ('not-required' as const) } : {}) });
 	}
 
 	/** Relays freshly created operations to the devices that are online; the others get them on connect. */
@@ -147,6 +151,12 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		);
 	}
 
+	/** After a passkey approved a high-risk batch (SCOMO-SEC-02): relay it to its devices that are online. */
+	async function relayBatch(batchId: string): Promise<void> {
+		const open = opsRepo.listOpenOperationsOfBatch(db, batchId);
+		await relayNew([...new Set(open.map((o) => o.deviceId))], open);
+	}
+
 	/** On device authentication: every unfinished operation, batch by batch; the device dedupes by correlator. */
 	async function deliverOpen(deviceId: string): Promise<void> {
 		await deliver(deviceId, opsRepo.listOpenOperationsOfDevice(db, deviceId));
@@ -161,7 +171,10 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			for (const group of groupByBatch(ops)) {
 				const ma = mas.get(group[0]!.maId);
 				if (!ma) continue;
-				for (const set of buildCommandSets(group, ma, versions, deps.clock())) {
+				for (const unsigned of buildCommandSets(group, ma, versions, deps.clock())) {
+					// SCOMO-SEC-01: every relayed set carries its signed envelope; null = awaiting a passkey approval.
+					const set = signing ? signing.seal(deviceId, unsigned) : unsigned;
+					if (!set) continue;
 					const accepted = await deps.relay().sendCommands(deviceId, set);
 					if (!accepted) {
 						log.debug({ deviceId, batchId: set.batchId }, 'command set not acknowledged; stays queued');
@@ -339,6 +352,7 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 
 	return {
 		create,
+		relayBatch,
 		deliverOpen,
 		markDelivered,
 		recordProgress,

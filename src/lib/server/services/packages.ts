@@ -12,6 +12,7 @@ import { fail, type Outcome } from './errors';
 import { latestVersion } from './semver';
 import { packageView, type PackageView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
+import { signPackage, type PackageSignerSource } from '../package-crypto/package-signing';
 
 export type UploadedPackage = {
 	packageId: string;
@@ -22,7 +23,11 @@ export type UploadedPackage = {
 	size: number;
 };
 
-export function createPackageService(deps: ServiceDeps) {
+export function createPackageService(
+	deps: ServiceDeps,
+	/** SCOMO-SEC-03: the MA's signing key (src/lib/server/signing); versions are signed on upload. */
+	signerFor: PackageSignerSource = () => null
+) {
 	const { db } = deps;
 
 	function upload(
@@ -53,6 +58,9 @@ export function createPackageService(deps: ServiceDeps) {
 		const now = deps.clock();
 		const packageId = existing?.id ?? newId();
 		const versionId = newId();
+		// SCOMO-SEC-03: the MA's signature over owner + manifest + digest + size; the device verifies it.
+		const signer = signerFor(maId);
+		const signature = signer ? signPackage(signer, { maId, componentId: manifest.id, version: manifest.version, sha256, size, manifest }) : null;
 		try {
 			db.transaction((tx) => {
 				if (!existing) {
@@ -75,6 +83,7 @@ export function createPackageService(deps: ServiceDeps) {
 					compatibleBaselines: JSON.stringify(manifest.compatibleBaselines),
 					bundleSha256: sha256,
 					bundleSize: size,
+					signature,
 					createdAt: now
 				});
 				audit(tx, now, {
@@ -127,7 +136,30 @@ export function createPackageService(deps: ServiceDeps) {
 		return ok({ pkg: p, version: v });
 	}
 
-	return { upload, list, get, resolveVersion };
+	/**
+	 * SCOMO-SEC-03: signs every version of the MA again with its current key. Called after a key rotation, so
+	 * versions stay verifiable once the old key's overlap has ended and devices no longer trust it.
+	 */
+	function resignAll(maId: string): number {
+		const signer = signerFor(maId);
+		if (!signer) return 0;
+		const rows = pkgs.listPackagesOfMa(db, maId);
+		const versions = pkgs.listVersionsOfPackages(
+			db,
+			rows.map((r) => r.id)
+		);
+		db.transaction((tx) => {
+			for (const v of versions) {
+				const componentId = rows.find((r) => r.id === v.packageId)!.componentId;
+				const manifest = JSON.parse(v.manifest) as Manifest;
+				const signature = signPackage(signer, { maId, componentId, version: v.version, sha256: v.bundleSha256, size: v.bundleSize, manifest });
+				pkgs.setVersionSignature(tx, v.id, signature);
+			}
+		});
+		return versions.length;
+	}
+
+	return { upload, list, get, resolveVersion, resignAll };
 }
 
 export type PackageService = ReturnType<typeof createPackageService>;

@@ -14,6 +14,8 @@ export interface Relay {
 	sendCommands(deviceId: string, set: CommandSetMsg): Promise<string[] | null>;
 	/** SCOMO-Device-06: tells the device how its request was decided (best effort; it can also ask again). */
 	requestDecided(deviceId: string, msg: RequestDecidedMsg): void;
+	/** SCOMO-SEC-02: closes every socket of a revoked device at once (signing/revocation.ts). */
+	disconnectDevice?(deviceId: string): void;
 }
 
 /** Before realtime is attached (admin CLI, tests of services): every device is offline, commands stay queued. */

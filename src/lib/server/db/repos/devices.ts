@@ -17,6 +17,10 @@ export const updateDeviceInfo = (
 	info: { manufacturer: string; model: string; softwareVersion: string }
 ) => q.update(t).set(info).where(eq(t.id, id)).run();
 
+/** SCOMO-SEC-03: the ECDH P-256 key packages are sealed to. */
+export const setDeviceEncryptionKey = (q: Q, id: string, encryptionKey: string) =>
+	q.update(t).set({ encryptionKey }).where(eq(t.id, id)).run();
+
 export const touchDevice = (q: Q, id: string, at: number) =>
 	q.update(t).set({ lastSeenAt: at }).where(eq(t.id, id)).run();
 

@@ -44,6 +44,15 @@ export const listOpenOperationsOfDevice = (q: Q, deviceId: string): OperationRow
 		.orderBy(asc(t.createdAt), asc(t.seq), asc(t.id))
 		.all();
 
+/** Every unfinished operation of a batch (SCOMO-SEC-02: relayed once a passkey approved it). */
+export const listOpenOperationsOfBatch = (q: Q, batchId: string): OperationRow[] =>
+	q
+		.select()
+		.from(t)
+		.where(and(eq(t.batchId, batchId), notInArray(t.status, [...TERMINAL_STATUSES])))
+		.orderBy(asc(t.createdAt), asc(t.seq), asc(t.id))
+		.all();
+
 export const listOperationsByIds = (q: Q, ids: readonly string[]): OperationRow[] =>
 	ids.length === 0 ? [] : q.select().from(t).where(inArray(t.id, [...ids])).orderBy(asc(t.createdAt), asc(t.seq)).all();
 

@@ -39,3 +39,7 @@ export const listVersionsOfPackages = (q: Q, packageIds: readonly string[]): Pac
 				.where(inArray(pv.packageId, [...packageIds]))
 				.orderBy(asc(pv.createdAt))
 				.all();
+
+/** SCOMO-SEC-03: the MA's signature over the version (re-signed when the MA's key is rotated). */
+export const setVersionSignature = (q: Q, id: string, signature: string | null) =>
+	q.update(pv).set({ signature }).where(eq(pv.id, id)).run();

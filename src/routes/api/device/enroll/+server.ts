@@ -7,5 +7,7 @@ import { route } from '../../v1/ma-api';
 export const POST = route(async (event) => {
 	const ctx = appContext();
 	const body = parseBody(EnrollRequest, await readJson(event.request));
-	return json(unwrap(ctx.services.enrollment.enroll(body)), 201);
+	const enrolled = unwrap(ctx.services.enrollment.enroll(body));
+	// SCOMO-SEC-01: the device pins the MA's command-signing keys from this statement.
+	return json({ ...enrolled, trust: ctx.services.signing.trust.current(enrolled.ma.id) }, 201);
 });

@@ -1,0 +1,182 @@
+/**
+ * What the scenarios share: the running server, the simulators and their devices, the REST client, a
+ * read-only view of the server's database (to check what was persisted), and the figures and checks
+ * collected so far.
+ */
+import Database from 'better-sqlite3';
+import { ApiClient } from '../../tests/support/api-client';
+import type { OpRecord } from '../simulator/record';
+import type { ProgressReport, TakeReport } from '../simulator/protocol';
+import type { BenchOptions } from './args';
+import type { BenchServer } from './server';
+import type { Simulator } from './sim-pool';
+import { sleep, wallNow } from './stats';
+import { BENCH_MANIFEST } from './setup';
+
+export type Goal = { op: '<=' | '>='; value: number };
+
+export type Figure = {
+	scenario: string;
+	key: string;
+	figure: string;
+	value: number;
+	unit: string;
+	goal: Goal | null;
+	/** The same figure for the raw stack (plain socket.io / better-sqlite3 / library call), when there is one. */
+	raw: { value: number; what: string } | null;
+	note?: string;
+};
+
+export type Check = { scenario: string; name: string; ok: boolean; detail: string };
+
+export type Kind = 'Start' | 'Stop';
+
+export class BenchContext {
+	readonly figures: Figure[] = [];
+	readonly checks: Check[] = [];
+	readonly details: Record<string, unknown> = {};
+	/** CPU seconds per step: server, simulators, runner (where the two cores went). */
+	readonly cpu: Record<string, { wallS: number; serverCpuS: number; simulatorsCpuS: number; runnerCpuS: number }> = {};
+	/** What each device's component will be after its last operation, so the next one succeeds. */
+	readonly running = new Map<string, boolean>();
+	server: BenchServer | null = null;
+	api: ApiClient | null = null;
+	db: Database.Database | null = null;
+	sims: Simulator[] = [];
+	deviceIds: string[] = [];
+
+	constructor(
+		readonly opts: BenchOptions,
+		readonly deadline: number
+	) {}
+
+	figure(f: Figure): void {
+		this.figures.push(f);
+	}
+
+	check(scenario: string, name: string, ok: boolean, detail = ''): boolean {
+		this.checks.push({ scenario, name, ok, detail });
+		if (!ok) console.error(`  ✗ ${scenario}: ${name} ${detail}`);
+		return ok;
+	}
+
+	timeLeft(): number {
+		return this.deadline - Date.now();
+	}
+
+	/** The kind that succeeds next on this device (Start when stopped, Stop when running), and records it. */
+	nextKind(deviceId: string): Kind {
+		const kind: Kind = this.running.get(deviceId) ? 'Stop' : 'Start';
+		this.running.set(deviceId, kind === 'Start');
+		return kind;
+	}
+
+	/**
+	 * Creates operations over REST, one POST per kind (a POST carries the same steps for all its devices).
+	 * Returns correlator → { deviceId, createdAt } with createdAt taken just before the POST left.
+	 */
+	async createOps(deviceIds: readonly string[], intent: string): Promise<Map<string, { deviceId: string; createdAt: number; batchId: string }>> {
+		const byKind = new Map<Kind, string[]>();
+		for (const id of deviceIds) {
+			const k = this.nextKind(id);
+			byKind.set(k, [...(byKind.get(k) ?? []), id]);
+		}
+		const out = new Map<string, { deviceId: string; createdAt: number; batchId: string }>();
+		await Promise.all(
+			[...byKind].map(async ([kind, ids]) => {
+				const createdAt = wallNow();
+				const r = await this.api!.createOperations({
+					deviceIds: ids,
+					operations: [{ kind, componentId: BENCH_MANIFEST.id }],
+					consentMode: 'silent',
+					intent
+				});
+				if (r.status !== 202) throw new Error(`POST /api/v1/operations answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+				for (const op of r.body.operations) out.set(op.correlator, { deviceId: op.deviceId, createdAt, batchId: r.body.batchId });
+			})
+		);
+		return out;
+	}
+
+	/** Clears every simulator's observations (start of a scenario). */
+	async resetObservations(): Promise<void> {
+		await Promise.all(this.sims.map((s) => s.request<TakeReport>({ cmd: 'take' })));
+	}
+
+	/** Waits until `expected` results were acked across the simulators, or the timeout; returns how many. */
+	async waitForAcks(expected: number, timeoutMs: number): Promise<number> {
+		const until = Date.now() + Math.min(timeoutMs, Math.max(1000, this.timeLeft() - 30_000));
+		for (;;) {
+			const reports = await Promise.all(this.sims.map((s) => s.request<ProgressReport>({ cmd: 'progress' })));
+			const acked = reports.reduce((a, r) => a + r.acked, 0);
+			if (acked >= expected || Date.now() > until) return acked;
+			await sleep(expected > 1000 ? 100 : 20);
+		}
+	}
+
+	/** Every simulator's observations since the last reset, merged by correlator. */
+	async collect(): Promise<{ ops: Map<string, OpRecord>; errors: string[] }> {
+		const reports = await Promise.all(this.sims.map((s) => s.request<TakeReport>({ cmd: 'take' })));
+		const ops = new Map<string, OpRecord>();
+		const errors: string[] = [];
+		for (const r of reports) {
+			for (const [c, rec] of r.ops) ops.set(c, rec);
+			errors.push(...r.errors);
+		}
+		return { ops, errors };
+	}
+
+	/**
+	 * The correctness checks every operation scenario makes: each created operation arrived once as new work,
+	 * ran once, its result was acked, and the server persisted it exactly once (status completed, one audit row).
+	 */
+	verifyOps(scenario: string, created: Map<string, { deviceId: string; batchId: string }>, ops: Map<string, OpRecord>): void {
+		let missing = 0;
+		let notOnce = 0;
+		let notExecutedOnce = 0;
+		let notAcked = 0;
+		let failedCodes = 0;
+		for (const [c, meta] of created) {
+			const r = ops.get(c);
+			if (!r || r.deviceId !== meta.deviceId) {
+				missing++;
+				continue;
+			}
+			if (r.fresh !== 1) notOnce++;
+			if (r.executed !== 1) notExecutedOnce++;
+			if (r.ackedAt === null) notAcked++;
+			if (r.resultCode !== 1200) failedCodes++;
+		}
+		const n = created.size;
+		this.check(scenario, 'every operation reached its device', missing === 0, `${missing}/${n} never arrived`);
+		this.check(scenario, 'each operation arrived once as new work (dedupe by correlator)', notOnce === 0, `${notOnce}/${n} not exactly once`);
+		this.check(scenario, 'each operation ran exactly once', notExecutedOnce === 0, `${notExecutedOnce}/${n} not exactly once`);
+		this.check(scenario, 'each result was acked by the server', notAcked === 0, `${notAcked}/${n} unacked`);
+		this.check(scenario, 'each operation succeeded (1200)', failedCodes === 0, `${failedCodes}/${n} other codes`);
+		// The server's side: persisted once, completed, nothing lost.
+		const batches = [...new Set([...created.values()].map((m) => m.batchId))];
+		const db = this.db!;
+		let completed = 0;
+		let total = 0;
+		let doubleAudit = 0;
+		const q = db.prepare(`select status, count(*) as n from operations where batch_id = ? group by status`);
+		const a = db.prepare(
+			`select count(*) as n from (select target_id from audit_events where action = 'operation.result' and target_id in (select id from operations where batch_id = ?) group by target_id having count(*) > 1)`
+		);
+		for (const b of batches) {
+			for (const row of q.all(b) as { status: string; n: number }[]) {
+				total += row.n;
+				if (row.status === 'completed') completed += row.n;
+			}
+			doubleAudit += (a.get(b) as { n: number }).n;
+		}
+		this.check(scenario, 'server: every operation persisted as completed', completed === n && total === n, `${completed} completed of ${total} rows, ${n} created`);
+		this.check(scenario, 'server: each result persisted once (one audit row per operation)', doubleAudit === 0, `${doubleAudit} with more than one`);
+	}
+
+	async onlineOnServer(): Promise<number> {
+		const r = await this.api!.listDevices();
+		if (r.status !== 200) throw new Error(`GET /api/v1/devices answered ${r.status}`);
+		return r.body.items.filter((d) => d.online).length;
+	}
+}

@@ -1,0 +1,161 @@
+/**
+ * Scenario 5, persistence: operation rows and result rows written per second by the product's own services
+ * (operations.create for fan-outs of 1,000 devices, then operations.recordResult for each, exactly the calls
+ * the REST route and the /device namespace make) on a real SQLite store in a temp directory, in this process
+ * with no sockets involved. Raw baseline: plain better-sqlite3 inserts of operation-shaped rows, 100 per
+ * transaction, prepared statement, time-ordered keys, into the same table with the same indexes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import { parseConfig } from '../../src/lib/server/config';
+import { createContext } from '../../src/lib/server/create-context';
+import { createLogger } from '../../src/lib/server/logger';
+import * as devicesRepo from '../../src/lib/server/db/repos/devices';
+import * as enrollmentsRepo from '../../src/lib/server/db/repos/enrollments';
+import { BENCH_BUNDLE, BENCH_MANIFEST } from '../lib/setup';
+import type { BenchContext } from '../lib/context';
+import { round } from '../lib/stats';
+
+const SYSTEM = { type: 'system', id: 'bench' } as const;
+const FANOUT = 1000;
+
+export type PersistenceFigures = { operationRowsPerSecond: number; resultRowsPerSecond: number; combinedPerSecond: number; rows: number };
+
+export function measureProductPersistence(rows: number): PersistenceFigures {
+	const dir = mkdtempSync(path.join(tmpdir(), 'scomo-bench-persist-'));
+	const ctx = createContext(parseConfig({ SCOMO_DATA_DIR: dir, SCOMO_LOG_LEVEL: 'silent' }), createLogger('silent'));
+	try {
+		const ma = ctx.services.mas.create('Persist MA', SYSTEM);
+		if (!ma.ok) throw new Error(ma.error.message);
+		const maId = ma.value.maId;
+		const up = ctx.services.packages.upload(maId, SYSTEM, { manifest: BENCH_MANIFEST, bundle: BENCH_BUNDLE, encoding: 'utf8' });
+		if (!up.ok) throw new Error(up.error.message);
+		const deviceIds: string[] = [];
+		const now = Date.now();
+		ctx.store.db.transaction((tx) => {
+			for (let i = 0; i < FANOUT; i++) {
+				const id = uuidv7();
+				devicesRepo.insertDevice(tx, {
+					id,
+					publicKey: randomBytes(32).toString('base64url'),
+					keyAlgorithm: 'Ed25519',
+					manufacturer: 'Bench',
+					model: 'Sim-1',
+					baselineBuildId: 'bench-base-1',
+					softwareVersion: '1.0.0',
+					kind: 'agent',
+					createdAt: now
+				});
+				enrollmentsRepo.insertEnrollment(tx, { deviceId: id, maId, enrolledAt: now });
+				deviceIds.push(id);
+			}
+		});
+		const rounds = Math.max(1, Math.round(rows / FANOUT));
+		const created: { deviceId: string; correlator: string }[] = [];
+		const t0 = performance.now();
+		for (let r = 0; r < rounds; r++) {
+			const res = ctx.services.operations.create(maId, SYSTEM, {
+				deviceIds,
+				operations: [{ kind: r % 2 === 0 ? 'Start' : 'Stop', componentId: BENCH_MANIFEST.id }],
+				consentMode: 'silent',
+				intent: 'bench persistence'
+			});
+			if (!res.ok) throw new Error(res.error.message);
+			for (const op of res.value.operations) created.push({ deviceId: op.deviceId, correlator: op.correlator });
+		}
+		const createMs = performance.now() - t0;
+		const entry = (operational: 'Running' | 'Stopped') =>
+			({ stage: 'deployed', componentId: BENCH_MANIFEST.id, version: BENCH_MANIFEST.version, state: 'Active', operational }) as const;
+		const t1 = performance.now();
+		for (const [i, op] of created.entries()) {
+			const r = ctx.services.operations.recordResult(op.deviceId, {
+				correlator: op.correlator,
+				resultCode: 1200,
+				message: 'done',
+				componentId: BENCH_MANIFEST.id,
+				entry: entry(Math.floor(i / FANOUT) % 2 === 0 ? 'Running' : 'Stopped'),
+				completedAt: Date.now()
+			});
+			if (!r.ok || r.value.duplicate) throw new Error(`result not stored: ${JSON.stringify(r)}`);
+		}
+		const resultMs = performance.now() - t1;
+		const n = created.length;
+		return {
+			rows: n,
+			operationRowsPerSecond: (n / createMs) * 1000,
+			resultRowsPerSecond: (n / resultMs) * 1000,
+			combinedPerSecond: ((2 * n) / (createMs + resultMs)) * 1000
+		};
+	} finally {
+		ctx.store.close();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/** The raw stack: better-sqlite3 alone, batched inserts of operation-shaped rows. */
+export function measureRawInserts(rows: number, perTransaction = 100): number {
+	const dir = mkdtempSync(path.join(tmpdir(), 'scomo-bench-raw-'));
+	const db = new Database(path.join(dir, 'raw.db'));
+	try {
+		db.pragma('journal_mode = WAL');
+		db.pragma('synchronous = NORMAL');
+		db.exec(`create table operations (
+			id text primary key, correlator text not null, ma_id text not null, device_id text not null, batch_id text,
+			seq integer not null default 0, kind text not null, component_id text, package_version_id text, target_version text,
+			consent_mode text not null, intent text not null default '', status text not null, download_status integer,
+			result_code integer, result_message text, created_by text not null, created_at integer not null,
+			delivered_at integer, completed_at integer, expires_at integer not null);
+			create unique index operations_correlator_uq on operations (correlator);
+			create index operations_device_status_idx on operations (device_id, status);
+			create index operations_ma_created_idx on operations (ma_id, created_at);
+			create index operations_batch_idx on operations (batch_id);`);
+		const insert = db.prepare(
+			`insert into operations (id, correlator, ma_id, device_id, batch_id, seq, kind, component_id, package_version_id, target_version,
+			 consent_mode, intent, status, created_by, created_at, expires_at) values (?, ?, ?, ?, ?, 0, 'Start', 'org.scomorelay.bench.clicker', null, null, 'silent', '', 'queued', 'token:x', ?, ?)`
+		);
+		const maId = uuidv7();
+		const batchId = uuidv7();
+		const devices = Array.from({ length: FANOUT }, () => uuidv7());
+		const many = db.transaction((from: number, count: number) => {
+			const now = Date.now();
+			for (let i = from; i < from + count; i++) insert.run(uuidv7(), randomBytes(16).toString('base64url'), maId, devices[i % FANOUT], batchId, now, now + 3600_000);
+		});
+		const t0 = performance.now();
+		for (let i = 0; i < rows; i += perTransaction) many(i, Math.min(perTransaction, rows - i));
+		return (rows / (performance.now() - t0)) * 1000;
+	} finally {
+		db.close();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+export function persistenceScenario(ctx: BenchContext) {
+	const rows = ctx.opts.persistenceRows;
+	const p = measureProductPersistence(rows);
+	const raw = ctx.opts.baseline ? measureRawInserts(rows) : NaN;
+	ctx.details.persistence = { ...p, rawInsertsPerSecond: round(raw, 0) };
+	const rawRef = Number.isFinite(raw) ? { value: round(raw, 0), what: 'better-sqlite3 inserts, 100 per transaction' } : null;
+	ctx.figure({
+		scenario: 'persistence',
+		key: 'persistence.operationRows',
+		figure: `operation rows written per second (operations.create, fan-outs of ${FANOUT})`,
+		value: round(p.operationRowsPerSecond, 0),
+		unit: 'rows/s',
+		goal: { op: '>=', value: 25_000 },
+		raw: rawRef
+	});
+	ctx.figure({
+		scenario: 'persistence',
+		key: 'persistence.resultRows',
+		figure: 'result rows written per second (operations.recordResult, one per result)',
+		value: round(p.resultRowsPerSecond, 0),
+		unit: 'rows/s',
+		goal: { op: '>=', value: 25_000 },
+		raw: rawRef
+	});
+	ctx.check('persistence', 'every operation and result row was written', p.rows >= Math.min(rows, FANOUT), `${p.rows} rows`);
+}

@@ -1,0 +1,95 @@
+/**
+ * Scenario 3, sustained operations: R operations per second for D seconds (Start/Stop alternating per
+ * device so each succeeds), created over REST every 10 ms in 8 lanes of sequential POSTs (a POST names the
+ * devices that became due in its lane; one device stays in one lane, so its operations arrive in order and
+ * a Stop never overtakes its Start), with the latency of each from "request left" to "result persisted" (the device
+ * holds the server's ack of its result).
+ */
+import type { BenchContext } from '../lib/context';
+import { round, sleep, summarize, wallNow } from '../lib/stats';
+
+/** Lanes of sequential POSTs: a device belongs to one lane, so its operations reach the server in order. */
+const LANES = 8;
+
+export async function sustainedScenario(ctx: BenchContext) {
+	const { rate, durationS } = ctx.opts;
+	const total = Math.round(rate * durationS);
+	const ids = ctx.deviceIds;
+	await ctx.resetObservations();
+	const created = new Map<string, { deviceId: string; createdAt: number; batchId: string }>();
+	const posts: Promise<void>[] = [];
+	const queues: string[][] = Array.from({ length: LANES }, () => []);
+	const busy: boolean[] = Array.from({ length: LANES }, () => false);
+	let sent = 0;
+	let next = 0;
+	let postErrors = 0;
+	/** Sends what is due in a lane unless its previous POST is still out; a device appears once per POST. */
+	const pump = (lane: number): void => {
+		if (busy[lane] || queues[lane]!.length === 0) return;
+		const q = queues[lane]!;
+		const batch: string[] = [];
+		const seen = new Set<string>();
+		while (q.length > 0 && !seen.has(q[0]!)) {
+			seen.add(q[0]!);
+			batch.push(q.shift()!);
+		}
+		busy[lane] = true;
+		posts.push(
+			ctx
+				.createOps(batch, 'bench sustained')
+				.then(
+					(m) => void m.forEach((v, k) => created.set(k, v)),
+					() => void postErrors++
+				)
+				.finally(() => {
+					busy[lane] = false;
+					pump(lane);
+				})
+		);
+	};
+	const t0 = wallNow();
+	while (sent < total) {
+		const due = Math.min(total, Math.ceil(((wallNow() - t0) / 1000) * rate));
+		while (sent < due) {
+			const i = next++ % ids.length;
+			queues[i % LANES]!.push(ids[i]!);
+			sent++;
+		}
+		for (let l = 0; l < LANES; l++) pump(l);
+		await sleep(10);
+	}
+	while (busy.some(Boolean) || queues.some((q) => q.length > 0)) {
+		for (let l = 0; l < LANES; l++) pump(l);
+		await Promise.all(posts);
+	}
+	await Promise.all(posts);
+	const createdMs = wallNow() - t0;
+	const acked = await ctx.waitForAcks(created.size, 60_000);
+	const { ops } = await ctx.collect();
+	ctx.check('sustained', 'every create request was accepted', postErrors === 0, `${postErrors} failed`);
+	ctx.check('sustained', 'every result arrived in time', acked >= created.size, `${acked}/${created.size}`);
+	ctx.verifyOps('sustained', created, ops);
+	const latencies: number[] = [];
+	let lastAck = 0;
+	for (const [c, meta] of created) {
+		const r = ops.get(c);
+		if (r?.ackedAt) {
+			latencies.push(r.ackedAt - meta.createdAt);
+			lastAck = Math.max(lastAck, r.ackedAt);
+		}
+	}
+	const lat = summarize(latencies);
+	const achieved = latencies.length / ((lastAck - t0) / 1000);
+	ctx.details.sustained = { offeredPerSecond: rate, durationS, created: created.size, createWindowMs: round(createdMs), completed: latencies.length, latencyMs: lat };
+	ctx.figure({
+		scenario: 'sustained',
+		key: 'sustained.perSecond',
+		figure: `operations completed per second (offered ${rate}/s for ${durationS} s)`,
+		value: round(achieved, 0),
+		unit: 'ops/s',
+		goal: { op: '>=', value: 2000 },
+		raw: null
+	});
+	ctx.figure({ scenario: 'sustained', key: 'sustained.p50Ms', figure: 'created → result persisted, p50', value: lat.p50, unit: 'ms', goal: null, raw: null });
+	ctx.figure({ scenario: 'sustained', key: 'sustained.p99Ms', figure: 'created → result persisted, p99', value: lat.p99, unit: 'ms', goal: { op: '<=', value: 25 }, raw: null });
+}

@@ -1,0 +1,166 @@
+/**
+ * A simulator process: many devices in one Node process, driven by the runner over IPC (child_process.fork).
+ * One process holds at most ~19k sockets (file-descriptor limit), so the runner starts several, each bound to
+ * its own loopback source address (127.0.0.2, 127.0.0.3, ...). Loopback only, by construction: the runner
+ * refuses any other address and the server URL is always http://localhost:<port>.
+ *
+ * Two kinds of clients:
+ * - product devices (`runtime` kind: the real device runtime per device, see runtime-device.ts);
+ * - raw clients for the baseline: plain socket.io clients that ack every message, nothing else.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { RuntimeSimDevice, type SeedComponent, type SimDevice } from './runtime-device';
+import { Recorder, wallNow } from './record';
+import type { SimReply, SimRequest } from './protocol';
+
+const recorder = new Recorder();
+let devices: SimDevice[] = [];
+let rawClients: Socket[] = [];
+let serverUrl = '';
+let localAddress: string | undefined;
+let seed: SeedComponent | null = null;
+
+function assertLoopback(addr: string | undefined): void {
+	if (addr !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(addr)) throw new Error(`refusing non-loopback address ${addr}`);
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const i = next++;
+			await fn(items[i]!, i);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts devices in waves (`perWave` every `waveMs`; perWave ≥ count = all at once) and waits until all are online. */
+async function connectAll(list: SimDevice[], perWave: number, waveMs: number, timeoutMs: number) {
+	recorder.connectMs = [];
+	const t0 = wallNow();
+	let online = 0;
+	const done = new Promise<void>((resolve) => {
+		if (list.length === 0) resolve();
+		const timer = setTimeout(resolve, timeoutMs);
+		for (let i = 0; i < list.length; i += perWave) {
+			const wave = list.slice(i, i + perWave);
+			setTimeout(
+				() => {
+					for (const d of wave) {
+						const started = wallNow();
+						d.start(() => {
+							recorder.connectMs.push(wallNow() - started);
+							if (++online === list.length) {
+								clearTimeout(timer);
+								resolve();
+							}
+						}).catch((e: unknown) => recorder.error(`start: ${String(e)}`));
+					}
+				},
+				(i / perWave) * waveMs
+			);
+		}
+	});
+	await done;
+	return { online, total: list.length, ms: wallNow() - t0, connectMs: recorder.connectMs };
+}
+
+async function handle(req: SimRequest): Promise<unknown> {
+	switch (req.cmd) {
+		case 'init': {
+			assertLoopback(req.localAddress);
+			serverUrl = req.serverUrl;
+			if (!/^http:\/\/localhost:\d+$/.test(serverUrl)) throw new Error(`refusing server URL ${serverUrl}: loopback only`);
+			localAddress = req.localAddress;
+			seed = req.seed;
+			return { pid: process.pid };
+		}
+		case 'enroll': {
+			const created: string[] = [];
+			const made = req.codes.map(() => new RuntimeSimDevice({ serverUrl, localAddress, seed: seed!, recorder }));
+			await pool(req.codes, req.concurrency, async (code, i) => {
+				await made[i]!.enroll(code);
+			});
+			for (const d of made) created.push(d.deviceId!);
+			devices.push(...made);
+			return { deviceIds: created };
+		}
+		case 'connect':
+			return connectAll(devices, req.perWave, req.waveMs, req.timeoutMs);
+		case 'disconnect': {
+			await Promise.all(devices.map((d) => d.stop()));
+			return { offline: devices.filter((d) => !d.online).length };
+		}
+		case 'online':
+			return { online: devices.filter((d) => d.online).length, total: devices.length };
+		case 'take':
+			return recorder.take();
+		case 'progress': {
+			// Cheap polling while a scenario runs: how many of these correlators have an acked result.
+			let acked = 0;
+			for (const r of recorder.ops.values()) if (r.ackedAt !== null) acked++;
+			return { acked, seen: recorder.ops.size, errors: recorder.errors.length };
+		}
+		case 'raw-connect': {
+			assertLoopback(req.localAddress ?? localAddress);
+			const url = req.url;
+			if (!/^http:\/\/localhost:\d+$/.test(url)) throw new Error(`refusing raw URL ${url}: loopback only`);
+			const latencies: number[] = [];
+			const t0 = wallNow();
+			const make = () =>
+				new Promise<void>((resolve) => {
+					const started = wallNow();
+					const s = io(url, {
+						transports: ['websocket'],
+						reconnection: false,
+						forceNew: true,
+						...(localAddress ? { localAddress } : {})
+					} as Parameters<typeof io>[1]);
+					s.on('ping:bench', (_m: unknown, ack?: (r: unknown) => void) => ack?.({ ok: true }));
+					s.on('op:bench', (_m: unknown, ack?: (r: unknown) => void) => ack?.({ ok: true }));
+					const timer = setTimeout(() => resolve(), req.timeoutMs);
+					s.once('connect', () => {
+						latencies.push(wallNow() - started);
+						clearTimeout(timer);
+						resolve();
+					});
+					s.once('connect_error', (e) => {
+						recorder.error(`raw connect: ${e.message}`);
+						clearTimeout(timer);
+						resolve();
+					});
+					rawClients.push(s);
+				});
+			const waves: Promise<void>[] = [];
+			for (let i = 0; i < req.n; i += req.perWave) {
+				const count = Math.min(req.perWave, req.n - i);
+				if (i > 0 && req.waveMs > 0) await sleep(req.waveMs);
+				for (let k = 0; k < count; k++) waves.push(make());
+			}
+			await Promise.all(waves);
+			return { connected: latencies.length, ms: wallNow() - t0, connectMs: latencies };
+		}
+		case 'raw-close': {
+			for (const s of rawClients) s.close();
+			rawClients = [];
+			return { closed: true };
+		}
+		case 'exit':
+			setImmediate(() => process.exit(0));
+			return { bye: true };
+	}
+}
+
+process.on('message', (msg: SimRequest & { id: number }) => {
+	handle(msg).then(
+		(value) => process.send!({ id: msg.id, ok: true, value } satisfies SimReply),
+		(e: unknown) => process.send!({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies SimReply)
+	);
+});
+// The runner died: never linger holding thousands of sockets.
+process.on('disconnect', () => process.exit(0));
+process.send?.({ id: 0, ok: true, value: 'ready' } satisfies SimReply);

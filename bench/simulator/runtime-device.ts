@@ -1,0 +1,143 @@
+/**
+ * One simulated device on the REAL device runtime (src/lib/device: Connection, Executor, LedgerKeeper,
+ * enrollment) with the in-memory adapters: the same code the agent and the PWA run, so whatever the runtime
+ * does per command (schema check, journal before ack, consent plan, progress, result outbox, and command
+ * signature verification once that lands in the runtime) is part of every figure.
+ *
+ * The device starts with one component deployed, Active and Stopped (seeded into its ledger and package
+ * store as if installed earlier), so relayed Start/Stop (SCOMO-HLFR-5) run for real.
+ */
+import {
+	DeviceRuntime,
+	enrollDevice,
+	generateEd25519,
+	type ConsentPort,
+	type RuntimeEvent,
+	type Signer
+} from '../../src/lib/device';
+import { MemoryPackageStore, MemoryRunner, MemoryStateStore } from '../../src/lib/device/memory-adapters';
+import type { Manifest } from '../../src/lib/contract';
+import { wallNow, type Recorder } from './record';
+
+export type SeedComponent = { maId: string; manifest: Manifest; sha256: string; bundle: string };
+
+export type DeviceOptions = {
+	serverUrl: string;
+	localAddress?: string;
+	seed: SeedComponent;
+	recorder: Recorder;
+};
+
+/** Accepts everything and remembers nothing (ScriptedConsent keeps every prompt: too much for a fleet). */
+const silentUser: ConsentPort = {
+	ask: async () => 'accept',
+	notify: () => {}
+};
+
+const INFO = { manufacturer: 'Bench', model: 'Sim-1', baselineBuildId: 'bench-base-1', softwareVersion: '1.0.0' };
+
+export interface SimDevice {
+	readonly deviceId: string | null;
+	readonly online: boolean;
+	enroll(code: string): Promise<void>;
+	/** Connect; `onConnected` once authenticated (device:info and inventory sent). */
+	start(onConnected: () => void): Promise<void>;
+	stop(): Promise<void>;
+}
+
+export class RuntimeSimDevice implements SimDevice {
+	private readonly store = new MemoryStateStore();
+	private readonly packages = new MemoryPackageStore();
+	private readonly runner = new MemoryRunner();
+	private signer: Signer | null = null;
+	private runtime: DeviceRuntime | null = null;
+	private onConnected: (() => void) | null = null;
+	deviceId: string | null = null;
+
+	constructor(private readonly o: DeviceOptions) {}
+
+	get online(): boolean {
+		return this.runtime?.online ?? false;
+	}
+
+	async enroll(code: string): Promise<void> {
+		const keys = await generateEd25519(false);
+		this.signer = keys.signer;
+		const r = await enrollDevice(this.store, { serverUrl: this.o.serverUrl, code, signer: keys.signer, info: INFO, kind: 'agent' });
+		if (!r.ok) throw new Error(`enrollment failed: ${r.error.code} ${r.error.message}`);
+		this.deviceId = r.value.deviceId;
+		const { seed } = this.o;
+		await this.packages.put(seed.manifest.id, seed.manifest.version, new TextEncoder().encode(seed.bundle));
+		this.store.ledger.inventory.push({
+			maId: seed.maId,
+			manifest: seed.manifest,
+			sha256: seed.sha256,
+			component: { stage: 'deployed', componentId: seed.manifest.id, version: seed.manifest.version, state: 'Active', operational: 'Stopped' }
+		});
+		this.runtime = await DeviceRuntime.open({
+			store: this.store,
+			packages: this.packages,
+			runner: this.runner,
+			consent: silentUser,
+			signer: this.signer,
+			emit: (e) => this.observe(e),
+			localAddress: this.o.localAddress,
+			ackTimeoutMs: 30_000,
+			maxBackoffMs: 5_000
+		});
+	}
+
+	async start(onConnected: () => void): Promise<void> {
+		if (!this.runtime) throw new Error('not enrolled');
+		this.onConnected = onConnected;
+		await this.runtime.start();
+	}
+
+	async stop(): Promise<void> {
+		this.onConnected = null;
+		await this.runtime?.stop(0);
+	}
+
+	private observe(e: RuntimeEvent): void {
+		const rec = this.o.recorder;
+		const id = this.deviceId ?? '?';
+		switch (e.event) {
+			case 'connected': {
+				const cb = this.onConnected;
+				this.onConnected = null;
+				cb?.();
+				break;
+			}
+			case 'commands': {
+				const now = wallNow();
+				const fresh = new Set(e.fresh);
+				for (const c of e.correlators) {
+					const r = rec.op(c, id);
+					r.received++;
+					r.firstReceivedAt ??= now;
+					if (fresh.has(c)) r.fresh++;
+				}
+				break;
+			}
+			case 'operation': {
+				const r = rec.op(e.correlator, id);
+				r.executed++;
+				r.resultCode = e.resultCode;
+				break;
+			}
+			case 'result-sent': {
+				if (e.outcome !== 'acked') break;
+				const r = rec.op(e.correlator, id);
+				r.resultAcks++;
+				r.ackedAt ??= wallNow();
+				break;
+			}
+			case 'auth-failed':
+			case 'server-error':
+			case 'commands-invalid':
+			case 'error':
+				rec.error(`${id} ${e.event}: ${'message' in e ? e.message : ''}`);
+				break;
+		}
+	}
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `devices` ADD `encryption_key` text;

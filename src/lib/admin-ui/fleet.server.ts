@@ -1,0 +1,47 @@
+/**
+ * What the console's pages read about the current MA, through the services only (every caller has
+ * already passed requireAccess for this MA): its devices with their inventory of THIS MA's components
+ * (SCOMO-ADC-3), its component catalog as choices for operations, and the consent modes it allows.
+ */
+import { appContext } from '../server/app-context';
+import { compareVersions } from '../server/services/semver';
+import type { ConsentMode } from '../core';
+import { filterDevices, readFilter } from './device-filter';
+import type { ComponentChoice, DeviceRow, InventoryItem } from './types';
+
+export type Fleet = { devices: DeviceRow[]; inventory: Record<string, InventoryItem[]> };
+
+export function fleetOf(maId: string): Fleet {
+	const { services } = appContext();
+	const devices = services.devices.list(maId);
+	const inventory: Record<string, InventoryItem[]> = {};
+	for (const d of devices) inventory[d.id] = services.inventory.listForMa(d.id, maId);
+	return { devices, inventory };
+}
+
+/** The devices of this MA a devices-list filter (its query string) names, as "all matching" targets. */
+export function matchingDeviceIds(maId: string, query: string): string[] {
+	const { devices, inventory } = fleetOf(maId);
+	return filterDevices(devices, (id) => inventory[id] ?? [], readFilter(new URLSearchParams(query)), appContext().clock()).map((d) => d.id);
+}
+
+/** The MA's components with their versions, newest first. */
+export function componentChoices(maId: string): ComponentChoice[] {
+	return appContext()
+		.services.packages.list(maId)
+		.map((p) => ({
+			componentId: p.componentId,
+			name: p.name,
+			versions: [...p.versions]
+				.sort((a, b) => compareVersions(b.version, a.version))
+				.map((v) => ({ version: v.version, compatibleBaselines: v.compatibleBaselines }))
+		}));
+}
+
+export function consentModesOf(maId: string): ConsentMode[] {
+	return appContext().services.mas.get(maId)?.settings.allowedConsentModes ?? ['confirm'];
+}
+
+export function autoApproves(maId: string): boolean {
+	return appContext().services.mas.get(maId)?.settings.autoApproveDeviceRequests ?? false;
+}

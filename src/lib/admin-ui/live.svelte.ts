@@ -1,0 +1,103 @@
+/**
+ * The console's live channel: one socket.io connection to the `/admin` namespace per browser tab,
+ * authenticated by the session cookie the browser sends with the handshake, in the room of the MA the
+ * console shows (SCOMO-ADC-3: only that MA's events arrive). Pages subscribe with `on()` inside an
+ * $effect and get an unsubscribe back; `connected` drives the "Live" indicator.
+ */
+import { untrack } from 'svelte';
+import { io, type Socket } from 'socket.io-client';
+import { ADMIN_NAMESPACE, type ServerToAdminEvents } from '../contract/admin-protocol';
+
+type AdminSocket = Socket<ServerToAdminEvents, Record<string, never>>;
+type EventName = keyof ServerToAdminEvents;
+
+/** Events kept for late subscribers: a page loads its data, then mounts and subscribes; what arrived in between is replayed. */
+const KEEP_MS = 30_000;
+const KEEP_MAX = 1000;
+const REPLAYED: EventName[] = ['operation', 'device:status', 'inventory:changed', 'device-request'];
+
+export class LiveChannel {
+	/** True while the socket is connected and in the MA's room. */
+	connected = $state(false);
+	/** Why the last attempt failed ('unauthenticated', 'not_found', ...), for the indicator's title. */
+	problem = $state<string | null>(null);
+	readonly #socket: AdminSocket;
+	readonly #reconnectListeners = new Set<() => void>();
+	#wasConnected = false;
+	#recent: { event: EventName; args: unknown[]; at: number }[] = [];
+
+	constructor(readonly maId: string) {
+		this.#socket = io(ADMIN_NAMESPACE, { path: '/socket.io', auth: { maId }, withCredentials: true });
+		this.#socket.on('connect', () => {
+			this.connected = true;
+			this.problem = null;
+			// Events sent while we were away are lost: pages reload their data to catch up.
+			if (this.#wasConnected) for (const l of this.#reconnectListeners) l();
+			this.#wasConnected = true;
+		});
+		this.#socket.on('disconnect', () => (this.connected = false));
+		for (const event of REPLAYED) {
+			(this.#socket as unknown as { on(e: string, l: (...a: unknown[]) => void): void }).on(event, (...args) => {
+				const now = Date.now();
+				this.#recent.push({ event, args, at: now });
+				if (this.#recent.length > KEEP_MAX || this.#recent[0]!.at < now - KEEP_MS) {
+					this.#recent = this.#recent.filter((r) => r.at >= now - KEEP_MS).slice(-KEEP_MAX);
+				}
+			});
+		}
+		this.#socket.on('connect_error', (e) => {
+			this.connected = false;
+			this.problem = e.message;
+			// The session is gone: retrying cannot help; the next page load goes to sign-in.
+			if (e.message === 'unauthenticated') this.#socket.disconnect();
+		});
+		this.#socket.on('session:ended', () => {
+			this.#socket.disconnect();
+			window.location.assign('/admin/signin');
+		});
+	}
+
+	/**
+	 * Listen to an event. With `replayMs`, events received that long ago are delivered first, in order, so a
+	 * page that loaded its data a moment before subscribing misses nothing (listeners must tolerate seeing
+	 * an event their data already reflects: upsertOp never moves an operation backwards).
+	 */
+	on<K extends EventName>(event: K, listener: ServerToAdminEvents[K], opts: { replayMs?: number } = {}): () => void {
+		// socket.io's typed overloads do not narrow through a generic key; the pair is typed by the signature.
+		const s = this.#socket as unknown as { on(e: string, l: unknown): void; off(e: string, l: unknown): void };
+		if (opts.replayMs) {
+			const since = Date.now() - opts.replayMs;
+			// Untracked: called from a page's $effect, the replay must not make the effect depend on what it reads.
+			untrack(() => {
+				for (const r of this.#recent) if (r.event === event && r.at >= since) (listener as (...a: unknown[]) => void)(...r.args);
+			});
+		}
+		s.on(event, listener);
+		return () => s.off(event, listener);
+	}
+
+	/** Called after a reconnection (not the first connection), so a page can reload what it may have missed. */
+	onReconnect(listener: () => void): () => void {
+		this.#reconnectListeners.add(listener);
+		return () => this.#reconnectListeners.delete(listener);
+	}
+
+	close(): void {
+		this.#socket.disconnect();
+	}
+}
+
+/** How far back a page replays: longer than any load-to-mount gap, harmless when it overlaps the data. */
+export const REPLAY_MS = 15_000;
+
+let current: LiveChannel | null = null;
+
+/** The tab's channel for this MA (a different MA, after the switcher, replaces it). Browser only. */
+export function liveChannel(maId: string): LiveChannel {
+	if (current && current.maId !== maId) {
+		current.close();
+		current = null;
+	}
+	current ??= new LiveChannel(maId);
+	return current;
+}

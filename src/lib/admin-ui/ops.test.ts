@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { describeSteps, jobSummary, retryPlan, rowOperations, upsertOp } from './ops';
+import type { InventoryItem, OpRow } from './types';
+
+let n = 0;
+const op = (extra: Partial<OpRow> = {}): OpRow => ({
+	id: `op-${n++}`,
+	correlator: `corr-${n}`,
+	batchId: 'b1',
+	seq: 0,
+	deviceId: 'd1',
+	kind: 'DownloadInstall',
+	componentId: 'com.x.clock',
+	version: '1.0.0',
+	consentMode: 'confirm',
+	intent: '',
+	status: 'queued',
+	downloadStatus: null,
+	resultCode: null,
+	resultName: null,
+	resultMessage: null,
+	createdAt: 1000,
+	deliveredAt: null,
+	completedAt: null,
+	expiresAt: 9999,
+	...extra
+});
+const item = (extra: Partial<InventoryItem>): InventoryItem => ({
+	componentId: 'com.x.clock',
+	stage: 'deployed',
+	version: '1.0.0',
+	state: 'Active',
+	operational: 'Stopped',
+	updatedAt: 0,
+	...extra
+});
+
+describe('upsertOp', () => {
+	it('replaces by id, adds new ones newest first, and respects accept()', () => {
+		const a = op({ createdAt: 1 });
+		const b = op({ createdAt: 2 });
+		let list = upsertOp([], a);
+		list = upsertOp(list, b);
+		expect(list.map((o) => o.id)).toEqual([b.id, a.id]);
+		list = upsertOp(list, { ...a, status: 'completed', resultCode: 1200 });
+		expect(list[1]!.status).toBe('completed');
+		expect(upsertOp(list, op(), () => false)).toHaveLength(2);
+	});
+	it('a late or replayed event never moves an operation back', () => {
+		const a = op({ status: 'completed', resultCode: 1200 });
+		expect(upsertOp([a], { ...a, status: 'in-progress', resultCode: null })[0]!.status).toBe('completed');
+		const b = op({ status: 'in-progress' });
+		expect(upsertOp([b], { ...b, status: 'delivered' })[0]!.status).toBe('in-progress');
+		expect(upsertOp([b], { ...b, status: 'in-progress', downloadStatus: 40 })[0]!.downloadStatus).toBe(40);
+		expect(upsertOp([b], { ...b, status: 'failed', resultCode: 1405 })[0]!.status).toBe('failed');
+	});
+});
+
+describe('rowOperations follow the core transition function', () => {
+	it('nothing on the device: download-type operations only', () =>
+		expect(rowOperations(null, 1)).toEqual(['Download', 'DownloadInstall', 'DownloadInstallInactive']));
+	it('active and stopped', () => expect(rowOperations(item({}), 1)).toEqual(['Update', 'Remove', 'Deactivate', 'Start']));
+	it('running; no other version means no Update', () => expect(rowOperations(item({ operational: 'Running' }), 0)).toEqual(['Remove', 'Deactivate', 'Stop']));
+	it('inactive', () => expect(rowOperations(item({ state: 'Inactive' }), 0)).toEqual(['Remove', 'Activate']));
+	it('delivered', () =>
+		expect(rowOperations(item({ stage: 'delivered', state: null, operational: null }), 0)).toEqual(['Download', 'DownloadInstall', 'DownloadInstallInactive', 'Install', 'InstallInactive', 'Remove']));
+});
+
+describe('jobSummary', () => {
+	it('counts per status and result name; consent waits; offline devices still queued; failures', () => {
+		const ops = [
+			op({ deviceId: 'd1', status: 'completed', resultCode: 1200 }),
+			op({ deviceId: 'd2', status: 'failed', resultCode: 1401 }),
+			op({ deviceId: 'd3', status: 'awaiting-consent' }),
+			op({ deviceId: 'd4', status: 'queued' }),
+			op({ deviceId: 'd5', status: 'queued' })
+		];
+		const s = jobSummary(ops, (id) => id === 'd5');
+		expect(s.total).toBe(5);
+		expect(s.finished).toBe(2);
+		expect(s.devices).toBe(5);
+		expect(s.byStatus).toEqual({ completed: 1, failed: 1, 'awaiting-consent': 1, queued: 2 });
+		expect(s.byResult.map((r) => [r.name, r.count])).toEqual([
+			['Successful', 1],
+			['User cancelled', 1]
+		]);
+		expect(s.awaitingConsent).toEqual(['d3']);
+		expect(s.offlineQueued).toEqual(['d4']);
+		expect(s.failedDevices).toEqual(['d2']);
+	});
+});
+
+describe('retryPlan', () => {
+	it('re-runs each finished device from its first unsuccessful step; groups equal step lists', () => {
+		const seq = (deviceId: string, statuses: string[]) =>
+			statuses.map((status, i) => op({ deviceId, seq: i, kind: i === 0 ? 'DownloadInstall' : 'Start', status, resultCode: status === 'completed' ? 1200 : 1405 }));
+		const plan = retryPlan([
+			...seq('ok', ['completed', 'completed']),
+			...seq('f1', ['failed', 'failed']),
+			...seq('f2', ['failed', 'failed']),
+			...seq('f3', ['completed', 'failed']),
+			...seq('busy', ['completed', 'in-progress'])
+		]);
+		expect(plan).toEqual([
+			{ deviceIds: ['f1', 'f2'], steps: [{ kind: 'DownloadInstall', componentId: 'com.x.clock', version: '1.0.0' }, { kind: 'Start', componentId: 'com.x.clock', version: '1.0.0' }] },
+			{ deviceIds: ['f3'], steps: [{ kind: 'Start', componentId: 'com.x.clock', version: '1.0.0' }] }
+		]);
+	});
+	it('describes steps in order', () =>
+		expect(describeSteps([op({ seq: 1, kind: 'Start', version: null }), op({ seq: 0 })])).toBe('DownloadInstall com.x.clock 1.0.0 → Start com.x.clock'));
+});

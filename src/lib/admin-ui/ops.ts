@@ -1,0 +1,149 @@
+/**
+ * Pure helpers behind the console's live views: keeping a list of operations current as events arrive,
+ * the actions a component row offers, and a batch's progress. No I/O, so they are unit-tested.
+ */
+import {
+	allowedOperations,
+	isOperationalState,
+	isSuccessCode,
+	isTerminalStatus,
+	resultCodeName,
+	type ComponentState,
+	type OperationKind,
+	type OperationStatus
+} from '../core';
+import type { InventoryItem, OpRow } from './types';
+
+const terminal = (status: string) => isTerminalStatus(status as OperationStatus);
+
+/** Where a status sits in an operation's life: events never move an operation back (late or replayed events). */
+const RANK: Record<string, number> = { queued: 0, delivered: 1, 'awaiting-consent': 2, 'in-progress': 3 };
+const rank = (status: string) => (terminal(status) ? 4 : (RANK[status] ?? 0));
+
+/** Newest first; within one batch step order. */
+const order = (a: OpRow, b: OpRow) => b.createdAt - a.createdAt || a.seq - b.seq;
+
+/**
+ * The list with `op` replacing the row of the same id, or added (when `accept` says it belongs here).
+ * A late (or replayed) event carrying an earlier status never overwrites a later one, nor a result.
+ */
+export function upsertOp(list: readonly OpRow[], op: OpRow, accept: (op: OpRow) => boolean = () => true, limit = 200): OpRow[] {
+	const i = list.findIndex((o) => o.id === op.id);
+	if (i >= 0) {
+		const old = list[i]!;
+		if (rank(op.status) < rank(old.status) || (terminal(old.status) && op.status !== old.status)) return [...list];
+		const next = [...list];
+		next[i] = op;
+		return next;
+	}
+	if (!accept(op)) return [...list];
+	return [...list, op].sort(order).slice(0, limit);
+}
+
+/** The core's component state from an inventory row (missing fields take the SCOMO defaults). */
+export function toComponentState(item: InventoryItem): ComponentState {
+	if (item.stage === 'delivered') return { stage: 'delivered', componentId: item.componentId, version: item.version };
+	return {
+		stage: 'deployed',
+		componentId: item.componentId,
+		version: item.version,
+		state: item.state ?? 'Inactive',
+		operational: isOperationalState(item.operational) ? item.operational : 'Stopped'
+	};
+}
+
+/**
+ * The operations a component row offers: exactly those the core transition function accepts in its
+ * current state (so the UI never offers what the device would refuse). Update is offered only when
+ * another version exists to update to.
+ */
+export function rowOperations(item: InventoryItem | null, otherVersions: number): OperationKind[] {
+	return allowedOperations(item ? toComponentState(item) : null).filter((k) => k !== 'Update' || otherVersions > 0);
+}
+
+export type ResultCount = { code: number; name: string; success: boolean; count: number };
+
+export type JobSummary = {
+	total: number;
+	finished: number;
+	devices: number;
+	byStatus: Partial<Record<OperationStatus, number>>;
+	byResult: ResultCount[];
+	/** Devices showing a consent prompt to their user right now (SCOMO-USA-1). */
+	awaitingConsent: string[];
+	/** Devices that are offline with operations still queued for them (they get them on reconnect). */
+	offlineQueued: string[];
+	/** Devices with at least one operation that did not succeed. */
+	failedDevices: string[];
+};
+
+export function jobSummary(ops: readonly OpRow[], isOnline: (deviceId: string) => boolean): JobSummary {
+	const byStatus: Partial<Record<OperationStatus, number>> = {};
+	const results = new Map<number, ResultCount>();
+	const awaiting = new Set<string>();
+	const queued = new Set<string>();
+	const failed = new Set<string>();
+	for (const o of ops) {
+		const s = o.status as OperationStatus;
+		byStatus[s] = (byStatus[s] ?? 0) + 1;
+		if (o.resultCode !== null) {
+			const r = results.get(o.resultCode) ?? {
+				code: o.resultCode,
+				name: resultCodeName(o.resultCode),
+				success: isSuccessCode(o.resultCode),
+				count: 0
+			};
+			r.count++;
+			results.set(o.resultCode, r);
+			if (!r.success) failed.add(o.deviceId);
+		}
+		if (s === 'awaiting-consent') awaiting.add(o.deviceId);
+		if ((s === 'queued' || s === 'delivered') && !isOnline(o.deviceId)) queued.add(o.deviceId);
+	}
+	return {
+		total: ops.length,
+		finished: ops.filter((o) => terminal(o.status)).length,
+		devices: new Set(ops.map((o) => o.deviceId)).size,
+		byStatus,
+		// Successes first, then the most frequent failures.
+		byResult: [...results.values()].sort((a, b) => Number(b.success) - Number(a.success) || b.count - a.count || a.code - b.code),
+		awaitingConsent: [...awaiting],
+		offlineQueued: [...queued],
+		failedDevices: [...failed]
+	};
+}
+
+export type RetryGroup = {
+	deviceIds: string[];
+	steps: { kind: string; componentId: string | null; version: string | null }[];
+};
+
+/**
+ * What "retry failures" runs again: for each device whose batch did not fully succeed, the batch's steps
+ * from its first unsuccessful one onwards (earlier steps already took effect). Devices needing the same
+ * steps share one new batch, so each still confirms once (SCOMO-ADC-2). Unfinished devices are left alone.
+ */
+export function retryPlan(ops: readonly OpRow[]): RetryGroup[] {
+	const byDevice = new Map<string, OpRow[]>();
+	for (const o of ops) byDevice.set(o.deviceId, [...(byDevice.get(o.deviceId) ?? []), o]);
+	const groups = new Map<string, RetryGroup>();
+	for (const [deviceId, list] of byDevice) {
+		const steps = [...list].sort((a, b) => a.seq - b.seq);
+		if (!steps.every((o) => terminal(o.status))) continue;
+		const first = steps.findIndex((o) => o.status !== 'completed');
+		if (first < 0) continue;
+		const again = steps.slice(first).map((o) => ({ kind: o.kind, componentId: o.componentId, version: o.version }));
+		const key = JSON.stringify(again);
+		const g = groups.get(key) ?? { deviceIds: [], steps: again };
+		g.deviceIds.push(deviceId);
+		groups.set(key, g);
+	}
+	return [...groups.values()];
+}
+
+/** "DownloadInstall com.example.clock 1.0.0 → Start com.example.clock": the steps of one batch. */
+export function describeSteps(ops: readonly Pick<OpRow, 'kind' | 'componentId' | 'version' | 'seq'>[]): string {
+	const seen = new Map<number, string>();
+	for (const o of ops) if (!seen.has(o.seq)) seen.set(o.seq, [o.kind, o.componentId, o.version].filter(Boolean).join(' '));
+	return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s).join(' → ');
+}

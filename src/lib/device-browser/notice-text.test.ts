@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { noticeText } from './notice-text';
+
+describe('noticeText (SCOMO-USA-2)', () => {
+	it('tells the user an install completed', () => {
+		const t = noticeText({
+			kind: 'after',
+			maId: 'm',
+			maName: 'Acme',
+			results: [{ correlator: 'c', kind: 'DownloadInstall', componentId: 'com.example.clock', resultCode: 1200, message: 'Download and install of com.example.clock 1.0.0 succeeded.' }]
+		});
+		expect(t.title).toBe('Acme: completed');
+		expect(t.body).toContain('com.example.clock 1.0.0 succeeded');
+		expect(t.tone).toBe('ok');
+	});
+
+	it('names failures with their result code', () => {
+		const t = noticeText({
+			kind: 'after',
+			maId: 'm',
+			maName: 'Acme',
+			results: [
+				{ correlator: 'a', kind: 'Install', componentId: 'x.y', resultCode: 1200, message: 'ok' },
+				{ correlator: 'b', kind: 'Install', componentId: 'x.z', resultCode: 1407, message: 'bad digest' }
+			]
+		});
+		expect(t.title).toBe('Acme: 1 of 2 did not complete');
+		expect(t.body).toContain('1407');
+		expect(t.tone).toBe('bad');
+	});
+
+	it('keeps a record of operations refused because the MA is blocked', () => {
+		const t = noticeText({ kind: 'blocked', maId: 'm', maName: 'Acme', correlators: ['a', 'b'] });
+		expect(t.title).toContain('blocked');
+		expect(t.body).toContain('2 operation(s)');
+	});
+
+	it('announces notify-mode operations with the intent', () => {
+		const t = noticeText({
+			kind: 'before',
+			maId: 'm',
+			maName: 'Acme',
+			intent: 'Security fix',
+			operations: [
+				{ correlator: 'c', kind: 'Update', label: 'Update', implication: 'x', component: { id: 'a.b', name: 'Clock', version: '1.1.0' }, permissions: [] }
+			]
+		});
+		expect(t.body).toBe('Why: Security fix; Update Clock 1.1.0');
+	});
+
+	it('reports the outcome of a device request', () => {
+		expect(noticeText({ kind: 'request-decided', requestId: 'r', status: 'refused', message: '' }).title).toBe('Your request was refused');
+	});
+});

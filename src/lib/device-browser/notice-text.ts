@@ -1,0 +1,44 @@
+/**
+ * What the user reads for each notice (SCOMO-USA-2): a title and a body, the same in the PWA and in the
+ * system notification. Pure, so it is unit-tested in Node.
+ */
+import { isSuccessCode, resultCodeName } from '../core';
+import type { Notice } from '../device';
+
+export type NoticeText = { title: string; body: string; tone: 'info' | 'ok' | 'bad' };
+
+const list = (items: string[]) => items.filter(Boolean).join('; ');
+
+export function noticeText(n: Notice): NoticeText {
+	switch (n.kind) {
+		case 'before':
+			return {
+				title: `${n.maName} is changing this device`,
+				body: list([
+					n.intent ? `Why: ${n.intent}` : '',
+					...n.operations.map((o) => `${o.label}${o.component ? ` ${o.component.name}${o.component.version ? ` ${o.component.version}` : ''}` : ''}`)
+				]),
+				tone: 'info'
+			};
+		case 'after': {
+			const failed = n.results.filter((r) => !isSuccessCode(r.resultCode));
+			return {
+				title: failed.length === 0 ? `${n.maName}: completed` : `${n.maName}: ${failed.length} of ${n.results.length} did not complete`,
+				body: list(n.results.map((r) => (isSuccessCode(r.resultCode) ? r.message : `${r.message} (${r.resultCode} ${resultCodeName(r.resultCode)})`))),
+				tone: failed.length === 0 ? 'ok' : 'bad'
+			};
+		}
+		case 'blocked':
+			return {
+				title: `Refused: ${n.maName} is blocked`,
+				body: `${n.correlators.length} operation(s) from ${n.maName} were refused because you blocked this organisation on this device.`,
+				tone: 'bad'
+			};
+		case 'request-decided':
+			return {
+				title: n.status === 'approved' ? 'Your request was approved' : 'Your request was refused',
+				body: n.message || (n.status === 'approved' ? 'The administrator will install it shortly.' : 'The administrator refused it.'),
+				tone: n.status === 'approved' ? 'ok' : 'bad'
+			};
+	}
+}

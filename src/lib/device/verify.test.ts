@@ -1,0 +1,423 @@
+/**
+ * Hostile commands against the shared device runtime (SCOMO-SEC-01, SEC-02): the executor with the command
+ * verifier, as the agent and the PWA run it, fed command sets signed (or forged) here with real Ed25519 and
+ * ES256 keys. Every refused command gets its code as its result and is NEVER executed: the inventory does
+ * not change and no component starts.
+ */
+import { describe, it, expect } from 'vitest';
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import type { CommandSetMsg, Manifest, OperationResultMsg } from '../contract';
+import { RC, type OperationKind } from '../core';
+import {
+	approvalChallenge,
+	envelopeMessage,
+	envelopeOperation,
+	leafBytes,
+	trustMessage,
+	type AdminApproval,
+	type BatchHeader,
+	type EnvelopeLeaf,
+	type SignedTrust,
+	type TrustStatement
+} from '../core/envelope';
+import { merkleLevels, merkleProof, merkleRootOf } from '../core/merkle';
+import { sha256 } from '../core/merkle-sha256';
+import { Executor } from './executor';
+import { LedgerKeeper } from './ledger';
+import type { DeviceLink } from './link';
+import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } from './memory-adapters';
+import type { RuntimeEvent } from './events';
+import type { Identity, InventoryItem } from './ports';
+import { CommandVerifier, selfSigned } from './verify';
+
+const MA = '0190a000-0000-7000-8000-00000000000a';
+const OTHER_MA = '0190a000-0000-7000-8000-00000000000b';
+const DEVICE = '0190a000-0000-7000-8000-0000000000d1';
+const OTHER_DEVICE = '0190a000-0000-7000-8000-0000000000d2';
+const APP = 'com.acme.app';
+const NOW = 1_800_000_000_000;
+const ORIGIN = 'http://localhost:3000';
+const b64u = (b: Uint8Array | Buffer) => Buffer.from(b).toString('base64url');
+const h = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
+
+const manifest: Manifest = { id: APP, name: 'App', version: '1.0.0', description: '', permissions: [], compatibleBaselines: ['*'], entry: 'main.js' };
+
+function edKey() {
+	const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+	return {
+		keyId: `0190a000-0000-7000-8000-${randomBytes(6).toString('hex')}`,
+		publicKey: String(publicKey.export({ format: 'jwk' }).x),
+		sign: (m: string) => sign(null, Buffer.from(m), privateKey).toString('base64url')
+	};
+}
+type EdKey = ReturnType<typeof edKey>;
+
+/** An administrator's ES256 passkey, producing assertions as an authenticator does. */
+function passkey(origin = ORIGIN) {
+	const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+	const jwk = publicKey.export({ format: 'jwk' }) as { x: string; y: string };
+	const credentialId = b64u(randomBytes(16));
+	return {
+		credential: { credentialId, alg: -7 as const, x: jwk.x, y: jwk.y },
+		assert(challenge: string, key: KeyObject = privateKey): AdminApproval {
+			const authData = Buffer.concat([h('localhost'), Buffer.from([0x05]), Buffer.from([0, 0, 0, 7])]);
+			const clientData = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge, origin, crossOrigin: false }));
+			const signature = sign('sha256', Buffer.concat([authData, h(clientData)]), key);
+			return { credentialId, authenticatorData: b64u(authData), clientDataJSON: b64u(clientData), signature: b64u(signature) };
+		}
+	};
+}
+
+function statement(maId: string, keys: EdKey[], seq: number, credentials: TrustStatement['credentials'] = [], retiring: Record<string, number> = {}): TrustStatement {
+	return {
+		v: 1,
+		maId,
+		seq,
+		issuedAt: NOW,
+		keys: keys.map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, validUntil: retiring[k.keyId] ?? null })),
+		policy: { kinds: ['Remove'], fanout: 100 },
+		credentials,
+		rp: { rpId: 'localhost', origin: ORIGIN }
+	};
+}
+const signTrust = (s: TrustStatement, by: EdKey[]): SignedTrust => ({ statement: s, signatures: by.map((k) => ({ keyId: k.keyId, signature: k.sign(trustMessage(s)) })) });
+
+let counter = 0;
+const corr = () => `corr-${String(++counter).padStart(8, '0')}`;
+
+type Op = { kind: OperationKind; componentId: string | null; version: string | null };
+
+/** Signs a batch for several devices (one signature) and returns the command set of one of them. */
+function batch(opts: {
+	key: EdKey;
+	maId?: string;
+	ops: Op[];
+	devices?: string[];
+	for?: string;
+	expiresAt?: number;
+	nonce?: string;
+	correlators?: string[];
+	approve?: (header: BatchHeader) => AdminApproval | null;
+}) {
+	const maId = opts.maId ?? MA;
+	const devices = [...(opts.devices ?? [DEVICE, OTHER_DEVICE])].sort();
+	const leaves: EnvelopeLeaf[] = devices.map((d) => ({
+		deviceId: d,
+		correlators: d === (opts.for ?? DEVICE) && opts.correlators ? opts.correlators : opts.ops.map(() => corr())
+	}));
+	const levels = merkleLevels(sha256, leaves.map(leafBytes));
+	const header: BatchHeader = {
+		v: 1,
+		maId,
+		maName: 'Acme',
+		batchId: `0190a000-0000-7000-8000-${randomBytes(6).toString('hex')}`,
+		nonce: opts.nonce ?? b64u(randomBytes(18)),
+		issuedAt: NOW - 1000,
+		expiresAt: opts.expiresAt ?? NOW + 3600_000,
+		consentMode: 'silent',
+		intent: 'test',
+		operations: opts.ops.map((o) => envelopeOperation(sha256, o, null)),
+		root: b64u(merkleRootOf(levels)),
+		leafCount: leaves.length
+	};
+	const index = leaves.findIndex((l) => l.deviceId === (opts.for ?? DEVICE));
+	const leaf = leaves[index]!;
+	const set: CommandSetMsg = {
+		batchId: header.batchId,
+		maId,
+		maName: header.maName,
+		consentMode: header.consentMode,
+		intent: header.intent,
+		issuedAt: header.issuedAt,
+		expiresAt: header.expiresAt,
+		operations: opts.ops.map((o, i) => ({ correlator: leaf.correlators[i]!, kind: o.kind, componentId: o.componentId, version: o.version, package: null })),
+		envelope: {
+			header,
+			keyId: opts.key.keyId,
+			signature: opts.key.sign(envelopeMessage(header)),
+			leaf,
+			index,
+			proof: merkleProof(levels, index).map(b64u),
+			approval: opts.approve?.(header) ?? null
+		}
+	};
+	return set;
+}
+
+const start: Op = { kind: 'Start', componentId: APP, version: null };
+const remove: Op = { kind: 'Remove', componentId: APP, version: null };
+
+class RecordingLink implements DeviceLink {
+	results: OperationResultMsg[] = [];
+	fetchBundle = () => Promise.reject(new Error('no downloads here'));
+	sendProgress = async () => {};
+	async sendResult(r: OperationResultMsg) {
+		this.results.push(r);
+		return 'acked' as const;
+	}
+	sendComponentState = async () => 'acked' as const;
+	code(correlator: string) {
+		return this.results.filter((r) => r.correlator === correlator).map((r) => r.resultCode);
+	}
+}
+
+async function device(opts: { trust?: TrustStatement | null; now?: () => number } = {}) {
+	const key = edKey();
+	const store = new MemoryStateStore();
+	const identity: Identity = {
+		deviceId: DEVICE,
+		serverUrl: 'http://localhost:1',
+		baselineBuildId: 'base',
+		info: { manufacturer: 'M', model: 'X', baselineBuildId: 'base', softwareVersion: '1' },
+		mas: [{ maId: MA, name: 'Acme', ...(opts.trust === null ? {} : { trust: opts.trust ?? statement(MA, [key], 1) }) }]
+	};
+	store.identity = identity;
+	const item: InventoryItem = {
+		maId: MA,
+		component: { stage: 'deployed', componentId: APP, version: '1.0.0', state: 'Active', operational: 'Stopped' },
+		manifest,
+		sha256: '0'.repeat(64)
+	};
+	store.ledger.inventory = [item];
+	const packages = new MemoryPackageStore();
+	await packages.put(APP, '1.0.0', new TextEncoder().encode('export default {}'));
+	const runner = new MemoryRunner();
+	const link = new RecordingLink();
+	const events: RuntimeEvent[] = [];
+	const keeper = await LedgerKeeper.load(store);
+	const clock = { now: opts.now ?? (() => NOW) };
+	const verifier = new CommandVerifier({
+		identity: async () => (await store.readIdentity())!,
+		saveIdentity: (i) => store.writeIdentity(i),
+		ledger: () => keeper.ledger,
+		clock,
+		emit: (e) => events.push(e)
+	});
+	const executor = new Executor({
+		keeper,
+		store,
+		packages,
+		runner,
+		consent: new ScriptedConsent('accept'),
+		clock,
+		baseline: () => 'base',
+		link: () => link,
+		emit: (e) => events.push(e),
+		verify: (s) => verifier.verify(s)
+	});
+	/** Delivers a set as the connection does: receive (verify, journal), then run, then wait. */
+	async function deliver(set: unknown) {
+		const ack = await executor.receive(structuredClone(set));
+		executor.kick();
+		await executor.idle();
+		return ack;
+	}
+	const inventory = () => JSON.stringify(store.ledger.inventory);
+	return { key, store, runner, link, events, deliver, inventory, keeper };
+}
+
+/** The device refused every operation of `set` with `code`, ran nothing and changed nothing. */
+async function expectRefused(d: Awaited<ReturnType<typeof device>>, set: CommandSetMsg, code: number) {
+	const before = d.inventory();
+	const ack = await d.deliver(set);
+	expect(ack).toMatchObject({ ok: true });
+	for (const op of set.operations) expect(d.link.code(op.correlator)).toEqual([code]);
+	expect(d.runner.started).toEqual([]);
+	expect(d.inventory()).toBe(before);
+	expect(d.store.ledger.journal).toEqual([]);
+	expect(d.events.some((e) => e.event === 'command-rejected' && e.code === code)).toBe(true);
+}
+
+describe('command verification on the device (shared by the agent and the PWA)', () => {
+	it('runs a genuine signed command (one signature for the whole fan-out, a Merkle proof per device)', async () => {
+		const d = await device();
+		const set = batch({ key: d.key, ops: [start], devices: [DEVICE, OTHER_DEVICE, '0190a000-0000-7000-8000-0000000000d3'] });
+		await d.deliver(set);
+		expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful]);
+		expect(d.runner.started).toEqual([APP]);
+	});
+
+	it('refuses an unsigned command (1453)', async () => {
+		const d = await device();
+		const { envelope: _none, ...unsigned } = batch({ key: d.key, ops: [start] });
+		await expectRefused(d, unsigned as CommandSetMsg, RC.SignatureInvalid);
+	});
+
+	it('refuses a forged signature: signed by a key the device did not pin (1453)', async () => {
+		const d = await device();
+		const forger = edKey();
+		await expectRefused(d, batch({ key: { ...forger, keyId: d.key.keyId }, ops: [start] }), RC.SignatureInvalid);
+	});
+
+	it('refuses a command whose operation was changed after signing (1453)', async () => {
+		const d = await device();
+		const set = batch({ key: d.key, ops: [start] });
+		set.operations[0]!.kind = 'Remove';
+		await expectRefused(d, set, RC.SignatureInvalid);
+	});
+
+	it('refuses reordered operations (1453)', async () => {
+		const d = await device();
+		const set = batch({ key: d.key, ops: [start, { kind: 'Stop', componentId: APP, version: null }] });
+		set.operations.reverse();
+		await expectRefused(d, set, RC.SignatureInvalid);
+	});
+
+	it('refuses a command signed for another device (1456), and a leaf swapped in without a valid proof (1453)', async () => {
+		const d = await device();
+		await expectRefused(d, batch({ key: d.key, ops: [start], for: OTHER_DEVICE }), RC.WrongDevice);
+		const forged = batch({ key: d.key, ops: [start], for: OTHER_DEVICE });
+		forged.envelope!.leaf = { ...forged.envelope!.leaf, deviceId: DEVICE };
+		await expectRefused(d, forged, RC.SignatureInvalid);
+	});
+
+	it('refuses a command of an MA this device is not enrolled with (1456), and another MA’s signed header (1453)', async () => {
+		const d = await device();
+		const other = edKey();
+		await expectRefused(d, batch({ key: other, maId: OTHER_MA, ops: [start] }), RC.WrongDevice);
+		const crossed = batch({ key: other, maId: OTHER_MA, ops: [start] });
+		crossed.maId = MA;
+		await expectRefused(d, crossed, RC.SignatureInvalid);
+	});
+
+	it('refuses an expired command (1454)', async () => {
+		const d = await device();
+		await expectRefused(d, batch({ key: d.key, ops: [start], expiresAt: NOW - 1 }), RC.CommandExpired);
+	});
+
+	it('answers a re-delivery of the same signed set with the stored result, never running it twice', async () => {
+		const d = await device();
+		const set = batch({ key: d.key, ops: [start] });
+		await d.deliver(set);
+		await d.deliver(set);
+		expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful, RC.Successful]);
+		expect(d.runner.started).toEqual([APP]);
+		expect(d.events.some((e) => e.event === 'command-rejected')).toBe(false);
+	});
+
+	it('refuses a replay: another signed envelope reusing a processed correlator, or a used nonce (1455)', async () => {
+		const d = await device();
+		const first = batch({ key: d.key, ops: [start] });
+		await d.deliver(first);
+		const correlator = first.operations[0]!.correlator;
+		// Same correlator under a new envelope: refused, and the stored result is kept as it was.
+		const replay = batch({ key: d.key, ops: [{ kind: 'Stop', componentId: APP, version: null }], correlators: [correlator] });
+		await d.deliver(replay);
+		expect(d.link.code(correlator)).toEqual([RC.Successful]);
+		expect(d.keeper.result(correlator)?.result.resultCode).toBe(RC.Successful);
+		expect(d.events).toContainEqual(expect.objectContaining({ event: 'command-rejected', code: RC.CommandReplayed, correlators: [correlator] }));
+		expect(d.runner.running.has(APP)).toBe(true); // the Stop never ran
+		// A fresh correlator under a used nonce with other content: refused with 1455 as its result.
+		const reused = batch({ key: d.key, ops: [{ kind: 'Stop', componentId: APP, version: null }], nonce: first.envelope!.header.nonce });
+		const before = d.inventory();
+		await d.deliver(reused);
+		expect(d.link.code(reused.operations[0]!.correlator)).toEqual([RC.CommandReplayed]);
+		expect(d.inventory()).toBe(before);
+		expect(d.runner.running.has(APP)).toBe(true);
+	});
+
+	it('the replay window survives a restart (it lives in the ledger)', async () => {
+		const d = await device();
+		const first = batch({ key: d.key, ops: [start] });
+		await d.deliver(first);
+		expect(d.store.ledger.replay?.nonces[first.envelope!.header.nonce]).toBeDefined();
+		expect(d.store.ledger.replay?.correlators[first.operations[0]!.correlator]).toBe(first.envelope!.header.nonce);
+	});
+
+	describe('passkey-bound operations (high-risk: Remove by default)', () => {
+		it('refuses a Remove signed by the MA key alone (1463) and runs it with the administrator’s assertion', async () => {
+			const admin = passkey();
+			const key = edKey();
+			const d = await device({ trust: statement(MA, [key], 1, [admin.credential]) });
+			d.key.sign = key.sign;
+			d.key.keyId = key.keyId;
+			await expectRefused(d, batch({ key, ops: [remove] }), RC.ApprovalInvalid);
+			const approved = batch({ key, ops: [remove], approve: (hd) => admin.assert(approvalChallenge(sha256, hd)) });
+			await d.deliver(approved);
+			expect(d.link.code(approved.operations[0]!.correlator)).toEqual([RC.Successful]);
+			expect(d.store.ledger.inventory).toEqual([]);
+		});
+
+		it('refuses an approval over another batch, by an uncertified passkey, or with a bad signature (1463)', async () => {
+			const admin = passkey();
+			const stranger = passkey();
+			const key = edKey();
+			const d = await device({ trust: statement(MA, [key], 1, [admin.credential]) });
+			const otherHeader = batch({ key, ops: [remove] }).envelope!.header;
+			await expectRefused(d, batch({ key, ops: [remove], approve: () => admin.assert(approvalChallenge(sha256, otherHeader)) }), RC.ApprovalInvalid);
+			await expectRefused(d, batch({ key, ops: [remove], approve: (hd) => stranger.assert(approvalChallenge(sha256, hd)) }), RC.ApprovalInvalid);
+			const { privateKey: wrong } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+			await expectRefused(d, batch({ key, ops: [remove], approve: (hd) => admin.assert(approvalChallenge(sha256, hd), wrong) }), RC.ApprovalInvalid);
+			const wrongOrigin = passkey('http://evil.example');
+			const d2 = await device({ trust: statement(MA, [key], 1, [wrongOrigin.credential]) });
+			await expectRefused(d2, batch({ key, ops: [remove], approve: (hd) => wrongOrigin.assert(approvalChallenge(sha256, hd)) }), RC.ApprovalInvalid);
+		});
+
+		it('a fan-out above the MA’s threshold needs an approval too', async () => {
+			const admin = passkey();
+			const key = edKey();
+			const trust = { ...statement(MA, [key], 1, [admin.credential]), policy: { kinds: [], fanout: 2 } };
+			const d = await device({ trust });
+			const devices = [DEVICE, OTHER_DEVICE, '0190a000-0000-7000-8000-0000000000d3'];
+			await expectRefused(d, batch({ key, ops: [start], devices }), RC.ApprovalInvalid);
+			const ok = batch({ key, ops: [start], devices, approve: (hd) => admin.assert(approvalChallenge(sha256, hd)) });
+			await d.deliver(ok);
+			expect(d.link.code(ok.operations[0]!.correlator)).toEqual([RC.Successful]);
+		});
+	});
+
+	describe('key rotation', () => {
+		it('takes a new key from a statement the pinned key signed, then accepts commands signed by it', async () => {
+			const d = await device();
+			const next = edKey();
+			const rotated = statement(MA, [d.key, next], 2, [], { [d.key.keyId]: NOW + 60_000 });
+			const set = batch({ key: next, ops: [start] });
+			set.trust = signTrust(rotated, [d.key, next]);
+			await d.deliver(set);
+			expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful]);
+			expect(d.store.identity!.mas[0]!.trust!.seq).toBe(2);
+		});
+
+		it('ignores a statement no pinned key signed (a forged new key gets nowhere)', async () => {
+			const d = await device();
+			const forged = edKey();
+			const set = batch({ key: forged, ops: [start] });
+			set.trust = signTrust(statement(MA, [forged], 2), [forged]);
+			await expectRefused(d, set, RC.SignatureInvalid);
+			expect(d.store.identity!.mas[0]!.trust!.seq).toBe(1);
+		});
+
+		it('refuses commands signed by a rotated key after its overlap ended (1453)', async () => {
+			const old = edKey();
+			const next = edKey();
+			const d = await device({ trust: statement(MA, [old, next], 2, [], { [old.keyId]: NOW - 1 }) });
+			await expectRefused(d, batch({ key: old, ops: [start] }), RC.SignatureInvalid);
+		});
+	});
+
+	it('refuses everything when no key was pinned for the MA (1453)', async () => {
+		const d = await device({ trust: null });
+		await expectRefused(d, batch({ key: d.key, ops: [start] }), RC.SignatureInvalid);
+	});
+
+	it('selfSigned: an enrollment statement must be signed by one of its own keys', async () => {
+		const k = edKey();
+		expect(await selfSigned(signTrust(statement(MA, [k], 1), [k]), NOW)).toBe(true);
+		expect(await selfSigned(signTrust(statement(MA, [k], 1), [edKey()]), NOW)).toBe(false);
+	});
+});
+
+describe('ordering', () => {
+	it('takes sets one at a time in arrival order although verification is asynchronous (a Stop never overtakes its Start)', async () => {
+		const d = await device();
+		const first = batch({ key: d.key, ops: [start] });
+		// The first set also carries a trust update, so its verification takes longer than the second's.
+		first.trust = signTrust(statement(MA, [d.key, edKey()], 2), [d.key]);
+		const second = batch({ key: d.key, ops: [{ kind: 'Stop', componentId: APP, version: null }] });
+		const sent = d.deliver(first);
+		await d.deliver(second);
+		await sent;
+		expect(d.link.code(first.operations[0]!.correlator)).toEqual([RC.Successful]);
+		expect(d.link.code(second.operations[0]!.correlator)).toEqual([RC.Successful]);
+	});
+});

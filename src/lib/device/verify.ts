@@ -1,0 +1,207 @@
+/**
+ * The device verifies every command set BEFORE it acks, journals or runs anything (SCOMO-SEC-01, SEC-02).
+ * Shared by the headless agent and the PWA (WebCrypto + the pure core), in this order:
+ *
+ *   MA enrolled here? ............................................. else 1456 (not addressed to this device)
+ *   trust statement update: accepted only if a pinned, valid key signed it (key rotation)
+ *   envelope present, header.maId = set.maId, key pinned and valid,
+ *     Ed25519 signature over the header ................................................ else 1453
+ *   this device's leaf in the signed Merkle root ........................................ else 1453
+ *   leaf names this device .............................................................. else 1456
+ *   set fields and operations = the signed header's, in the signed order ................ else 1453
+ *   per fresh operation: nonce or correlator reused by another envelope ................. 1455
+ *                        past expires-at ................................................ 1454
+ *                        high-risk without a valid administrator passkey assertion ...... 1463
+ *
+ * A rejected operation is never executed; it is reported with its code (executor.ts). The same signed set
+ * delivered again (a reconnect) is a re-delivery, not a replay: its stored results are sent again.
+ */
+import { RC } from '../core';
+import {
+	approvalChallenge,
+	envelopeMessage,
+	headerDigest,
+	keyValidAt,
+	leafBytes,
+	needsApproval,
+	operationMatches,
+	trustMessage,
+	type SignedEnvelope,
+	type SignedTrust,
+	type TrustStatement
+} from '../core/envelope';
+import { fromB64u } from '../core/envelope-bytes';
+import { verifyMerkleProof } from '../core/merkle';
+import { sha256 } from '../core/merkle-sha256';
+import { checkAssertion } from '../core/webauthn-assertion';
+import type { CommandSetMsg } from '../contract';
+import type { EventSink } from './events';
+import type { Clock, Identity, Ledger, ReplayWindow } from './ports';
+import { credentialVerifies, ed25519Verifies } from './verify-crypto';
+
+export type Rejection = { code: number; message: string };
+
+export type Verdict = {
+	/** Correlator → why it must not run. Absent = run it (or answer it again if already done). */
+	rejected: Map<string, Rejection>;
+	/** Adds the envelope's nonce and these correlators to the replay window (in the commit that journals them). */
+	remember(ledger: Ledger, correlators: readonly string[]): void;
+};
+
+export type VerifierDeps = {
+	/** The stored identity (read each time: another MA may have enrolled this device meanwhile). */
+	identity: () => Promise<Identity>;
+	saveIdentity: (identity: Identity) => Promise<void>;
+	ledger: () => Ledger;
+	clock: Clock;
+	emit?: EventSink;
+};
+
+const emptyWindow = (): ReplayWindow => ({ nonces: {}, correlators: {} });
+
+/** Drops what has expired: an expired envelope is refused whatever the window says. */
+export function pruneReplayWindow(w: ReplayWindow, now: number): void {
+	for (const [nonce, e] of Object.entries(w.nonces)) if (e.expiresAt < now) delete w.nonces[nonce];
+	for (const [c, nonce] of Object.entries(w.correlators)) if (!(nonce in w.nonces)) delete w.correlators[c];
+}
+
+/** Does a key of the statement we already trust sign the newer one? */
+async function trustedUpdate(pinned: TrustStatement, update: SignedTrust, now: number): Promise<boolean> {
+	if (update.statement.maId !== pinned.maId || update.statement.seq <= pinned.seq) return false;
+	const message = trustMessage(update.statement);
+	for (const s of update.signatures) {
+		const key = pinned.keys.find((k) => k.keyId === s.keyId && keyValidAt(k, now));
+		if (key && (await ed25519Verifies(key.publicKey, message, s.signature))) return true;
+	}
+	return false;
+}
+
+/** At enrollment (trust on first use, anchored by the one-time code): the statement must at least be self-signed. */
+export async function selfSigned(update: SignedTrust, now: number): Promise<boolean> {
+	const message = trustMessage(update.statement);
+	for (const s of update.signatures) {
+		const key = update.statement.keys.find((k) => k.keyId === s.keyId && keyValidAt(k, now));
+		if (key && (await ed25519Verifies(key.publicKey, message, s.signature))) return true;
+	}
+	return false;
+}
+
+export class CommandVerifier {
+	constructor(private readonly d: VerifierDeps) {}
+
+	async verify(set: CommandSetMsg): Promise<Verdict> {
+		const correlators = set.operations.map((o) => o.correlator);
+		const all = (code: number, message: string): Verdict => {
+			this.d.emit?.({ event: 'command-rejected', maId: set.maId, batchId: set.batchId, correlators, code, message });
+			return { rejected: new Map(correlators.map((c) => [c, { code, message }])), remember: () => {} };
+		};
+		const now = this.d.clock.now();
+		let identity = await this.d.identity();
+		const ma = identity.mas.find((m) => m.maId === set.maId);
+		if (!ma) return all(RC.WrongDevice, 'This device is not enrolled with the MA that the command names.');
+
+		if (set.trust && ma.trust && (await trustedUpdate(ma.trust, set.trust, now))) {
+			// SCOMO-SEC-01 key rotation: the new statement (new key, new passkeys, policy) signed by a pinned key.
+			identity = { ...identity, mas: identity.mas.map((m) => (m.maId === ma.maId ? { ...m, trust: set.trust!.statement } : m)) };
+			await this.d.saveIdentity(identity);
+			this.d.emit?.({ event: 'trust-updated', maId: ma.maId, seq: set.trust.statement.seq });
+		}
+		const trust = identity.mas.find((m) => m.maId === set.maId)?.trust;
+		if (!trust) return all(RC.SignatureInvalid, 'No signing key is pinned for this MA; the command cannot be verified.');
+
+		const env = set.envelope;
+		if (!env) return all(RC.SignatureInvalid, 'The command is not signed.');
+		const h = env.header;
+		if (h.maId !== set.maId) return all(RC.SignatureInvalid, 'The command is signed for another MA.');
+		const key = trust.keys.find((k) => k.keyId === env.keyId && keyValidAt(k, now));
+		if (!key) return all(RC.SignatureInvalid, 'The command is signed with a key this device does not trust (unknown or retired).');
+		if (!(await ed25519Verifies(key.publicKey, envelopeMessage(h), env.signature))) {
+			return all(RC.SignatureInvalid, 'The command signature does not verify with the MA key.');
+		}
+		if (!this.inBatch(env)) return all(RC.SignatureInvalid, 'The command is not part of the signed batch (Merkle proof).');
+		if (env.leaf.deviceId !== identity.deviceId) return all(RC.WrongDevice, 'The signed command names another device.');
+		const sameFields =
+			set.batchId === h.batchId &&
+			set.consentMode === h.consentMode &&
+			set.intent === h.intent &&
+			set.maName === h.maName &&
+			set.expiresAt === h.expiresAt &&
+			h.operations.length === env.leaf.correlators.length;
+		if (!sameFields || !this.sameOperations(set, env)) {
+			return all(RC.SignatureInvalid, 'The command set differs from what the MA signed (altered, added or reordered operations).');
+		}
+
+		// Authentic and addressed to us: now per operation.
+		const ledger = this.d.ledger();
+		const window = ledger.replay ?? emptyWindow();
+		const digest = headerDigest(sha256, h);
+		const seenNonce = window.nonces[h.nonce];
+		const processed = (c: string) => c in ledger.results || ledger.journal.some((e) => e.set.operations.some((o) => o.correlator === c));
+		const rejected = new Map<string, Rejection>();
+		const fresh = correlators.filter((c) => {
+			const owner = window.correlators[c];
+			if ((seenNonce && seenNonce.digest !== digest) || (owner !== undefined && owner !== h.nonce)) {
+				rejected.set(c, { code: RC.CommandReplayed, message: 'Another command already used this nonce or correlator; this copy was refused.' });
+				return false;
+			}
+			return !processed(c);
+		});
+		// Only operations that have not run yet are refused for expiry or approval; done ones are answered again.
+		if (fresh.length > 0 && h.expiresAt < now) {
+			for (const c of fresh) rejected.set(c, { code: RC.CommandExpired, message: 'The command reached the device after it expired.' });
+		} else if (fresh.length > 0 && needsApproval(h, trust)) {
+			const problem = await this.approvalProblem(env, trust);
+			if (problem) for (const c of fresh) rejected.set(c, { code: RC.ApprovalInvalid, message: problem });
+		}
+		if (rejected.size > 0) {
+			const byCode = new Map<number, string[]>();
+			for (const [c, r] of rejected) byCode.set(r.code, [...(byCode.get(r.code) ?? []), c]);
+			for (const [code, cs] of byCode) {
+				this.d.emit?.({ event: 'command-rejected', maId: set.maId, batchId: set.batchId, correlators: cs, code, message: rejected.get(cs[0]!)!.message });
+			}
+		}
+		return {
+			rejected,
+			remember: (l, cs) => {
+				if (cs.length === 0) return;
+				const w = (l.replay ??= emptyWindow());
+				pruneReplayWindow(w, this.d.clock.now());
+				w.nonces[h.nonce] = { digest, expiresAt: h.expiresAt };
+				for (const c of cs) w.correlators[c] = h.nonce;
+			}
+		};
+	}
+
+	private inBatch(env: SignedEnvelope): boolean {
+		const root = fromB64u(env.header.root);
+		const siblings = env.proof.map((p) => fromB64u(p));
+		if (!root || siblings.some((s) => s === null)) return false;
+		return verifyMerkleProof(sha256, leafBytes(env.leaf), env.index, env.header.leafCount, siblings as Uint8Array[], root);
+	}
+
+	/** Every relayed operation is the signed one at its position, in the signed order (a subset may be re-sent). */
+	private sameOperations(set: CommandSetMsg, env: SignedEnvelope): boolean {
+		let last = -1;
+		for (const op of set.operations) {
+			const k = env.leaf.correlators.indexOf(op.correlator);
+			if (k <= last) return false;
+			last = k;
+			if (!operationMatches(sha256, op, env.header.operations[k]!)) return false;
+		}
+		return true;
+	}
+
+	/** Null when an administrator's passkey approved exactly this batch; else what is wrong. */
+	private async approvalProblem(env: SignedEnvelope, trust: TrustStatement): Promise<string | null> {
+		const a = env.approval;
+		if (!a) return 'This high-risk command needs an administrator’s passkey approval and carries none.';
+		const credential = trust.credentials.find((c) => c.credentialId === a.credentialId);
+		if (!credential) return 'The approving passkey is not one the MA certified for this device.';
+		const checked = checkAssertion(sha256, a, { challenge: approvalChallenge(sha256, env.header), origin: trust.rp.origin, rpId: trust.rp.rpId });
+		if (!checked.ok) return `The administrator approval is invalid: ${checked.error}.`;
+		if (!(await credentialVerifies(credential, checked.value.signedData, checked.value.signature))) {
+			return 'The administrator approval signature does not verify.';
+		}
+		return null;
+	}
+}

@@ -1,0 +1,31 @@
+/**
+ * Browser side of a passkey approval (SCOMO-SEC-02): ask the server for request options whose challenge is
+ * the batch digest, let the administrator's passkey sign it (@simplewebauthn/browser), send the assertion.
+ */
+import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
+
+export type ApprovalOutcome = { ok: true } | { ok: false; message: string };
+
+async function post(path: string, body: unknown): Promise<{ ok: boolean; data: Record<string, unknown> }> {
+	const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+	return { ok: res.ok, data };
+}
+
+const serverMessage = (data: Record<string, unknown>, fallback: string) => (data.error as { message?: string } | undefined)?.message ?? fallback;
+
+export async function approveBatch(batchId: string): Promise<ApprovalOutcome> {
+	if (!browserSupportsWebAuthn()) return { ok: false, message: 'This browser does not support passkeys.' };
+	const options = await post('/auth/operation-assertion/options', { batchId });
+	if (!options.ok) return { ok: false, message: serverMessage(options.data, 'The approval could not start.') };
+	let response;
+	try {
+		response = await startAuthentication({ optionsJSON: options.data as never });
+	} catch (e) {
+		const name = (e as { name?: string })?.name ?? '';
+		if (name === 'NotAllowedError' || name === 'AbortError') return { ok: false, message: 'The passkey prompt was closed or timed out. Nothing was approved.' };
+		return { ok: false, message: `The passkey could not be used: ${(e as Error)?.message ?? String(e)}` };
+	}
+	const done = await post('/auth/operation-assertion/verify', { batchId, response });
+	return done.ok ? { ok: true } : { ok: false, message: serverMessage(done.data, 'The approval was refused.') };
+}

@@ -1,0 +1,63 @@
+/**
+ * Command security (SCOMO-SEC-01, SEC-02): the MAs' command-signing keys (private halves encrypted at rest
+ * under the server master key), the signed envelope of every batch with its passkey approval, and the
+ * trust statement each MA last issued to its devices.
+ */
+import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { managementAuthorities } from './schema';
+
+/** An MA's Ed25519 command-signing key. The current one has validUntil = null; a rotated one keeps signing nothing new. */
+export const maSigningKeys = sqliteTable(
+	'ma_signing_keys',
+	{
+		/** keyId (UUIDv7), named in every envelope and trust statement. */
+		id: text('id').primaryKey(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		/** Raw 32-byte public key, base64url. */
+		publicKey: text('public_key').notNull(),
+		/** PKCS#8 private key sealed with AES-256-GCM under the master key (master-key.ts), base64url. */
+		sealedPrivateKey: text('sealed_private_key').notNull(),
+		createdAt: integer('created_at').notNull(),
+		/** Set when the key is rotated out: devices accept it until then (the overlap period). */
+		validUntil: integer('valid_until')
+	},
+	(t) => [index('ma_signing_keys_ma_idx').on(t.maId)]
+);
+
+/** The signed envelope of one batch (one signature for the whole fan-out) and its administrator approval. */
+export const batchEnvelopes = sqliteTable(
+	'batch_envelopes',
+	{
+		batchId: text('batch_id').primaryKey(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		/** The BatchHeader as signed (JSON). */
+		header: text('header').notNull(),
+		keyId: text('key_id').notNull(),
+		signature: text('signature').notNull(),
+		/** 'not-required' | 'pending' | 'approved': a pending batch is persisted but never relayed. */
+		approval: text('approval').notNull(),
+		/** The administrator's assertion (AdminApproval JSON) once approved. */
+		assertion: text('assertion'),
+		approvedBy: text('approved_by'),
+		approvedAt: integer('approved_at'),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [index('batch_envelopes_ma_approval_idx').on(t.maId, t.approval)]
+);
+
+/** The last trust statement of each MA; seq grows whenever its content changes. */
+export const maTrustStatements = sqliteTable('ma_trust_statements', {
+	maId: text('ma_id')
+		.primaryKey()
+		.references(() => managementAuthorities.id),
+	seq: integer('seq').notNull(),
+	/** Digest of the content without seq/issuedAt, to tell whether anything changed. */
+	contentDigest: text('content_digest').notNull(),
+	/** SignedTrust JSON. */
+	signed: text('signed').notNull(),
+	issuedAt: integer('issued_at').notNull()
+});

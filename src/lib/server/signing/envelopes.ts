@@ -1,0 +1,232 @@
+/**
+ * Signing command batches (SCOMO-SEC-01) with ONE signature per fan-out: the batch header names the
+ * operations and the Merkle root over one leaf per device (device ID + its correlators); each device gets
+ * its leaf and inclusion proof with the command set. Signing cost is one Ed25519 signature plus ~2n SHA-256
+ * per batch, whatever the fleet size; each delivery adds a log2(n) proof.
+ *
+ * High-risk batches (MA policy, core needsApproval) are stored 'pending' and never relayed until an
+ * administrator's passkey approves them (approvals.ts).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
+import {
+	envelopeMessage,
+	envelopeOperation,
+	leafBytes,
+	needsApproval,
+	type AdminApproval,
+	type BatchHeader,
+	type EnvelopeLeaf,
+	type SignedEnvelope
+} from '../../core/envelope';
+import { merkleLevels, merkleProof, merkleRootOf } from '../../core/merkle';
+import type { ConsentMode, OperationKind } from '../../core';
+import type { CommandSetMsg, SignedTrustMsg } from '../../contract';
+import { batchEnvelopes } from '../db/schema-security';
+import { operations } from '../db/schema';
+import * as masRepo from '../db/repos/mas';
+import * as pkgs from '../db/repos/packages';
+import type { OperationRow } from '../db/repos/operations';
+import type { Q } from '../db/repos/types';
+import type { MaKeys } from './ma-keys';
+import type { Trust } from './trust';
+
+export type EnvelopeRow = typeof batchEnvelopes.$inferSelect;
+export type ApprovalState = 'not-required' | 'pending' | 'approved';
+
+/** node:crypto SHA-256 for the server's share of hashing (a whole fleet's leaves). */
+export const nodeSha256 = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update(bytes).digest());
+
+type Tree = { levels: Uint8Array[][]; leaves: EnvelopeLeaf[]; index: Map<string, number> };
+type Cached = { row: EnvelopeRow; header: BatchHeader; tree: Tree };
+
+/** Batches whose tree stays in memory (a fan-out is delivered to its online devices right after creation). */
+const TREE_CACHE = 32;
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One leaf per device, sorted by device ID; each device's correlators in batch order (seq). */
+export function batchLeaves(rows: readonly Pick<OperationRow, 'deviceId' | 'correlator' | 'seq'>[]): EnvelopeLeaf[] {
+	const byDevice = new Map<string, { correlator: string; seq: number }[]>();
+	for (const r of rows) {
+		const list = byDevice.get(r.deviceId);
+		if (list) list.push(r);
+		else byDevice.set(r.deviceId, [r]);
+	}
+	return [...byDevice.keys()].sort(byCodeUnits).map((deviceId) => ({
+		deviceId,
+		correlators: byDevice
+			.get(deviceId)!
+			.sort((a, b) => a.seq - b.seq)
+			.map((r) => r.correlator)
+	}));
+}
+
+function treeOf(leaves: EnvelopeLeaf[]): Tree {
+	return {
+		levels: merkleLevels(nodeSha256, leaves.map(leafBytes)),
+		leaves,
+		index: new Map(leaves.map((l, i) => [l.deviceId, i]))
+	};
+}
+
+export type EnvelopeDeps = { db: Q; keys: MaKeys; trust: Trust; clock: () => number };
+
+export function createEnvelopes(d: EnvelopeDeps) {
+	const cache = new Map<string, Cached>();
+
+	const remember = (batchId: string, c: Cached) => {
+		cache.delete(batchId);
+		cache.set(batchId, c);
+		while (cache.size > TREE_CACHE) cache.delete(cache.keys().next().value!);
+	};
+
+	const rowsOfBatch = (batchId: string): OperationRow[] =>
+		d.db.select().from(operations).where(eq(operations.batchId, batchId)).orderBy(asc(operations.deviceId), asc(operations.seq)).all();
+
+	const getRow = (batchId: string): EnvelopeRow | undefined =>
+		d.db.select().from(batchEnvelopes).where(eq(batchEnvelopes.batchId, batchId)).get();
+
+	/**
+	 * Signs a batch once: header, Merkle root, MA signature, and whether a passkey must approve it first.
+	 * `rows` are every operation of the batch (all devices); read from the database when omitted.
+	 */
+	function prepare(batchId: string, given?: readonly OperationRow[]): { approval: ApprovalState } | null {
+		const existing = getRow(batchId);
+		if (existing) return { approval: existing.approval as ApprovalState };
+		const rows = given ?? rowsOfBatch(batchId);
+		const first = rows[0];
+		if (!first) return null;
+		const ma = masRepo.getMa(d.db, first.maId);
+		if (!ma) return null;
+		const leaves = batchLeaves(rows);
+		const tree = treeOf(leaves);
+		// The steps are the same for every device of a batch: take them from the first device's operations.
+		const steps = rows.filter((r) => r.deviceId === leaves[0]!.deviceId).sort((a, b) => a.seq - b.seq);
+		const versionIds = [...new Set(steps.map((s) => s.packageVersionId).filter((x): x is string => x !== null))];
+		const versions = new Map(pkgs.getPackageVersionsByIds(d.db, versionIds).map((v) => [v.id, v]));
+		const header: BatchHeader = {
+			v: 1,
+			maId: ma.id,
+			maName: ma.name.slice(0, 120),
+			batchId,
+			nonce: randomBytes(18).toString('base64url'),
+			issuedAt: d.clock(),
+			expiresAt: Math.min(...rows.map((r) => r.expiresAt)),
+			consentMode: first.consentMode as ConsentMode,
+			intent: first.intent.slice(0, 500),
+			operations: steps.map((s) => {
+				const v = s.packageVersionId ? versions.get(s.packageVersionId) : undefined;
+				return envelopeOperation(
+					nodeSha256,
+					{ kind: s.kind as OperationKind, componentId: s.componentId, version: s.targetVersion },
+					v ? { versionId: v.id, sha256: v.bundleSha256, size: v.bundleSize, manifest: JSON.parse(v.manifest) as unknown } : null
+				);
+			}),
+			root: Buffer.from(merkleRootOf(tree.levels)).toString('base64url'),
+			leafCount: leaves.length
+		};
+		const signed = d.keys.signCurrent(ma.id, envelopeMessage(header));
+		const approval: ApprovalState = needsApproval(header, d.trust.current(ma.id).statement) ? 'pending' : 'not-required';
+		const row: EnvelopeRow = {
+			batchId,
+			maId: ma.id,
+			header: JSON.stringify(header),
+			keyId: signed.keyId,
+			signature: signed.signature,
+			approval,
+			assertion: null,
+			approvedBy: null,
+			approvedAt: null,
+			createdAt: d.clock()
+		};
+		d.db.insert(batchEnvelopes).values(row).run();
+		remember(batchId, { row, header, tree });
+		return { approval };
+	}
+
+	function load(batchId: string): Cached | null {
+		const hit = cache.get(batchId);
+		if (hit) return hit;
+		if (!getRow(batchId) && !prepare(batchId)) return null;
+		const row = getRow(batchId);
+		if (!row) return null;
+		const c = { row, header: JSON.parse(row.header) as BatchHeader, tree: treeOf(batchLeaves(rowsOfBatch(batchId))) };
+		remember(batchId, c);
+		return c;
+	}
+
+	/**
+	 * The command set for one device with its envelope and the MA's trust statement; null when it must not
+	 * be sent (awaiting a passkey approval, or the batch cannot be signed).
+	 */
+	function seal(deviceId: string, set: CommandSetMsg): CommandSetMsg | null {
+		if (!set.batchId) return null;
+		const c = load(set.batchId);
+		if (!c || c.row.approval === 'pending') return null;
+		const trust = d.trust.current(c.row.maId);
+		if (c.row.approval === 'not-required' && needsApproval(c.header, trust.statement)) {
+			// The MA gained approving passkeys (or a stricter policy) since the batch was signed: devices now
+			// demand an approval for it, so it waits for one like a new high-risk batch.
+			d.db.update(batchEnvelopes).set({ approval: 'pending' }).where(eq(batchEnvelopes.batchId, c.row.batchId)).run();
+			c.row = { ...c.row, approval: 'pending' };
+			return null;
+		}
+		const index = c.tree.index.get(deviceId);
+		if (index === undefined) return null;
+		// After a key rotation, sign the same header again with the current key (same nonce: not a new command).
+		const currentKey = d.keys.current(c.row.maId);
+		if (c.row.keyId !== currentKey.id) {
+			const signature = d.keys.signWith(currentKey, envelopeMessage(c.header));
+			d.db.update(batchEnvelopes).set({ keyId: currentKey.id, signature }).where(eq(batchEnvelopes.batchId, c.row.batchId)).run();
+			c.row = { ...c.row, keyId: currentKey.id, signature };
+		}
+		const envelope: SignedEnvelope = {
+			header: c.header,
+			keyId: c.row.keyId,
+			signature: c.row.signature,
+			leaf: c.tree.leaves[index]!,
+			index,
+			proof: merkleProof(c.tree.levels, index).map((p) => Buffer.from(p).toString('base64url')),
+			approval: c.row.assertion ? (JSON.parse(c.row.assertion) as AdminApproval) : null
+		};
+		return {
+			...set,
+			maName: c.header.maName,
+			consentMode: c.header.consentMode,
+			intent: c.header.intent,
+			issuedAt: c.header.issuedAt,
+			expiresAt: c.header.expiresAt,
+			envelope,
+			trust: trust as SignedTrustMsg
+		};
+	}
+
+	function header(batchId: string): { row: EnvelopeRow; header: BatchHeader } | null {
+		const row = getRow(batchId);
+		return row ? { row, header: JSON.parse(row.header) as BatchHeader } : null;
+	}
+
+	/** Records the approval; only a pending batch of this MA changes. */
+	function markApproved(maId: string, batchId: string, assertion: AdminApproval, adminId: string): boolean {
+		const r = d.db
+			.update(batchEnvelopes)
+			.set({ approval: 'approved', assertion: JSON.stringify(assertion), approvedBy: adminId, approvedAt: d.clock() })
+			.where(and(eq(batchEnvelopes.batchId, batchId), eq(batchEnvelopes.maId, maId), eq(batchEnvelopes.approval, 'pending')))
+			.run();
+		cache.delete(batchId);
+		return r.changes > 0;
+	}
+
+	const pendingOf = (maId: string): EnvelopeRow[] =>
+		d.db
+			.select()
+			.from(batchEnvelopes)
+			.where(and(eq(batchEnvelopes.maId, maId), eq(batchEnvelopes.approval, 'pending')))
+			.orderBy(asc(batchEnvelopes.createdAt))
+			.all();
+
+	return { prepare, seal, header, markApproved, pendingOf };
+}
+
+export type Envelopes = ReturnType<typeof createEnvelopes>;

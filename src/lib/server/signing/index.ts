@@ -1,0 +1,80 @@
+/**
+ * Command security on the server (SCOMO-SEC-01, SEC-02), one service built with the others: the MAs'
+ * signing keys under the master key, trust statements, signed batch envelopes (one signature per fan-out),
+ * passkey approvals of high-risk batches, device revocation and the check of signed device results.
+ * docs/security.md explains the design.
+ */
+import type { OperationResultMsg } from '../../contract';
+import type { Q } from '../db/repos/types';
+import type { ServiceDeps } from '../services/deps';
+import { createApprovals } from './approvals';
+import { createEnvelopes } from './envelopes';
+import { createMaKeys, DEFAULT_ROTATION_OVERLAP_MS } from './ma-keys';
+import { loadOrCreateMasterKey } from './master-key';
+import { verifyDeviceResult } from './results';
+import { createRevocation } from './revocation';
+import { createTrust } from './trust';
+import { audit } from '../services/audit';
+import type { AuditActor } from '../services/deps';
+
+export function createSigningService(deps: ServiceDeps) {
+	const db = deps.db as unknown as Q;
+	let master: Buffer | null = null;
+	// Read (or created) on first use, so tools that never sign never touch the key file.
+	const masterKey = () => (master ??= loadOrCreateMasterKey(deps.config().masterKeyFile));
+	const keys = createMaKeys({ db, masterKey, clock: deps.clock });
+	const origin = () => deps.config().origin;
+	const trust = createTrust({ db, keys, clock: deps.clock, origin });
+	const envelopes = createEnvelopes({ db, keys, trust, clock: deps.clock });
+	const approvals = createApprovals({ db, envelopes, trust, clock: deps.clock, origin });
+	const revocation = createRevocation(deps);
+
+	/**
+	 * Key rotation: a new current key; the old one stays valid for `overlapMs`. Devices learn the new key
+	 * from the next trust statement, which both keys sign.
+	 */
+	function rotate(maId: string, actor: AuditActor, overlapMs = DEFAULT_ROTATION_OVERLAP_MS) {
+		const r = keys.rotate(maId, overlapMs);
+		trust.invalidate(maId);
+		audit(db, deps.clock(), {
+			maId,
+			actor,
+			action: 'signing-key.rotate',
+			targetType: 'signing-key',
+			targetId: r.current.id,
+			outcome: 'ok',
+			detail: { retiring: r.retiring.id, validUntil: r.retiring.validUntil }
+		});
+		return { keyId: r.current.id, publicKey: r.current.publicKey, retiring: { keyId: r.retiring.id, validUntil: r.retiring.validUntil } };
+	}
+
+	/** The MA's keys as the API lists them (never the private halves). */
+	function listKeys(maId: string) {
+		keys.current(maId);
+		return keys.list(maId).map((k) => ({ keyId: k.id, publicKey: k.publicKey, algorithm: 'Ed25519' as const, createdAt: k.createdAt, validUntil: k.validUntil }));
+	}
+
+	/** The MA's current key as a package signer (SCOMO-SEC-03, src/lib/server/package-crypto). */
+	function packageSigner(maId: string) {
+		const row = keys.current(maId);
+		return { keyId: row.id, publicKey: row.publicKey, sign: (bytes: Uint8Array) => keys.signWith(row, bytes) };
+	}
+
+	return {
+		keys,
+		trust,
+		/** Signs a new batch; { approval: 'pending' } means: persist, do not relay until a passkey approves. */
+		prepareBatch: envelopes.prepare,
+		/** Adds the envelope and trust statement to a command set; null = do not send (awaiting approval). */
+		seal: envelopes.seal,
+		batchEnvelope: envelopes.header,
+		approvals,
+		rotate,
+		listKeys,
+		packageSigner,
+		revokeEnrollment: revocation.revoke,
+		verifyResult: (deviceId: string, result: OperationResultMsg) => verifyDeviceResult(db, deviceId, result)
+	};
+}
+
+export type SigningService = ReturnType<typeof createSigningService>;

@@ -1,0 +1,54 @@
+/**
+ * The server master key (SCOMO-SEC-01): 32 random bytes in a file (SCOMO_MASTER_KEY_FILE, by default
+ * <data dir>/master.key, mode 0600) created on first start. It seals the MAs' command-signing private keys
+ * with AES-256-GCM, so a copy of the database (a backup, a leaked dump) signs nothing without the key file.
+ * Keep the file out of database backups, or on another volume.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+const SEALED_PREFIX = 'v1';
+
+/** Reads the key file, or creates it atomically (temp file, then rename) with mode 0600. */
+export function loadOrCreateMasterKey(file: string): Buffer {
+	if (!existsSync(file)) {
+		mkdirSync(path.dirname(file), { recursive: true });
+		const tmp = `${file}.${process.pid}.tmp`;
+		const fd = openSync(tmp, 'wx', 0o600);
+		try {
+			writeSync(fd, randomBytes(32).toString('base64url'));
+		} finally {
+			closeSync(fd);
+		}
+		// Server and admin CLI racing: rename is atomic; whoever is second keeps the first one's file.
+		if (!existsSync(file)) renameSync(tmp, file);
+		else unlinkSync(tmp);
+	}
+	chmodSync(file, 0o600);
+	const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+	if (key.length !== 32) throw new Error(`${file} is not a valid master key (it must hold 32 bytes, base64url)`);
+	return key;
+}
+
+/**
+ * AES-256-GCM with a fresh 96-bit IV; `aad` binds the ciphertext to its purpose and row (e.g. the key ID),
+ * so a sealed value copied into another row does not open.
+ */
+export function sealSecret(masterKey: Buffer, plaintext: Buffer, aad: string): string {
+	const iv = randomBytes(12);
+	const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
+	cipher.setAAD(Buffer.from(aad, 'utf8'));
+	const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+	return [SEALED_PREFIX, iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+}
+
+/** Opens a sealed value; throws when the key, the AAD or any byte is wrong (GCM authenticates all of it). */
+export function openSecret(masterKey: Buffer, sealed: string, aad: string): Buffer {
+	const [prefix, iv, ct, tag] = sealed.split('.');
+	if (prefix !== SEALED_PREFIX || !iv || ct === undefined || !tag) throw new Error('not a sealed value');
+	const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64url'));
+	decipher.setAAD(Buffer.from(aad, 'utf8'));
+	decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+	return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+}

@@ -1,0 +1,26 @@
+/** One component of the current MA: its versions and which devices run (or hold) which version. */
+import { error } from '@sveltejs/kit';
+import { appContext } from '$lib/server/app-context';
+import { requireAccess } from '$lib/server/auth/guard';
+import { componentChoices, consentModesOf, fleetOf } from '$lib/admin-ui/fleet.server';
+import { compareVersions } from '$lib/server/services/semver';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url, params, depends }) => {
+	const { maId } = requireAccess(locals, url, 'read', 'package', params.componentId);
+	depends('admin:components');
+	const pkg = appContext().services.packages.get(maId, params.componentId);
+	if (!pkg.ok) error(404, { message: 'Component not found', code: 'not_found' });
+	const { devices, inventory } = fleetOf(maId);
+	const holders = devices.flatMap((d) => {
+		const item = (inventory[d.id] ?? []).find((i) => i.componentId === params.componentId);
+		return item ? [{ device: d, item }] : [];
+	});
+	return {
+		pkg: { ...pkg.value, versions: [...pkg.value.versions].sort((a, b) => compareVersions(b.version, a.version)) },
+		holders,
+		deviceCount: devices.length,
+		components: componentChoices(maId),
+		consentModes: consentModesOf(maId)
+	};
+};

@@ -1,0 +1,26 @@
+/**
+ * One device as the current MA sees it (SCOMO-ADC-3: only this MA's components): device information
+ * with the baseline build ID (SCOMO-HLFR-9), the inventory (delivered and deployed components), and the
+ * operations this MA ran on it. Another MA's device, or a missing one, is 404 (requireAccess).
+ */
+import { error } from '@sveltejs/kit';
+import { appContext } from '$lib/server/app-context';
+import { requireAccess } from '$lib/server/auth/guard';
+import { componentChoices, consentModesOf } from '$lib/admin-ui/fleet.server';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url, params, depends }) => {
+	const { maId } = requireAccess(locals, url, 'read', 'device', params.id);
+	depends('admin:device');
+	const ctx = appContext();
+	const found = ctx.services.devices.get(maId, params.id);
+	if (!found.ok) error(404, { message: 'Device not found', code: 'not_found' });
+	return {
+		device: found.value.device,
+		inventory: found.value.inventory,
+		operations: ctx.services.operations.list(maId, { deviceId: params.id, limit: 100 }),
+		components: componentChoices(maId),
+		consentModes: consentModesOf(maId),
+		now: ctx.clock()
+	};
+};
