@@ -43,7 +43,7 @@ export default defineConfig({
 		command: `rm -rf ${DATA_DIR} && node --import tsx server.ts`,
 		url: `http://localhost:${PORT}/healthz`,
 		reuseExistingServer: false,
-		timeout: 60_000,
+		timeout: 120_000,
 		env: { SCOMO_PORT: String(PORT), SCOMO_DATA_DIR: DATA_DIR, SCOMO_LOG_LEVEL: 'warn' }
 	}
 });

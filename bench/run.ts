@@ -54,6 +54,11 @@ function commandSigning(): string {
 	return server && device ? 'signed and verified (issue 8 landed)' : server || device ? 'partial (issue 8 in progress)' : 'not yet (issue 8 pending)';
 }
 
+const deviceText = (kind: 'runtime' | 'lean') =>
+	kind === 'lean'
+		? 'lean protocol devices (real Ed25519 auth, runtime command verification, signed results; no journal/consent/runner)'
+		: 'the real device runtime (DeviceRuntime + in-memory adapters) per simulated device';
+
 async function step(ctx: BenchContext, name: string, fn: () => unknown | Promise<unknown>): Promise<boolean> {
 	if (ctx.timeLeft() < 20_000) {
 		ctx.check(name, 'ran within the time limit', false, 'skipped: the time limit was reached');
@@ -63,6 +68,7 @@ async function step(ctx: BenchContext, name: string, fn: () => unknown | Promise
 	console.log(`- ${name} ...`);
 	// Where the CPU went during this step: the server, the simulators, this runner (2 cores, shared).
 	const cpu = () => ({
+		pid: ctx.server?.pid ?? 0,
 		server: ctx.server ? cpuSecondsOf(ctx.server.pid) : 0,
 		sims: ctx.sims.reduce((a, s) => a + (s.child.pid ? cpuSecondsOf(s.child.pid) : 0), 0),
 		runner: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6
@@ -72,7 +78,7 @@ async function step(ctx: BenchContext, name: string, fn: () => unknown | Promise
 		await fn();
 		const c1 = cpu();
 		const wallS = (Date.now() - t0) / 1000;
-		const used = { wallS: round(wallS), serverCpuS: round(c1.server - c0.server), simulatorsCpuS: round(c1.sims - c0.sims), runnerCpuS: round(c1.runner - c0.runner) };
+		const used = { wallS: round(wallS), serverCpuS: c1.pid === c0.pid ? round(c1.server - c0.server) : NaN, simulatorsCpuS: round(c1.sims - c0.sims), runnerCpuS: round(c1.runner - c0.runner) };
 		ctx.cpu[name] = used;
 		console.log(
 			`  ${name} done in ${wallS.toFixed(1)} s (CPU: server ${used.serverCpuS} s = ${Math.round((used.serverCpuS / wallS) * 100)}% of a core, simulators ${used.simulatorsCpuS} s, runner ${used.runnerCpuS} s)`
@@ -118,9 +124,9 @@ async function main(): Promise<number> {
 			if (up.status !== 201) throw new Error(`package upload answered ${up.status}: ${JSON.stringify(up.body)}`);
 			seed = { maId: prepared.maId, manifest: BENCH_MANIFEST, sha256: up.body.sha256, bundle: BENCH_BUNDLE };
 			const simCount = Math.max(1, Math.ceil(n / opts.perSim));
-			ctx.sims = children.sims = await startSimulators(simCount);
+			ctx.sims = children.sims = await startSimulators(simCount, { profileDir: opts.profileDir });
 			const url = ctx.server.url;
-			await Promise.all(ctx.sims.map((s) => s.request({ cmd: 'init', serverUrl: url, localAddress: s.localAddress, seed })));
+			await Promise.all(ctx.sims.map((s) => s.request({ cmd: 'init', serverUrl: url, localAddress: s.localAddress, seed, device: opts.device })));
 			// Enrollment over HTTP by every device (real keys, real proofs), then a fresh server for clean figures.
 			const parts = split(prepared.codes, ctx.sims.length);
 			const enrolled = await Promise.all(
@@ -180,7 +186,7 @@ async function main(): Promise<number> {
 	if (opts.scenarios.includes('passkey')) await step(ctx, 'passkey', () => passkeyScenario(ctx));
 
 	const load1 = loadavg();
-	const header = `\nSCOMO Relay bench, ${startedAt.toISOString()}: ${opts.quick ? 'QUICK (correctness mode, figures not meaningful)' : 'full'}; ${cpus().length} cores shared with whatever else runs (load ${load0[0]!.toFixed(1)} → ${load1[0]!.toFixed(1)}); devices: real device runtime (src/lib/device) per simulated device; commands: ${signing}`;
+	const header = `\nSCOMO Relay bench, ${startedAt.toISOString()}: ${opts.quick ? 'QUICK (correctness mode, figures not meaningful)' : 'full'}; ${cpus().length} cores shared with whatever else runs (load ${load0[0]!.toFixed(1)} → ${load1[0]!.toFixed(1)}); devices: ${deviceText(opts.device)}; commands: ${signing}`;
 	const table = printTable(ctx.figures, header);
 	printChecks(ctx.checks);
 	const scenarios: Record<string, unknown> = {};
@@ -203,7 +209,7 @@ async function main(): Promise<number> {
 			cpu: cpus()[0]?.model ?? null,
 			cores: cpus().length,
 			loadAverage: { start: load0, end: load1 },
-			deviceSimulation: 'real device runtime (DeviceRuntime + in-memory adapters) per device',
+			deviceSimulation: deviceText(opts.device),
 			commandSigning: signing,
 			fleet: { requested: opts.fleet, serverSocketCeiling: limit, devices: ctx.deviceIds.length, simulators: perSim },
 			options: opts,

@@ -7,6 +7,8 @@
  *   --rate R           sustained operations per second (default 2000)
  *   --duration S       sustained seconds (default 10)
  *   --per-sim N        devices per simulator process (default 5000, at most 9000)
+ *   --device KIND      runtime (default): the real device runtime per simulated device; lean: the protocol by
+ *                      hand with the runtime's command verification (bench/simulator/lean-device.ts)
  *   --no-baseline      skip the raw socket.io / better-sqlite3 baseline
  *   --profile DIR      write .cpuprofile files of the server (and simulators) into DIR
  *   --log-level L      the server's log level (default warn)
@@ -24,6 +26,7 @@ export type BenchOptions = {
 	rate: number;
 	durationS: number;
 	perSim: number;
+	device: 'runtime' | 'lean';
 	baseline: boolean;
 	profileDir: string | null;
 	logLevel: string;
@@ -36,6 +39,11 @@ export type BenchOptions = {
 	passkeyN: number;
 };
 
+function device(v: string | undefined): 'runtime' | 'lean' {
+	if (v === undefined || v === 'runtime' || v === 'lean') return v ?? 'runtime';
+	throw new Error('--device is runtime or lean');
+}
+
 export function parseArgs(argv: readonly string[]): BenchOptions {
 	const flags = new Map<string, string[]>();
 	for (let i = 0; i < argv.length; i++) {
@@ -47,7 +55,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 		if (value === undefined) throw new Error(`--${key} needs a value`);
 		flags.set(key, [...(flags.get(key) ?? []), value]);
 	}
-	const known = ['quick', 'fleet', 'scenario', 'rate', 'duration', 'per-sim', 'no-baseline', 'profile', 'log-level', 'out', 'results-dir', 'time-limit'];
+	const known = ['quick', 'fleet', 'scenario', 'rate', 'duration', 'per-sim', 'device', 'no-baseline', 'profile', 'log-level', 'out', 'results-dir', 'time-limit'];
 	for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k} (known: ${known.map((x) => `--${x}`).join(' ')})`);
 	const num = (k: string, dflt: number) => {
 		const v = flags.get(k)?.at(-1);
@@ -67,6 +75,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 		rate: num('rate', quick ? 100 : 2000),
 		durationS: num('duration', quick ? 2 : 10),
 		perSim: Math.min(9000, Math.floor(num('per-sim', 5000))),
+		device: device(flags.get('device')?.at(-1)),
 		baseline: !flags.has('no-baseline'),
 		profileDir: flags.get('profile')?.at(-1) ?? null,
 		logLevel: flags.get('log-level')?.at(-1) ?? 'warn',

@@ -23,7 +23,20 @@ import { round } from '../lib/stats';
 const SYSTEM = { type: 'system', id: 'bench' } as const;
 const FANOUT = 1000;
 
-export type PersistenceFigures = { operationRowsPerSecond: number; resultRowsPerSecond: number; combinedPerSecond: number; rows: number };
+export type PersistenceFigures = {
+	operationRowsPerSecond: number;
+	resultRowsPerSecond: number;
+	combinedPerSecond: number;
+	rows: number;
+	/** CPU microseconds per row (user + system of this process): steadier than wall time on a shared machine. */
+	cpuUsPerOperationRow: number;
+	cpuUsPerResultRow: number;
+};
+
+const cpuUs = () => {
+	const u = process.cpuUsage();
+	return u.user + u.system;
+};
 
 export function measureProductPersistence(rows: number): PersistenceFigures {
 	const dir = mkdtempSync(path.join(tmpdir(), 'scomo-bench-persist-'));
@@ -56,6 +69,7 @@ export function measureProductPersistence(rows: number): PersistenceFigures {
 		});
 		const rounds = Math.max(1, Math.round(rows / FANOUT));
 		const created: { deviceId: string; correlator: string }[] = [];
+		const c0 = cpuUs();
 		const t0 = performance.now();
 		for (let r = 0; r < rounds; r++) {
 			const res = ctx.services.operations.create(maId, SYSTEM, {
@@ -68,8 +82,10 @@ export function measureProductPersistence(rows: number): PersistenceFigures {
 			for (const op of res.value.operations) created.push({ deviceId: op.deviceId, correlator: op.correlator });
 		}
 		const createMs = performance.now() - t0;
+		const createCpu = cpuUs() - c0;
 		const entry = (operational: 'Running' | 'Stopped') =>
 			({ stage: 'deployed', componentId: BENCH_MANIFEST.id, version: BENCH_MANIFEST.version, state: 'Active', operational }) as const;
+		const c1 = cpuUs();
 		const t1 = performance.now();
 		for (const [i, op] of created.entries()) {
 			const r = ctx.services.operations.recordResult(op.deviceId, {
@@ -83,12 +99,15 @@ export function measureProductPersistence(rows: number): PersistenceFigures {
 			if (!r.ok || r.value.duplicate) throw new Error(`result not stored: ${JSON.stringify(r)}`);
 		}
 		const resultMs = performance.now() - t1;
+		const resultCpu = cpuUs() - c1;
 		const n = created.length;
 		return {
 			rows: n,
 			operationRowsPerSecond: (n / createMs) * 1000,
 			resultRowsPerSecond: (n / resultMs) * 1000,
-			combinedPerSecond: ((2 * n) / (createMs + resultMs)) * 1000
+			combinedPerSecond: ((2 * n) / (createMs + resultMs)) * 1000,
+			cpuUsPerOperationRow: round(createCpu / n, 1),
+			cpuUsPerResultRow: round(resultCpu / n, 1)
 		};
 	} finally {
 		ctx.store.close();

@@ -64,7 +64,7 @@ export async function sustainedScenario(ctx: BenchContext) {
 	}
 	await Promise.all(posts);
 	const createdMs = wallNow() - t0;
-	const acked = await ctx.waitForAcks(created.size, 60_000);
+	const acked = await ctx.waitForAcks(created.size, 240_000);
 	const { ops } = await ctx.collect();
 	ctx.check('sustained', 'every create request was accepted', postErrors === 0, `${postErrors} failed`);
 	ctx.check('sustained', 'every result arrived in time', acked >= created.size, `${acked}/${created.size}`);

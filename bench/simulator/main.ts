@@ -5,11 +5,13 @@
  * refuses any other address and the server URL is always http://localhost:<port>.
  *
  * Two kinds of clients:
- * - product devices (`runtime` kind: the real device runtime per device, see runtime-device.ts);
+ * - product devices: the real device runtime per device (runtime-device.ts), or the lean protocol device with
+ *   the runtime's command verification (lean-device.ts);
  * - raw clients for the baseline: plain socket.io clients that ack every message, nothing else.
  */
 import { io, type Socket } from 'socket.io-client';
 import { RuntimeSimDevice, type SeedComponent, type SimDevice } from './runtime-device';
+import { LeanSimDevice } from './lean-device';
 import { Recorder, wallNow } from './record';
 import type { SimReply, SimRequest } from './protocol';
 
@@ -19,6 +21,7 @@ let rawClients: Socket[] = [];
 let serverUrl = '';
 let localAddress: string | undefined;
 let seed: SeedComponent | null = null;
+let kind: 'runtime' | 'lean' = 'runtime';
 
 function assertLoopback(addr: string | undefined): void {
 	if (addr !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(addr)) throw new Error(`refusing non-loopback address ${addr}`);
@@ -77,11 +80,13 @@ async function handle(req: SimRequest): Promise<unknown> {
 			if (!/^http:\/\/localhost:\d+$/.test(serverUrl)) throw new Error(`refusing server URL ${serverUrl}: loopback only`);
 			localAddress = req.localAddress;
 			seed = req.seed;
+			kind = req.device;
 			return { pid: process.pid };
 		}
 		case 'enroll': {
 			const created: string[] = [];
-			const made = req.codes.map(() => new RuntimeSimDevice({ serverUrl, localAddress, seed: seed!, recorder }));
+			const Kind = kind === 'lean' ? LeanSimDevice : RuntimeSimDevice;
+			const made: SimDevice[] = req.codes.map(() => new Kind({ serverUrl, localAddress, seed: seed!, recorder }));
 			await pool(req.codes, req.concurrency, async (code, i) => {
 				await made[i]!.enroll(code);
 			});

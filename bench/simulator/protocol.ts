@@ -3,7 +3,7 @@ import type { SeedComponent } from './runtime-device';
 import type { OpRecord } from './record';
 
 export type SimRequest =
-	| { cmd: 'init'; serverUrl: string; localAddress?: string; seed: SeedComponent }
+	| { cmd: 'init'; serverUrl: string; localAddress?: string; seed: SeedComponent; device: 'runtime' | 'lean' }
 	| { cmd: 'enroll'; codes: string[]; concurrency: number }
 	| { cmd: 'connect'; perWave: number; waveMs: number; timeoutMs: number }
 	| { cmd: 'disconnect' }

@@ -6,10 +6,11 @@
  */
 import { test, expect } from '@playwright/test';
 import { createMaWithOwner, gotoHydrated } from './support/auth';
-import { enrollAgent, stopAgents } from './support/agent';
-import { componentRow, createEnrollmentCode, expectResult, expectSameDocument, live, markDocument, operate, uploadExample } from './support/admin-console';
+import { agentOutputs, enrollAgent, stopAgents } from './support/agent';
+import { componentRow, createEnrollmentCode, expectResult, expectSameDocument, live, markDocument, operate, shoot, uploadExample } from './support/admin-console';
 
-test.afterEach(async () => {
+test.afterEach(async ({}, testInfo) => {
+	if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('agents', { body: agentOutputs(), contentType: 'text/plain' });
 	await stopAgents();
 });
 
@@ -24,6 +25,7 @@ for (const viewport of [
 		await createMaWithOwner(page);
 
 		const code = await createEnrollmentCode(page, `Kiosk ${viewport.name}`);
+		if (!viewport.inactive) await shoot(page, 'enrollment-qr');
 
 		let deviceId = '';
 		await test.step('the agent enrolls with the code and appears in the list live', async () => {

@@ -6,10 +6,11 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { addAdmin, createMaWithOwner, gotoHydrated } from './support/auth';
-import { enrollAgent, restartAgent, stopAgents } from './support/agent';
+import { agentOutputs, enrollAgent, restartAgent, stopAgents } from './support/agent';
 import { createEnrollmentCode, expectSameDocument, live, markDocument, shoot, uploadExample } from './support/admin-console';
 
-test.afterEach(async () => {
+test.afterEach(async ({}, testInfo) => {
+	if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('agents', { body: agentOutputs(), contentType: 'text/plain' });
 	await stopAgents();
 });
 

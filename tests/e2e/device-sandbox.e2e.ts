@@ -3,7 +3,7 @@
  * the /device/selftest page; and components that crash, fail to start, or have a screen ('ui').
  */
 import { test, expect } from '@playwright/test';
-import { componentRow, deviceContext, enroll, examplePackage, newMa, operate, result, screenshot, upload } from './device-support';
+import { idFor, componentRow, deviceContext, enroll, newMa, operate, result, screenshot, upload } from './device-support';
 
 test('the adapter checks pass in Chromium (storage, device key, sandbox isolation and failures)', async ({ browser }) => {
 	const { context, page } = await deviceContext(browser);
@@ -22,11 +22,12 @@ test('the adapter checks pass in Chromium (storage, device key, sandbox isolatio
 test('a crash reports Failed, a bundle that throws ends Start with 1450, a ui component shows its view', async ({ browser }) => {
 	test.setTimeout(90_000);
 	const ma = newMa('Sandbox MA');
-	await upload(ma.api, 'com.example.unstable', '1.0.0');
-	await upload(ma.api, 'com.example.crasher', '1.0.0');
+	const unstable = await upload(ma, 'com.example.unstable', '1.0.0');
+	const crasher = await upload(ma, 'com.example.crasher', '1.0.0');
+	const faceId = idFor(ma, 'com.example.face');
 	const face = {
 		manifest: {
-			id: 'com.example.face',
+			id: faceId,
 			name: 'Face',
 			version: '1.0.0',
 			description: 'Shows a greeting on its own screen.',
@@ -38,7 +39,6 @@ test('a crash reports Failed, a bundle that throws ends Start with 1450, a ui co
 		bundle: `let n = 0; const t = setInterval(() => scomo.render('<h1>Hello from Face</h1><p>tick ' + (++n) + '</p><img src="x" onerror="parent.document.title = \\'pwned\\'">'), 200); scomo.onStop(() => clearInterval(t));`
 	};
 	expect((await ma.api.uploadPackage(face.manifest, face.bundle)).status).toBe(201);
-	expect(examplePackage('com.example.unstable', '1.0.0').manifest.id).toBe('com.example.unstable');
 
 	const { context, page } = await deviceContext(browser);
 	const deviceId = await enroll(page, ma);
@@ -47,25 +47,25 @@ test('a crash reports Failed, a bundle that throws ends Start with 1450, a ui co
 		ma,
 		deviceId,
 		[
-			{ kind: 'DownloadInstall', componentId: 'com.example.unstable' },
-			{ kind: 'Start', componentId: 'com.example.unstable' }
+			{ kind: 'DownloadInstall', componentId: unstable },
+			{ kind: 'Start', componentId: unstable }
 		],
 		'silent'
 	);
 	expect((await result(ma, u1!)).resultCode).toBe(1200);
 	expect((await result(ma, u2!)).resultCode).toBe(1200);
 	// Half a second later it crashes: Failed on the device and, through component:state, on the server.
-	await expect(componentRow(page, 'com.example.unstable').getByTestId('component-state')).toHaveText('Failed');
+	await expect(componentRow(page, unstable).getByTestId('component-state')).toHaveText('Failed');
 	await expect
-		.poll(async () => (await ma.api.getInventory(deviceId)).body.items.find((i) => i.componentId === 'com.example.unstable')?.operational)
+		.poll(async () => (await ma.api.getInventory(deviceId)).body.items.find((i) => i.componentId === unstable)?.operational)
 		.toBe('Failed');
 
 	const [c1, c2] = await operate(
 		ma,
 		deviceId,
 		[
-			{ kind: 'DownloadInstall', componentId: 'com.example.crasher' },
-			{ kind: 'Start', componentId: 'com.example.crasher' }
+			{ kind: 'DownloadInstall', componentId: crasher },
+			{ kind: 'Start', componentId: crasher }
 		],
 		'silent'
 	);
@@ -73,29 +73,29 @@ test('a crash reports Failed, a bundle that throws ends Start with 1450, a ui co
 	const crashed = await result(ma, c2!);
 	expect(crashed.resultCode).toBe(1450);
 	expect(crashed.resultMessage).toContain('crasher refuses to start');
-	await expect(componentRow(page, 'com.example.crasher').getByTestId('component-state')).toHaveText('Failed');
+	await expect(componentRow(page, crasher).getByTestId('component-state')).toHaveText('Failed');
 
 	const [f1, f2] = await operate(
 		ma,
 		deviceId,
 		[
-			{ kind: 'DownloadInstall', componentId: 'com.example.face' },
-			{ kind: 'Start', componentId: 'com.example.face' }
+			{ kind: 'DownloadInstall', componentId: faceId },
+			{ kind: 'Start', componentId: faceId }
 		],
 		'silent'
 	);
 	expect((await result(ma, f1!)).resultCode).toBe(1200);
 	expect((await result(ma, f2!)).resultCode).toBe(1200);
-	const view = page.frameLocator('iframe[data-component-view="com.example.face"]');
+	const view = page.frameLocator(`iframe[data-component-view="${faceId}"]`);
 	await expect(view.getByRole('heading', { name: 'Hello from Face' })).toBeVisible();
 	await expect(view.getByText(/tick [2-9]/)).toBeVisible();
 	// The view's iframe runs no scripts: the inline handler the component sent did nothing.
-	await expect(page.locator('iframe[data-component-view="com.example.face"]')).toHaveAttribute('sandbox', 'allow-same-origin');
+	await expect(page.locator(`iframe[data-component-view="${faceId}"]`)).toHaveAttribute('sandbox', 'allow-same-origin');
 	expect(await page.title()).not.toBe('pwned');
 	await screenshot(page, 'device-components-390.png');
 
-	const [stop] = await operate(ma, deviceId, [{ kind: 'Stop', componentId: 'com.example.face' }], 'silent');
+	const [stop] = await operate(ma, deviceId, [{ kind: 'Stop', componentId: faceId }], 'silent');
 	expect((await result(ma, stop!)).resultCode).toBe(1200);
-	await expect(page.locator('iframe[data-component-view="com.example.face"]')).toHaveCount(0);
+	await expect(page.locator(`iframe[data-component-view="${faceId}"]`)).toHaveCount(0);
 	await context.close();
 });

@@ -22,6 +22,12 @@ export function newMa(prefix = 'Device MA'): Ma {
 	return { maId: ma.maId, name: ma.name, api: new ApiClient(BASE_URL, ma.token) };
 }
 
+/**
+ * Component IDs are global (one MA owns each), and every e2e file shares one server: each MA gets its own copy
+ * of an example, e.g. com.example.clock → com.example.clock.m1a2b3c4.
+ */
+export const idFor = (ma: Ma, exampleId: string) => `${exampleId}.m${ma.maId.replace(/-/g, '').slice(-10)}`;
+
 /** An operate token for an MA that an administrator created in the admin UI. */
 export function tokenFor(maId: string): ApiClient {
 	const t = adminCli<{ token: string }>(E2E_DATA_DIR, ['create-token', '--ma', maId, '--scope', 'operate', '--name', 'device-e2e']);
@@ -34,10 +40,17 @@ export function examplePackage(componentId: string, version: string): { manifest
 	return { manifest, bundle: readFileSync(path.join(dir, manifest.entry), 'utf8') };
 }
 
-export async function upload(api: ApiClient, componentId: string, version: string): Promise<void> {
-	const p = examplePackage(componentId, version);
-	const r = await api.uploadPackage(p.manifest, p.bundle);
+/**
+ * Uploads an example package and returns its component ID: given an Ma, as that MA's own copy (see idFor);
+ * given an ApiClient (other suites use it so), under the example's own ID.
+ */
+export async function upload(target: Ma | ApiClient, exampleId: string, version: string): Promise<string> {
+	const p = examplePackage(exampleId, version);
+	const api = target instanceof ApiClient ? target : target.api;
+	const id = target instanceof ApiClient ? exampleId : idFor(target, exampleId);
+	const r = await api.uploadPackage({ ...p.manifest, id }, p.bundle);
 	expect(r.status, JSON.stringify(r.body)).toBe(201);
+	return id;
 }
 
 /** A fresh browser context for the device (its own IndexedDB, key and service worker), phone-sized. */

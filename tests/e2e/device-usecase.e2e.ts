@@ -5,24 +5,24 @@
  */
 import { test, expect } from '@playwright/test';
 import { createMaWithOwner, gotoHydrated } from './support/auth';
-import { componentRow, deviceContext, diagnostics, enroll, operate, prompt, result, screenshot, tokenFor, upload, type Ma } from './device-support';
+import { idFor, componentRow, deviceContext, diagnostics, enroll, operate, prompt, result, screenshot, tokenFor, upload, type Ma } from './device-support';
 
 test('use case 5.6: prompt and accept, silent start (A1), refusal (A2)', async ({ page: adminPage, browser }) => {
 	test.setTimeout(120_000);
 	const admin = await createMaWithOwner(adminPage);
 	const ma: Ma = { maId: admin.maId, name: admin.maName, api: tokenFor(admin.maId) };
-	await upload(ma.api, 'com.example.clock', '1.0.0');
+	const clock = await upload(ma, 'com.example.clock', '1.0.0');
 
 	const { context, page } = await deviceContext(browser);
 	const deviceId = await enroll(page, ma);
 
 	// Pre-condition: the component is installed and active (silent, so no prompt).
-	const [install] = await operate(ma, deviceId, [{ kind: 'DownloadInstall', componentId: 'com.example.clock' }], 'silent');
+	const [install] = await operate(ma, deviceId, [{ kind: 'DownloadInstall', componentId: clock }], 'silent');
 	expect((await result(ma, install!).catch(async (e) => { console.log(await diagnostics(page)); throw e; })).resultCode).toBe(1200);
-	await expect(componentRow(page, 'com.example.clock')).toBeVisible();
+	await expect(componentRow(page, clock)).toBeVisible();
 
 	// 1. The MA wants to start the component; the user is prompted (confirm).
-	const [start] = await operate(ma, deviceId, [{ kind: 'Start', componentId: 'com.example.clock' }], 'confirm', 'Start the clock for the lobby screen');
+	const [start] = await operate(ma, deviceId, [{ kind: 'Start', componentId: clock }], 'confirm', 'Start the clock for the lobby screen');
 	const p = prompt(page);
 	await expect(p).toBeVisible();
 	await expect(p.getByTestId('prompt-ma')).toHaveText(ma.name);
@@ -44,33 +44,35 @@ test('use case 5.6: prompt and accept, silent start (A1), refusal (A2)', async (
 	await expect(p).toBeHidden();
 	const started = await result(ma, start!);
 	expect(started).toMatchObject({ resultCode: 1200, status: 'completed' });
-	await expect(componentRow(page, 'com.example.clock').getByTestId('component-state')).toHaveText('Running');
+	await expect(componentRow(page, clock).getByTestId('component-state')).toHaveText('Running');
 	const inv = await ma.api.getInventory(deviceId);
-	expect(inv.body.items.find((i) => i.componentId === 'com.example.clock')).toMatchObject({ operational: 'Running' });
+	expect(inv.body.items.find((i) => i.componentId === clock)).toMatchObject({ operational: 'Running' });
 
 	// ... and live in the admin UI, which was open before the user answered.
 	await expect(adminRow).toContainText('1200');
 
 	// A2: the user refuses a Stop: it ends with 1401, and the component keeps running.
-	const [refusedStop] = await operate(ma, deviceId, [{ kind: 'Stop', componentId: 'com.example.clock' }], 'confirm', 'Stop the clock');
+	const [refusedStop] = await operate(ma, deviceId, [{ kind: 'Stop', componentId: clock }], 'confirm', 'Stop the clock');
 	await expect(p).toBeVisible();
 	await p.getByRole('button', { name: 'Refuse' }).click();
 	const refused = await result(ma, refusedStop!);
 	expect(refused).toMatchObject({ resultCode: 1401, status: 'failed' });
-	await expect(componentRow(page, 'com.example.clock').getByTestId('component-state')).toHaveText('Running');
+	await expect(componentRow(page, clock).getByTestId('component-state')).toHaveText('Running');
 
 	// A1: silent Stop: no prompt, it runs.
-	const [silentStop] = await operate(ma, deviceId, [{ kind: 'Stop', componentId: 'com.example.clock' }], 'silent');
+	const [silentStop] = await operate(ma, deviceId, [{ kind: 'Stop', componentId: clock }], 'silent');
 	expect((await result(ma, silentStop!)).resultCode).toBe(1200);
 	await expect(p).toBeHidden();
-	await expect(componentRow(page, 'com.example.clock').getByTestId('component-state')).toHaveText('Stopped');
+	await expect(componentRow(page, clock).getByTestId('component-state')).toHaveText('Stopped');
 
 	// A1 again for Start, then the activity list tells what the MA did.
-	const [silentStart] = await operate(ma, deviceId, [{ kind: 'Start', componentId: 'com.example.clock' }], 'silent');
+	const [silentStart] = await operate(ma, deviceId, [{ kind: 'Start', componentId: clock }], 'silent');
 	expect((await result(ma, silentStart!)).resultCode).toBe(1200);
-	await expect(componentRow(page, 'com.example.clock').getByTestId('component-state')).toHaveText('Running');
+	await expect(componentRow(page, clock).getByTestId('component-state')).toHaveText('Running');
 	await expect(page.getByTestId('activity').locator('li')).toHaveCount(5);
 	await expect(page.getByTestId('activity')).toContainText('1401');
+	// Mobile first: nothing wider than the 390 px phone.
+	expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 	await screenshot(page, 'device-home-390.png');
 	await context.close();
 });

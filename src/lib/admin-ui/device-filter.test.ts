@@ -50,6 +50,7 @@ describe('device filter', () => {
 	});
 	it('unknown values fall back to no filter; the query round-trips', () => {
 		expect(readFilter(new URLSearchParams('online=maybe&seen=1y'))).toEqual(EMPTY_FILTER);
+		expect(readFilter(new URLSearchParams(''))).toEqual(EMPTY_FILTER);
 		const f = readFilter(new URLSearchParams('q=x&online=online&component=!com.x.clock'));
 		expect(readFilter(new URLSearchParams(filterQuery(f)))).toEqual(f);
 		expect(filterQuery(EMPTY_FILTER)).toBe('');

@@ -22,7 +22,10 @@ export type DeviceFilter = {
 
 export const EMPTY_FILTER: DeviceFilter = { q: '', online: '', baseline: '', component: '', seen: '' };
 
-const pick = <T extends string>(allowed: readonly T[], v: string | null): T => (allowed as readonly string[]).includes(v ?? '') ? (v as T) : allowed[0]!;
+const pick = <T extends string>(allowed: readonly T[], v: string | null): T => {
+	const value = v ?? '';
+	return (allowed as readonly string[]).includes(value) ? (value as T) : allowed[0]!;
+};
 
 export function readFilter(params: URLSearchParams): DeviceFilter {
 	return {

@@ -12,5 +12,14 @@ export function ago(ms: number | null | undefined, now: number): string {
 	return `${Math.round(h / 24)} days ago`;
 }
 
+/** "in 23 h" / "in 6 days" for a time ahead; "past" once it has gone. */
+export function until(ms: number, now: number): string {
+	const m = Math.round((ms - now) / 60_000);
+	if (m <= 0) return 'past';
+	if (m < 60) return `in ${m} min`;
+	const h = Math.round(m / 60);
+	return h < 48 ? `in ${h} h` : `in ${Math.round(h / 24)} days`;
+}
+
 /** "a3f9c2d1…" — enough of an ID or correlator to tell rows apart on a phone. */
 export const short = (id: string, n = 8) => (id.length > n ? `${id.slice(0, n)}…` : id);

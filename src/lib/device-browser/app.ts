@@ -115,17 +115,23 @@ class DeviceApp {
 		this.noticeLog = new NoticeLog(db);
 		this.noticeLog.notices.subscribe((n) => this.noticeStore.set(n));
 		await this.noticeLog.load();
-		// Show the stored state at once, even before (or without) the lock and the connection.
-		this.identity.set(await this.store.readIdentity());
-		this.ledger.set(await this.store.readLedger());
-		this.choices.set(await this.store.readChoices());
+		// Show the stored state at once, even before (or without) the lock and the connection; read it again
+		// once this tab holds the lock, since another tab may have changed it meanwhile.
+		await this.readStored();
 		await this.acquireLock();
+		await this.readStored();
 		this.signer = await loadOrCreateSigner(db);
 		if (!get(this.identity)) {
 			this.state.set({ phase: 'unenrolled' });
 			return;
 		}
 		await this.openRuntime();
+	}
+
+	private async readStored(): Promise<void> {
+		this.identity.set(await this.store!.readIdentity());
+		this.ledger.set(await this.store!.readLedger());
+		this.choices.set(await this.store!.readChoices());
 	}
 
 	/** Only one tab runs the runtime; another one waits and takes over when the first closes. */

@@ -198,12 +198,4 @@ export class SandboxRunner implements ComponentRunner {
 		if (this.live.get(componentId) === entry) this.live.delete(componentId);
 		if (entry.ui) this.observer.render?.(componentId, null);
 	}
-
-	/** Ends every component without reporting it (page unload): the inventory keeps them Running for restore. */
-	stopAll(): void {
-		for (const [id, entry] of this.live) {
-			entry.stopping = true;
-			this.remove(id, entry);
-		}
-	}
 }

@@ -7,13 +7,42 @@ import type { Config } from './config';
 
 export type { Logger };
 
+/**
+ * Field names that may hold a secret wherever they appear (top level or one level down): tokens, one-time
+ * codes and links that carry them, credentials, keys. `code` is among them, so error codes are logged as
+ * `errorCode`.
+ */
+export const LOG_REDACT_PATHS = [
+	'token',
+	'*.token',
+	'code',
+	'*.code',
+	'authorization',
+	'*.authorization',
+	'cookie',
+	'*.cookie',
+	'headers.authorization',
+	'headers.cookie',
+	'*.headers.authorization',
+	'*.headers.cookie',
+	'secret',
+	'*.secret',
+	'password',
+	'*.password',
+	'privateKey',
+	'*.privateKey',
+	'masterKey',
+	'*.masterKey',
+	'link',
+	'*.link',
+	'setupLink',
+	'*.setupLink'
+];
+
 export function createLogger(level: Config['logLevel']): Logger {
 	return pino({
 		level,
 		base: { app: 'scomo-relay' },
-		redact: {
-			paths: ['token', '*.token', 'code', '*.code', 'authorization', '*.authorization', 'cookie', '*.cookie'],
-			censor: '[redacted]'
-		}
+		redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' }
 	});
 }

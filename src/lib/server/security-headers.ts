@@ -18,7 +18,7 @@ export function securityHeaders(origin: string): Record<string, string> {
 		'referrer-policy': 'same-origin',
 		// No page of the product needs these; a component (sandboxed, in a worker) cannot ask for them either.
 		'permissions-policy':
-			'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), browsing-topics=()',
+			'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), browsing-topics=()',
 		// No other window keeps a handle to ours (cross-window attacks, Spectre-class leaks).
 		'cross-origin-opener-policy': 'same-origin',
 		'cross-origin-resource-policy': 'same-origin',

@@ -62,7 +62,7 @@ export async function uploadExample(page: Page, example: string, version: string
 }
 
 /** Press an operation on a component row, answer the consent sheet, and queue it. */
-export async function operate(page: Page, componentId: string, button: string, intent: string) {
+export async function operate(page: Page, componentId: string, button: string, intent: string, highRisk = button === 'Remove') {
 	const row = page.getByTestId('component-row').and(page.locator(`[data-component="${componentId}"]`));
 	await row.getByRole('button', { name: button, exact: true }).click();
 	const sheet = page.getByTestId('operation-dialog');
@@ -70,6 +70,11 @@ export async function operate(page: Page, componentId: string, button: string, i
 	await sheet.getByRole('radio', { name: /^confirm/ }).check();
 	await sheet.getByLabel('Message to the user (why you do this)').fill(intent);
 	await sheet.getByRole('button', { name: 'Queue' }).click();
+	// High-risk operations (Remove, by the MA's default policy) wait for this administrator's passkey.
+	if (highRisk) {
+		await expect(sheet).toHaveAttribute('data-awaiting-approval', 'true');
+		await sheet.getByRole('button', { name: 'Approve with my passkey' }).click();
+	}
 	await expect(sheet).toBeHidden();
 }
 
@@ -80,7 +85,8 @@ export function componentRow(page: Page, componentId: string) {
 /** The newest operation of a kind in the device's history, once it has its result. */
 export async function expectResult(page: Page, kind: string, resultName: string) {
 	const op = page.getByTestId('operation').and(page.locator(`[data-kind="${kind}"]`)).first();
-	await expect(op.getByTestId('result')).toContainText(resultName);
+	// Real processes on a shared machine: allow for a slow moment, never for a reload.
+	await expect(op.getByTestId('result')).toContainText(resultName, { timeout: 20_000 });
 	await expect(op).toContainText(/corr\. \S{8,}/);
 }
 

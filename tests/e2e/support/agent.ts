@@ -33,6 +33,11 @@ export async function restartAgent(dataDir: string, opts: Omit<AgentOptions, 'se
 	return agent;
 }
 
+/** Every running agent's output (JSON event lines and errors), for a failed test's report. */
+export function agentOutputs(): string {
+	return [...running].map((a) => `--- agent ${a.dataDir}\n${a.output().slice(-6000)}`).join('\n');
+}
+
 export async function stopAgents(): Promise<void> {
 	await Promise.all([...running].map((a) => a.kill()));
 	running.clear();

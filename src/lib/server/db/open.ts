@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as coreSchema from './schema';
 import * as authSchema from './schema-auth';
 import * as securitySchema from './schema-security';
+import { cacheStatements } from './statement-cache';
 
 /** Every table, for drizzle's relational queries: the product's, the administrators' (auth) and command security's. */
 const schema = { ...coreSchema, ...authSchema, ...securitySchema };
@@ -20,7 +21,8 @@ export type Store = { db: Db; sqlite: Database.Database; close(): void };
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
 
 export function openStore(file: string, migrationsFolder = MIGRATIONS_DIR): Store {
-	const sqlite = new Database(file);
+	// Each distinct SQL text is prepared once (statement-cache.ts: drizzle re-prepares on every call).
+	const sqlite = cacheStatements(new Database(file));
 	// WAL: readers never block the writer; NORMAL sync is durable across process crashes in WAL mode.
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('synchronous = NORMAL');

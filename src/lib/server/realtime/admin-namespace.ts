@@ -12,6 +12,16 @@ import { SESSION_COOKIE, validateSession } from '../auth/sessions';
 import { adminActor } from '../auth/accounts';
 import { CURRENT_MA_COOKIE } from '../auth/resolve';
 import { activeMaIdsOfDevice } from '../db/repos/enrollments';
+import { eq } from 'drizzle-orm';
+import { sessions } from '../db/schema-auth';
+import { sessionStatus } from '../auth/session-policy';
+
+/**
+ * How often live consoles are checked against the session store: a console whose session was signed out
+ * (or expired), or whose administrator left the MA, is told (session:ended) and disconnected. Checking here
+ * keeps that true whichever route ended the session.
+ */
+export const SESSION_RECHECK_MS = 5_000;
 
 /** Cookie header → name/value map (only the two cookies we read; values are URL-safe). */
 function parseCookie(header: string): Record<string, string> {
@@ -26,7 +36,7 @@ function parseCookie(header: string): Record<string, string> {
 type AdminSocketData = { adminId: string; maId: string; sessionHash: string };
 export type AdminNamespace = Namespace<Record<string, never>, ServerToAdminEvents, Record<string, never>, AdminSocketData>;
 
-export function registerAdminNamespace(io: Server, ctx: AppContext): AdminNamespace {
+export function registerAdminNamespace(io: Server, ctx: AppContext, opts: { recheckMs?: number } = {}): AdminNamespace {
 	const nsp = io.of(ADMIN_NAMESPACE) as AdminNamespace;
 
 	nsp.use((socket, next) => {
@@ -57,6 +67,17 @@ export function registerAdminNamespace(io: Server, ctx: AppContext): AdminNamesp
 	nsp.on('connection', (socket) => {
 		void socket.join([maRoom(socket.data.maId), adminRoom(socket.data.adminId)]);
 	});
+
+	const recheck = setInterval(() => {
+		if (nsp.sockets.size === 0 || !ctx.store.sqlite.open) return;
+		try {
+			endStaleConsoles(nsp, ctx);
+		} catch (e) {
+			ctx.log.error({ err: e }, 'admin console session check failed');
+		}
+	}, opts.recheckMs ?? SESSION_RECHECK_MS);
+	recheck.unref();
+	io.engine.on('close', () => clearInterval(recheck));
 
 	const toMa = (maId: string) => nsp.to(maRoom(maId));
 	ctx.events.on('operation:updated', (op) => {
@@ -100,6 +121,20 @@ export function registerAdminNamespace(io: Server, ctx: AppContext): AdminNamesp
 		});
 	});
 	return nsp;
+}
+
+/** Consoles whose session ended or whose administrator is no longer a member of the MA are closed. */
+function endStaleConsoles(nsp: AdminNamespace, ctx: AppContext): void {
+	const now = ctx.clock();
+	for (const socket of nsp.sockets.values()) {
+		const { sessionHash, adminId, maId } = socket.data;
+		const row = ctx.store.db.select().from(sessions).where(eq(sessions.idHash, sessionHash)).get();
+		const alive = row !== undefined && sessionStatus(row, now) === 'valid';
+		const member = alive && adminActor(ctx.store.db, adminId).memberships.some((m) => m.maId === maId);
+		if (alive && member) continue;
+		socket.emit('session:ended', { reason: alive ? 'no longer a member of this Management Authority' : 'signed out' });
+		socket.disconnect(true);
+	}
 }
 
 /** Close every live console of an administrator (sign out everywhere, removed from an MA). */

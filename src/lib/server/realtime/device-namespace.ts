@@ -32,6 +32,7 @@ import type { InferOutput } from 'valibot';
 import type { AppContext } from '../app-context';
 import type { Relay } from '../services';
 import { DeviceRegistry, deviceRoom } from './device-registry';
+import { EventBucket } from './event-rate-limit';
 
 /** How long the server waits for a device to ack a command set before leaving it queued. */
 export const COMMAND_ACK_TIMEOUT_MS = 15_000;
@@ -98,6 +99,17 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 			socket.emit('error', { code, message: f.message, event });
 		};
 
+		// Hardening: a token bucket per connection; a flood is refused (rate_limited), then disconnected.
+		const bucket = new EventBucket();
+		const limited = (event: string, ack: AckFn | null): boolean => {
+			if (bucket.take()) return false;
+			if (bucket.flooding) {
+				log.warn({ deviceId: socket.data.deviceId }, 'device event flood; disconnecting');
+				socket.disconnect(true);
+			} else reject(event, ack, 'rate_limited');
+			return true;
+		};
+
 		/** Registers one device→server event: ack extraction, auth gate, schema validation, no throws. */
 		const on = (
 			event: DeviceEventName,
@@ -109,6 +121,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 				const ack = typeof last === 'function' ? (last as AckFn) : null;
 				const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
 				try {
+					if (limited(event, ack)) return;
 					if (opts.auth && !socket.data.deviceId) return reject(event, ack, 'not_authenticated');
 					const parsed = parse(DEVICE_EVENTS[event].schema, payload);
 					if (!parsed.ok) {
@@ -129,6 +142,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 			const known = event in DEVICE_EVENTS && DEVICE_EVENTS[event as DeviceEventName].from === 'device';
 			if (known) return;
 			const last = args[args.length - 1];
+			if (limited(String(event), typeof last === 'function' ? (last as AckFn) : null)) return;
 			reject(event, typeof last === 'function' ? (last as AckFn) : null, 'invalid_request', `unknown event ${String(event).slice(0, 64)}`);
 		});
 
@@ -142,7 +156,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 					? services().devices.authenticate(msg.deviceId, nonce, msg.signature)
 					: ({ ok: false, error: { code: 'device_auth_failed', message: 'the challenge was already answered' } } as const);
 				if (!r.ok) {
-					log.info({ deviceId: msg.deviceId, code: r.error.code }, 'device authentication refused');
+					log.info({ deviceId: msg.deviceId, errorCode: r.error.code }, 'device authentication refused');
 					socket.emit('error', { code: r.error.code, message: r.error.message, event: 'auth:prove' });
 					// Let the ack and the error event leave before closing.
 					setTimeout(() => socket.disconnect(true), 50);

@@ -53,13 +53,23 @@ export function replaceMaInventory(q: Q, deviceId: string, maId: string, compone
 	for (const c of mine.values()) inv.upsertInventoryEntry(q, row(deviceId, c, maId, at));
 }
 
-/** The entry of one component after an operation; null = no longer on the device. */
-export function applyInventoryEntry(q: Q, deviceId: string, componentId: string, entry: ComponentState | null, at: number): void {
+/**
+ * The entry of one component after an operation; null = no longer on the device. `owner`, when the caller
+ * knows it (an operation's MA owns its component: checked at creation, ADC-3), saves the lookup per result.
+ */
+export function applyInventoryEntry(
+	q: Q,
+	deviceId: string,
+	componentId: string,
+	entry: ComponentState | null,
+	at: number,
+	owner?: string
+): void {
 	if (entry === null) {
 		inv.deleteInventoryEntry(q, deviceId, componentId);
 		return;
 	}
-	inv.upsertInventoryEntry(q, row(deviceId, entry, owners(q, [componentId]).get(componentId) ?? null, at));
+	inv.upsertInventoryEntry(q, row(deviceId, entry, owner ?? owners(q, [componentId]).get(componentId) ?? null, at));
 }
 
 export function createInventoryService(deps: ServiceDeps) {

@@ -74,7 +74,7 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 
 		// Only devices enrolled with this MA exist for it (ADC-3): anything else is not_found.
 		const deviceIds = [...new Set(body.deviceIds)];
-		const enrolled = new Set(devicesRepo.listDevicesOfMa(db, maId).map((d) => d.id));
+		const enrolled = devicesRepo.enrolledDeviceIds(db, maId, deviceIds);
 		const missing = deviceIds.find((id) => !enrolled.has(id));
 		if (missing) return fail('not_found', `device ${missing} not found`);
 
@@ -141,14 +141,26 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 	async function relayNew(deviceIds: readonly string[], rows: readonly OperationRow[]): Promise<void> {
 		const relay = deps.relay();
 		const online = deviceIds.filter((id) => relay.isOnline(id));
-		await Promise.all(
-			online.map((id) =>
-				deliver(
-					id,
-					rows.filter((r) => r.deviceId === id)
-				)
-			)
-		);
+		if (online.length === 0) return;
+		// One pass and one lookup of versions and MAs for the whole fan-out (bench/: per device, this was
+		// O(devices²) filtering and two queries per device).
+		const byDevice = new Map<string, OperationRow[]>();
+		for (const r of rows) {
+			const list = byDevice.get(r.deviceId);
+			if (list) list.push(r);
+			else byDevice.set(r.deviceId, [r]);
+		}
+		const refs = lookups(rows);
+		await Promise.all(online.map((id) => deliver(id, byDevice.get(id) ?? [], refs)));
+	}
+
+	/** The package versions and MAs a list of operations refers to. */
+	function lookups(ops: readonly OperationRow[]) {
+		const versionIds = [...new Set(ops.map((o) => o.packageVersionId).filter((x): x is string => x !== null))];
+		return {
+			versions: new Map(pkgs.getPackageVersionsByIds(db, versionIds).map((v) => [v.id, v])),
+			mas: new Map(masRepo.getMas(db, [...new Set(ops.map((o) => o.maId))]).map((m) => [m.id, m]))
+		};
 	}
 
 	/** After a passkey approved a high-risk batch (SCOMO-SEC-02): relay it to its devices that are online. */
@@ -162,12 +174,10 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		await deliver(deviceId, opsRepo.listOpenOperationsOfDevice(db, deviceId));
 	}
 
-	async function deliver(deviceId: string, ops: readonly OperationRow[]): Promise<void> {
+	async function deliver(deviceId: string, ops: readonly OperationRow[], refs?: ReturnType<typeof lookups>): Promise<void> {
 		if (ops.length === 0) return;
 		try {
-			const versionIds = [...new Set(ops.map((o) => o.packageVersionId).filter((x): x is string => x !== null))];
-			const versions = new Map(pkgs.getPackageVersionsByIds(db, versionIds).map((v) => [v.id, v]));
-			const mas = new Map(masRepo.getMas(db, [...new Set(ops.map((o) => o.maId))]).map((m) => [m.id, m]));
+			const { versions, mas } = refs ?? lookups(ops);
 			for (const group of groupByBatch(ops)) {
 				const ma = mas.get(group[0]!.maId);
 				if (!ma) continue;
@@ -207,7 +217,8 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		const now = deps.clock();
 		const set: Partial<OperationRow> = { status: msg.phase, deliveredAt: op.deliveredAt ?? now };
 		if (msg.downloadStatus !== undefined) set.downloadStatus = msg.downloadStatus;
-		if (opsRepo.updateOpenOperation(db, op.id, set).changes > 0) emitUpdated([opsRepo.getOperation(db, op.id)!]);
+		// The row after the update is `op` with `set` applied: no second read (bench/ profile).
+		if (opsRepo.updateOpenOperation(db, op.id, set).changes > 0) emitUpdated([{ ...op, ...set }]);
 		return ok(undefined);
 	}
 
@@ -222,21 +233,17 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		if (isTerminalStatus(op.status as OperationStatus)) return ok({ duplicate: true });
 		const now = deps.clock();
 		const status: OperationStatus = isSuccessCode(msg.resultCode) ? 'completed' : 'failed';
+		const set = { status, resultCode: msg.resultCode, resultMessage: msg.message, completedAt: now, deliveredAt: op.deliveredAt ?? now };
 		const stored = db.transaction((tx) => {
-			const r = opsRepo.updateOpenOperation(tx, op.id, {
-				status,
-				resultCode: msg.resultCode,
-				resultMessage: msg.message,
-				completedAt: now,
-				deliveredAt: op.deliveredAt ?? now
-			});
+			const r = opsRepo.updateOpenOperation(tx, op.id, set);
 			if (r.changes === 0) return false;
 			if (op.kind === 'Inventory') {
 				if (msg.inventory) replaceMaInventory(tx, deviceId, op.maId, msg.inventory, now);
 			} else if (op.componentId) {
 				// Only the operation's own component: a result cannot touch another MA's entries (ADC-3).
 				const entry = msg.entry && msg.entry.componentId === op.componentId ? msg.entry : msg.entry === null ? null : undefined;
-				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.componentId, entry, now);
+				// The operation's MA owns its component (checked when it was created): no owner lookup per result.
+				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.componentId, entry, now, op.maId);
 			}
 			audit(tx, now, {
 				maId: op.maId,
@@ -250,7 +257,8 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			return true;
 		});
 		if (!stored) return ok({ duplicate: true });
-		emitUpdated([opsRepo.getOperation(db, op.id)!]);
+		// The stored row is `op` with `set` applied: no second read (bench/ profile).
+		emitUpdated([{ ...op, ...set }]);
 		deps.events.emit('inventory:changed', { deviceId });
 		return ok({ duplicate: false });
 	}

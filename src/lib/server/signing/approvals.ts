@@ -11,7 +11,10 @@ import { sha256 } from '../../core/merkle-sha256';
 import { ok } from '../../core';
 import { getMembership, getPasskey, listPasskeys, markPasskeyUsed, storedPasskey } from '../auth/accounts';
 import { relyingParty, verifyAuthentication } from '../auth/webauthn';
+import { and, eq, notInArray } from 'drizzle-orm';
 import * as batchesRepo from '../db/repos/batches';
+import { TERMINAL_STATUSES } from '../db/repos/operations';
+import { operations } from '../db/schema';
 import type { Q } from '../db/repos/types';
 import { audit } from '../services/audit';
 import { fail, type Outcome } from '../services/errors';
@@ -32,9 +35,18 @@ export type ApprovalDeps = { db: Q; envelopes: Envelopes; trust: Trust; clock: (
 
 const APPROVER_ROLES = new Set(['owner', 'operator']);
 
+const hasOpenOperation = (db: Q, batchId: string) =>
+	db
+		.select({ id: operations.id })
+		.from(operations)
+		.where(and(eq(operations.batchId, batchId), notInArray(operations.status, [...TERMINAL_STATUSES])))
+		.limit(1)
+		.all().length > 0;
+
 export function createApprovals(d: ApprovalDeps) {
 	function pending(maId: string): PendingBatch[] {
-		return d.envelopes.pendingOf(maId).map((row) => {
+		// A batch whose operations were all cancelled or expired meanwhile has nothing left to approve.
+		return d.envelopes.pendingOf(maId).filter((row) => hasOpenOperation(d.db, row.batchId)).map((row) => {
 			const header = JSON.parse(row.header) as BatchHeader;
 			return {
 				batchId: row.batchId,

@@ -78,7 +78,13 @@ export const actions: Actions = {
 		if (!body.ok) return fail(400, { error: issuesInWords(body.issues) });
 		const r = appContext().services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
 		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
-		return { batchId: r.value.batchId, operations: r.value.operations.length, devices: new Set(body.value.deviceIds).size };
+		return {
+			batchId: r.value.batchId,
+			operations: r.value.operations.length,
+			devices: new Set(body.value.deviceIds).size,
+			// SCOMO-SEC-02: a high-risk batch (e.g. Remove) waits for an administrator's passkey before it is relayed.
+			approval: r.value.approval ?? 'not-required'
+		};
 	},
 
 	/** Cancel an operation that has not started on its device (queued or delivered): ends with 1462. */

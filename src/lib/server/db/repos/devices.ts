@@ -1,5 +1,5 @@
 /** Devices: identity key, device information and the baseline written once (SCOMO-HLFR-9). */
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { devices as t, enrollments as e } from '../schema';
 import type { Q } from './types';
 
@@ -26,6 +26,26 @@ export const touchDevice = (q: Q, id: string, at: number) =>
 
 export const revokeDevice = (q: Q, id: string, at: number) =>
 	q.update(t).set({ revokedAt: at }).where(eq(t.id, id)).run();
+
+/**
+ * Which of these device IDs are enrolled with the MA now (not left, not revoked): the ADC-3 check of a new
+ * operation, without reading the MA's whole fleet on every request (bench/, issue 9).
+ */
+export function enrolledDeviceIds(q: Q, maId: string, ids: readonly string[]): Set<string> {
+	const out = new Set<string>();
+	// Chunks keep each statement under SQLite's bound-parameter limit.
+	for (let i = 0; i < ids.length; i += 500) {
+		const chunk = ids.slice(i, i + 500);
+		for (const r of q
+			.select({ id: t.id })
+			.from(t)
+			.innerJoin(e, eq(e.deviceId, t.id))
+			.where(and(eq(e.maId, maId), inArray(t.id, chunk), isNull(e.leftAt), isNull(t.revokedAt)))
+			.all())
+			out.add(r.id);
+	}
+	return out;
+}
 
 /** Devices currently enrolled with an MA, newest enrollment first. */
 export const listDevicesOfMa = (q: Q, maId: string): (DeviceRow & { enrolledAt: number })[] =>

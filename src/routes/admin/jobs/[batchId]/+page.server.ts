@@ -31,7 +31,9 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 		.services.devices.list(maId)
 		.filter((d) => ids.has(d.id))
 		.map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim(), online: d.online }));
-	return { batchId: params.batchId, ops, devices, truncated: ops.length >= LIMIT };
+	// SCOMO-SEC-02: a high-risk batch is held until an owner or operator approves it with a passkey.
+	const awaitingApproval = appContext().services.signing.approvals.pending(maId).some((p) => p.batchId === params.batchId);
+	return { batchId: params.batchId, ops, devices, truncated: ops.length >= LIMIT, awaitingApproval };
 };
 
 export const actions: Actions = {
