@@ -84,27 +84,46 @@ export class BenchContext {
 		const out = new Map<string, { deviceId: string; createdAt: number; batchId: string }>();
 		await Promise.all(
 			[...byKind].map(async ([kind, ids]) => {
-				const createdAt = wallNow();
-				const r = await this.api!.createOperations({
-					deviceIds: ids,
-					operations: [{ kind, componentId: BENCH_MANIFEST.id }],
-					consentMode: 'silent',
-					intent
-				});
-				if (r.status !== 202) throw new Error(`POST /api/v1/operations answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+				const body = { deviceIds: ids, operations: [{ kind, componentId: BENCH_MANIFEST.id }], consentMode: 'silent' as const, intent };
+				let createdAt = wallNow();
+				let r;
+				try {
+					r = await this.api!.createOperations(body);
+				} catch (e) {
+					// A keep-alive connection the server closed while idle ("other side closed"): the request never
+					// reached it, so sending it again creates nothing twice.
+					const code = (e as { cause?: { code?: string } }).cause?.code;
+					if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw new Error(`POST failed: ${String(e)} (${code ?? 'no code'})`);
+					createdAt = wallNow();
+					r = await this.api!.createOperations(body);
+				}
+				if (r.status !== 202) {
+					// Refused: nothing was created, so these devices keep their state.
+					for (const id of ids) this.running.set(id, kind !== 'Start');
+					throw new Error(`POST /api/v1/operations answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+				}
 				for (const op of r.body.operations) out.set(op.correlator, { deviceId: op.deviceId, createdAt, batchId: r.body.batchId });
 			})
 		);
 		return out;
 	}
 
-	/** Clears every simulator's observations (start of a scenario). */
+	/**
+	 * Clears every simulator's observations and learns which devices run the component now (start of a
+	 * scenario), so the next Start/Stop of each device succeeds whatever happened before.
+	 */
 	async resetObservations(): Promise<void> {
 		await Promise.all(this.sims.map((s) => s.request<TakeReport>({ cmd: 'take' })));
+		const reports = await Promise.all(this.sims.map((s) => s.request<{ running: string[] }>({ cmd: 'running' })));
+		const running = new Set(reports.flatMap((r) => r.running));
+		for (const id of this.deviceIds) this.running.set(id, running.has(id));
 	}
 
-	/** Waits until `expected` results were acked across the simulators, or the timeout; returns how many. */
-	async waitForAcks(expected: number, timeoutMs: number): Promise<number> {
+	/** Waits until every one of these correlators has an acked result, or the timeout; returns how many have. */
+	async waitForAcks(correlators: Iterable<string>, timeoutMs: number): Promise<number> {
+		const list = [...correlators];
+		const expected = list.length;
+		await Promise.all(this.sims.map((s) => s.request({ cmd: 'watch', correlators: list })));
 		const until = Date.now() + Math.min(timeoutMs, Math.max(1000, this.timeLeft() - 30_000));
 		for (;;) {
 			const reports = await Promise.all(this.sims.map((s) => s.request<ProgressReport>({ cmd: 'progress' })));

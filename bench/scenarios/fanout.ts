@@ -12,7 +12,7 @@ export async function fanoutScenario(ctx: BenchContext) {
 	const t0 = wallNow();
 	const created = await ctx.createOps(ids, 'bench fan-out');
 	const answeredMs = wallNow() - t0;
-	const acked = await ctx.waitForAcks(created.size, 240_000);
+	const acked = await ctx.waitForAcks(created.keys(), 240_000);
 	const { ops, errors } = await ctx.collect();
 	ctx.check('fanout', 'every result arrived in time', acked >= created.size, `${acked}/${created.size}`);
 	ctx.verifyOps('fanout', created, ops);

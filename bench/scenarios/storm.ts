@@ -20,7 +20,7 @@ export async function stormScenario(ctx: BenchContext) {
 	const created = await ctx.createOps(ids.slice(0, ctx.opts.stormSize), 'bench queued while offline');
 	const t0 = wallNow();
 	const r = await connectFleet(ctx, { perWave: ids.length, waveMs: 0, timeoutMs: 120_000 });
-	const acked = await ctx.waitForAcks(created.size, 240_000);
+	const acked = await ctx.waitForAcks(created.keys(), 240_000);
 	const { ops } = await ctx.collect();
 	ctx.check('storm', 'every device reconnected', r.online === ids.length, `${r.online}/${ids.length}`);
 	ctx.check('storm', 'every queued result arrived in time', acked >= created.size, `${acked}/${created.size}`);

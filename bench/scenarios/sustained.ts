@@ -23,6 +23,7 @@ export async function sustainedScenario(ctx: BenchContext) {
 	let sent = 0;
 	let next = 0;
 	let postErrors = 0;
+	const postErrorSamples: string[] = [];
 	/** Sends what is due in a lane unless its previous POST is still out; a device appears once per POST. */
 	const pump = (lane: number): void => {
 		if (busy[lane] || queues[lane]!.length === 0) return;
@@ -39,7 +40,9 @@ export async function sustainedScenario(ctx: BenchContext) {
 				.createOps(batch, 'bench sustained')
 				.then(
 					(m) => void m.forEach((v, k) => created.set(k, v)),
-					() => void postErrors++
+					(e: unknown) => {
+						if (postErrors++ < 5) postErrorSamples.push(e instanceof Error ? e.message : String(e));
+					}
 				)
 				.finally(() => {
 					busy[lane] = false;
@@ -64,9 +67,9 @@ export async function sustainedScenario(ctx: BenchContext) {
 	}
 	await Promise.all(posts);
 	const createdMs = wallNow() - t0;
-	const acked = await ctx.waitForAcks(created.size, 240_000);
+	const acked = await ctx.waitForAcks(created.keys(), 240_000);
 	const { ops } = await ctx.collect();
-	ctx.check('sustained', 'every create request was accepted', postErrors === 0, `${postErrors} failed`);
+	ctx.check('sustained', 'every create request was accepted', postErrors === 0, `${postErrors} failed: ${postErrorSamples.join(' | ')}`);
 	ctx.check('sustained', 'every result arrived in time', acked >= created.size, `${acked}/${created.size}`);
 	ctx.verifyOps('sustained', created, ops);
 	const latencies: number[] = [];

@@ -47,6 +47,10 @@ export class LeanSimDevice implements SimDevice {
 
 	constructor(private readonly o: DeviceOptions) {}
 
+	get componentRunning(): boolean {
+		return this.running;
+	}
+
 	get online(): boolean {
 		return this.authenticated && (this.socket?.connected ?? false);
 	}

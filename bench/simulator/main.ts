@@ -22,6 +22,7 @@ let serverUrl = '';
 let localAddress: string | undefined;
 let seed: SeedComponent | null = null;
 let kind: 'runtime' | 'lean' = 'runtime';
+let watched: Set<string> | null = null;
 
 function assertLoopback(addr: string | undefined): void {
 	if (addr !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(addr)) throw new Error(`refusing non-loopback address ${addr}`);
@@ -100,14 +101,23 @@ async function handle(req: SimRequest): Promise<unknown> {
 			await Promise.all(devices.map((d) => d.stop()));
 			return { offline: devices.filter((d) => !d.online).length };
 		}
+		case 'running':
+			return { running: devices.filter((d) => d.componentRunning).map((d) => d.deviceId!) };
 		case 'online':
 			return { online: devices.filter((d) => d.online).length, total: devices.length };
 		case 'take':
+			watched = null;
 			return recorder.take();
+		case 'watch':
+			// The correlators the runner waits for (operations of failed requests may run too and must not count).
+			watched = new Set(req.correlators);
+			return { watching: watched.size };
 		case 'progress': {
-			// Cheap polling while a scenario runs: how many of these correlators have an acked result.
+			// Cheap polling while a scenario runs: how many watched correlators (or any) have an acked result.
 			let acked = 0;
-			for (const r of recorder.ops.values()) if (r.ackedAt !== null) acked++;
+			if (watched) {
+				for (const c of watched) if (recorder.ops.get(c)?.ackedAt != null) acked++;
+			} else for (const r of recorder.ops.values()) if (r.ackedAt !== null) acked++;
 			return { acked, seen: recorder.ops.size, errors: recorder.errors.length };
 		}
 		case 'raw-connect': {

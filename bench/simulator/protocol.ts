@@ -10,6 +10,8 @@ export type SimRequest =
 	| { cmd: 'online' }
 	| { cmd: 'take' }
 	| { cmd: 'progress' }
+	| { cmd: 'watch'; correlators: string[] }
+	| { cmd: 'running' }
 	| { cmd: 'raw-connect'; url: string; n: number; perWave: number; waveMs: number; timeoutMs: number; localAddress?: string }
 	| { cmd: 'raw-close' }
 	| { cmd: 'exit' };

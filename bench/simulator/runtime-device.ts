@@ -43,6 +43,8 @@ export interface SimDevice {
 	/** Connect; `onConnected` once authenticated (device:info and inventory sent). */
 	start(onConnected: () => void): Promise<void>;
 	stop(): Promise<void>;
+	/** Is the seeded component running on the device now (what the next Start/Stop must be)? */
+	readonly componentRunning: boolean;
 }
 
 export class RuntimeSimDevice implements SimDevice {
@@ -58,6 +60,11 @@ export class RuntimeSimDevice implements SimDevice {
 
 	get online(): boolean {
 		return this.runtime?.online ?? false;
+	}
+
+	get componentRunning(): boolean {
+		const item = this.runtime?.keeper.item(this.o.seed.manifest.id);
+		return item?.component.stage === 'deployed' && item.component.operational === 'Running';
 	}
 
 	async enroll(code: string): Promise<void> {

@@ -23,6 +23,10 @@ const aadOf = (keyId: string, maId: string) => `scomo-ma-signing-key:v1:${maId}:
 export function createMaKeys(d: KeyDeps) {
 	// Opened private keys by key ID: the AES-GCM open happens once per key per process, not per signature.
 	const opened = new Map<string, KeyObject>();
+	// The current key row per MA, briefly: a fan-out asks for it once per device. Rotation here clears it; a
+	// rotation on another node is seen within the TTL (the old key stays valid through its overlap anyway).
+	const CURRENT_TTL_MS = 5000;
+	const currentCache = new Map<string, { row: MaKeyRow; at: number }>();
 
 	const rows = (maId: string): MaKeyRow[] =>
 		d.db.select().from(maSigningKeys).where(eq(maSigningKeys.maId, maId)).orderBy(asc(maSigningKeys.createdAt), asc(maSigningKeys.id)).all();
@@ -46,6 +50,15 @@ export function createMaKeys(d: KeyDeps) {
 
 	/** The MA's current key, created on first use. */
 	function current(maId: string): MaKeyRow {
+		const hit = currentCache.get(maId);
+		const now = d.clock();
+		if (hit && now - hit.at >= 0 && now - hit.at < CURRENT_TTL_MS) return hit.row;
+		const row = currentFromDb(maId);
+		currentCache.set(maId, { row, at: now });
+		return row;
+	}
+
+	function currentFromDb(maId: string): MaKeyRow {
 		const active = d.db
 			.select()
 			.from(maSigningKeys)
@@ -90,7 +103,8 @@ export function createMaKeys(d: KeyDeps) {
 	 */
 	function rotate(maId: string, overlapMs = DEFAULT_ROTATION_OVERLAP_MS): { current: MaKeyRow; retiring: MaKeyRow } {
 		const now = d.clock();
-		const old = current(maId);
+		const old = currentFromDb(maId);
+		currentCache.delete(maId);
 		d.db
 			.update(maSigningKeys)
 			.set({ validUntil: now + overlapMs })
