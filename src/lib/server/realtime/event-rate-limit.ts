@@ -6,13 +6,13 @@
  */
 export const DEVICE_EVENT_BURST = 200;
 export const DEVICE_EVENTS_PER_SECOND = 50;
-/** Refused events after which the connection is closed. */
+/** Refused events, without the bucket filling up again in between, after which the connection is closed. */
 export const DEVICE_EVENT_FLOOD_LIMIT = 500;
 
 export class EventBucket {
 	private tokens: number;
 	private at: number;
-	/** Events refused since the bucket last had a token. */
+	/** Events refused since the bucket was last full (a client that calmed down starts over). */
 	refused = 0;
 
 	constructor(
@@ -28,9 +28,9 @@ export class EventBucket {
 	take(now = Date.now()): boolean {
 		this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, now - this.at) / 1000) * this.perSecond);
 		this.at = now;
+		if (this.tokens >= this.capacity) this.refused = 0;
 		if (this.tokens >= 1) {
 			this.tokens -= 1;
-			this.refused = 0;
 			return true;
 		}
 		this.refused++;
