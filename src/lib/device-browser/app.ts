@@ -20,10 +20,12 @@ import {
 	type Notice,
 	type RuntimeEvent,
 	type Signer,
+	type Decrypter,
 	type UserChoice
 } from '../device';
 import { browserName, browserPlatform, pwaBaseline } from './baseline';
 import { loadOrCreateSigner } from './browser-signer';
+import { loadOrCreateDecrypter } from './browser-decrypter';
 import { openDeviceDb, type DeviceDb, type NoticeRecord } from './db';
 import { IndexedDbPackageStore } from './indexeddb-package-store';
 import { IndexedDbStateStore } from './indexeddb-state-store';
@@ -75,6 +77,8 @@ class DeviceApp {
 	private packages: IndexedDbPackageStore | null = null;
 	private noticeLog: NoticeLog | null = null;
 	private signer: Signer | null = null;
+	/** ECDH key the server seals packages to (SCOMO-SEC-03); non-extractable, in IndexedDB. */
+	private decrypter: Decrypter | null = null;
 	private runtime: DeviceRuntime | null = null;
 	private readonly runner = new SandboxRunner({
 		log: (id, text) =>
@@ -121,6 +125,7 @@ class DeviceApp {
 		await this.acquireLock();
 		await this.readStored();
 		this.signer = await loadOrCreateSigner(db);
+		this.decrypter = await loadOrCreateDecrypter(db);
 		if (!get(this.identity)) {
 			this.state.set({ phase: 'unenrolled' });
 			return;
@@ -167,6 +172,7 @@ class DeviceApp {
 			runner: this.runner,
 			consent: this.consent,
 			signer: this.signer!,
+			decrypter: this.decrypter ?? undefined,
 			emit: (e) => this.onEvent(e)
 		});
 		if (!this.runtime) {
@@ -254,6 +260,7 @@ class DeviceApp {
 			serverUrl: location.origin,
 			code: code.trim(),
 			signer: this.signer,
+			encryptionKey: this.decrypter?.publicKey,
 			kind: 'pwa',
 			info: deviceInfo()
 		});

@@ -10,11 +10,9 @@
 import { generateEncryptionKeyPair, openSealedPackage, type Decrypter } from '../device';
 import { durableTx, type DeviceDb, type StoredKey } from './db';
 
-export const ENCRYPTION_KEY_RECORD = 'encryption';
+export const ENCRYPTION_KEY_RECORD = 'encryption' as const;
 
-// The `keys` store is typed for the 'device' record; this one shares its shape (StoredKey).
-type KeyRecord = 'device';
-const RECORD = ENCRYPTION_KEY_RECORD as unknown as KeyRecord;
+const RECORD = ENCRYPTION_KEY_RECORD;
 
 function decrypterFrom(stored: StoredKey): Decrypter {
 	return {

@@ -26,7 +26,7 @@ export interface DeviceDbSchema extends DBSchema {
 		key: 'identity' | 'ledger' | 'choices';
 		value: Identity | Ledger | Record<string, UserChoice>;
 	};
-	keys: { key: 'device'; value: StoredKey };
+	keys: { key: 'device' | 'encryption'; value: StoredKey };
 	packages: { key: string; value: { componentId: string; version: string; bytes: Uint8Array; storedAt: number } };
 	notices: { key: number; value: NoticeRecord };
 }
