@@ -42,6 +42,8 @@ describe('package upload', () => {
 		const got = await acme.api.getPackage('com.acme.hello');
 		expect(got.body.versions.map((v) => v.version)).toEqual(['1.0.0', '1.2.0']);
 		expect(got.body.versions[0]).toMatchObject({ permissions: ['network', 'ui'], compatibleBaselines: ['*'] });
+		// SCOMO-SEC-03: every uploaded version is signed with the MA's key.
+		expect(got.body.versions.map((v) => v.signed)).toEqual([true, true]);
 	});
 
 	it('answers 422 for a bad manifest, 400 for a malformed body', async () => {

@@ -166,7 +166,8 @@ describe('delivery faults with real processes', () => {
 				(e) => e.event === 'result-sent' && e.correlator === correlator && e.outcome === 'acked',
 				'the result to be acked'
 			);
-			expect(agent.ledger().journal).toEqual([]);
+			// The journal entry is dropped after the ack, in the agent's next durable write: wait for it.
+			await expect.poll(() => agent!.ledger().journal, { timeout: 15_000 }).toEqual([]);
 			expect(resultAudits(w.dataDir, op)).toBe(1);
 			await expectInventoriesMatch(w, agent, deviceId);
 		} finally {

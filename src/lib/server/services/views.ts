@@ -123,6 +123,8 @@ export type PackageVersionView = {
 	size: number;
 	compatibleBaselines: string[];
 	permissions: string[];
+	/** Signed by the MA's key over manifest + digest (SCOMO-SEC-03); devices refuse unsigned versions. */
+	signed: boolean;
 	createdAt: number;
 };
 
@@ -143,6 +145,7 @@ export const packageVersionView = (v: PackageVersionRow): PackageVersionView => 
 		size: v.bundleSize,
 		compatibleBaselines: JSON.parse(v.compatibleBaselines) as string[],
 		permissions: manifest.permissions ?? [],
+		signed: v.signature !== null,
 		createdAt: v.createdAt
 	};
 };
