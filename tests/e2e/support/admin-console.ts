@@ -58,7 +58,8 @@ export async function uploadExample(page: Page, example: string, version: string
 	await expect(page.getByTestId('upload-ok')).toContainText(`Uploaded ${componentId} ${version}`);
 	const card = page.getByTestId('component').filter({ hasText: componentId });
 	await expect(card.getByTestId('versions')).toContainText(version);
-	await expect(card.getByText('unsigned')).toBeVisible();
+	// SCOMO-SEC-03: uploads are signed with the MA's key, and the console says so.
+	await expect(card.getByText('signed', { exact: true })).toBeVisible();
 }
 
 /** Press an operation on a component row, answer the consent sheet, and queue it. */
