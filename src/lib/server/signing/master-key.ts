@@ -5,30 +5,12 @@
  * Keep the file out of database backups, or on another volume.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { loadOrCreateKeyFile } from '../key-file';
 
 const SEALED_PREFIX = 'v1';
 
-/** Reads the key file, or creates it atomically (temp file, then rename) with mode 0600. */
 export function loadOrCreateMasterKey(file: string): Buffer {
-	if (!existsSync(file)) {
-		mkdirSync(path.dirname(file), { recursive: true });
-		const tmp = `${file}.${process.pid}.tmp`;
-		const fd = openSync(tmp, 'wx', 0o600);
-		try {
-			writeSync(fd, randomBytes(32).toString('base64url'));
-		} finally {
-			closeSync(fd);
-		}
-		// Server and admin CLI racing: rename is atomic; whoever is second keeps the first one's file.
-		if (!existsSync(file)) renameSync(tmp, file);
-		else unlinkSync(tmp);
-	}
-	chmodSync(file, 0o600);
-	const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-	if (key.length !== 32) throw new Error(`${file} is not a valid master key (it must hold 32 bytes, base64url)`);
-	return key;
+	return loadOrCreateKeyFile(file, 'master key');
 }
 
 /**
