@@ -4,17 +4,11 @@
  * to its public key are opened here; the private key never leaves the file and this process.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateEncryptionKeyPair, openSealedPackage, type Decrypter } from '../src/lib/device';
-import { writeFileAtomic } from './atomic-file';
+import { readPemOrNull, writePrivateKeyPem } from './pem-file';
 
 export const ENCRYPTION_KEY_FILE = 'encryption-key.pem';
-
-function toPem(der: ArrayBuffer): string {
-	const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
-	return `-----BEGIN PRIVATE KEY-----\n${b64.trim()}\n-----END PRIVATE KEY-----\n`;
-}
 
 function decrypterFrom(privateKey: CryptoKey, publicKey: string): Decrypter {
 	return {
@@ -28,15 +22,10 @@ function decrypterFrom(privateKey: CryptoKey, publicKey: string): Decrypter {
 
 export async function loadOrCreateDecrypter(dataDir: string): Promise<Decrypter> {
 	const file = path.join(dataDir, ENCRYPTION_KEY_FILE);
-	let pem: string | null = null;
-	try {
-		pem = await readFile(file, 'utf8');
-	} catch (e) {
-		if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-	}
+	const pem = await readPemOrNull(file);
 	if (pem === null) {
 		const keys = await generateEncryptionKeyPair(true);
-		await writeFileAtomic(file, toPem(await crypto.subtle.exportKey('pkcs8', keys.privateKey)), 0o600);
+		await writePrivateKeyPem(file, keys.privateKey);
 		// Use a non-extractable copy from here on: nothing in the process can export it again.
 		const der = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
 		const privateKey = await crypto.subtle.importKey('pkcs8', der, { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);

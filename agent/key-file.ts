@@ -3,29 +3,18 @@
  * only by its owner (mode 0600). The public key is derived from the private one when loading.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateEd25519, signerFromKey, type Signer } from '../src/lib/device';
-import { writeFileAtomic } from './atomic-file';
+import { readPemOrNull, writePrivateKeyPem } from './pem-file';
 
 export const KEY_FILE = 'device-key.pem';
 
-function toPem(der: ArrayBuffer): string {
-	const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
-	return `-----BEGIN PRIVATE KEY-----\n${b64.trim()}\n-----END PRIVATE KEY-----\n`;
-}
-
 export async function loadOrCreateSigner(dataDir: string): Promise<Signer> {
 	const file = path.join(dataDir, KEY_FILE);
-	let pem: string | null = null;
-	try {
-		pem = await readFile(file, 'utf8');
-	} catch (e) {
-		if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-	}
+	const pem = await readPemOrNull(file);
 	if (pem === null) {
 		const keys = await generateEd25519(true);
-		await writeFileAtomic(file, toPem(await crypto.subtle.exportKey('pkcs8', keys.privateKey)), 0o600);
+		await writePrivateKeyPem(file, keys.privateKey);
 		return keys.signer;
 	}
 	const keyObject = createPrivateKey(pem);
