@@ -178,6 +178,9 @@ async function main(): Promise<number> {
 				});
 			}
 		}
+		// Whatever happened above (a failed set-up included), nothing of this run stays behind.
+		await ctx.server?.stop();
+		children.server = null;
 		await stopSimulators(ctx.sims);
 		children.sims = [];
 	}
@@ -230,10 +233,12 @@ async function main(): Promise<number> {
 	return ok ? 0 : 1;
 }
 
-process.on('SIGINT', () => {
-	killEverything();
-	process.exit(130);
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(signal, () => {
+		killEverything();
+		process.exit(130);
+	});
+}
 main().then(
 	(code) => process.exit(code),
 	(e: unknown) => {

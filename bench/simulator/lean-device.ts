@@ -15,7 +15,7 @@ import { CommandVerifier } from '../../src/lib/device/verify';
 import { DEVICE_NAMESPACE, deviceAuthMessage, type CommandSetMsg, type OperationResultMsg } from '../../src/lib/contract';
 import { resultMessage } from '../../src/lib/core/envelope';
 import { RC } from '../../src/lib/core';
-import type { DeviceOptions, SimDevice } from './runtime-device';
+import { boundedFetch, type DeviceOptions, type SimDevice } from './runtime-device';
 import { wallNow } from './record';
 
 const INFO = { manufacturer: 'Bench', model: 'Sim-lean', baselineBuildId: 'bench-base-1', softwareVersion: '1.0.0' };
@@ -60,7 +60,9 @@ export class LeanSimDevice implements SimDevice {
 	}
 
 	async enroll(code: string): Promise<void> {
-		const r = await requestEnrollment({ serverUrl: this.o.serverUrl, code, signer: this.signer, info: INFO, kind: 'agent' });
+		const ask = () => requestEnrollment({ serverUrl: this.o.serverUrl, code, signer: this.signer, info: INFO, kind: 'agent', fetch: boundedFetch });
+		let r = await ask();
+		if (!r.ok && r.error.code === 'network') r = await ask();
 		if (!r.ok) throw new Error(`enrollment failed: ${r.error.code} ${r.error.message}`);
 		this.identity = identityAfter(null, this.o.serverUrl, INFO, r.value);
 		this.deviceId = this.identity.deviceId;

@@ -88,9 +88,18 @@ async function handle(req: SimRequest): Promise<unknown> {
 			const created: string[] = [];
 			const Kind = kind === 'lean' ? LeanSimDevice : RuntimeSimDevice;
 			const made: SimDevice[] = req.codes.map(() => new Kind({ serverUrl, localAddress, seed: seed!, recorder }));
-			await pool(req.codes, req.concurrency, async (code, i) => {
-				await made[i]!.enroll(code);
-			});
+			let done = 0;
+			const ticker = process.env.BENCH_DEBUG
+				? setInterval(() => process.stderr.write(`sim ${process.pid}: ${done}/${req.codes.length} enrolled\n`), 5000)
+				: null;
+			try {
+				await pool(req.codes, req.concurrency, async (code, i) => {
+					await made[i]!.enroll(code);
+					done++;
+				});
+			} finally {
+				if (ticker) clearInterval(ticker);
+			}
 			for (const d of made) created.push(d.deviceId!);
 			devices.push(...made);
 			return { deviceIds: created };
@@ -171,6 +180,7 @@ async function handle(req: SimRequest): Promise<unknown> {
 }
 
 process.on('message', (msg: SimRequest & { id: number }) => {
+	if (process.env.BENCH_DEBUG) process.stderr.write(`sim ${process.pid}: ${msg.cmd}\n`);
 	handle(msg).then(
 		(value) => process.send!({ id: msg.id, ok: true, value } satisfies SimReply),
 		(e: unknown) => process.send!({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies SimReply)

@@ -34,6 +34,9 @@ const silentUser: ConsentPort = {
 	notify: () => {}
 };
 
+/** Set-up requests never hang the run: no answer in 30 s counts as a network failure. */
+export const boundedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(30_000) });
+
 const INFO = { manufacturer: 'Bench', model: 'Sim-1', baselineBuildId: 'bench-base-1', softwareVersion: '1.0.0' };
 
 export interface SimDevice {
@@ -70,7 +73,9 @@ export class RuntimeSimDevice implements SimDevice {
 	async enroll(code: string): Promise<void> {
 		const keys = await generateEd25519(false);
 		this.signer = keys.signer;
-		const r = await enrollDevice(this.store, { serverUrl: this.o.serverUrl, code, signer: keys.signer, info: INFO, kind: 'agent' });
+		let r = await enrollDevice(this.store, { serverUrl: this.o.serverUrl, code, signer: keys.signer, info: INFO, kind: 'agent', fetch: boundedFetch });
+		// A request lost on the way (no answer in time) is sent once more; a code the server did use answers invalid.
+		if (!r.ok && r.error.code === 'network') r = await enrollDevice(this.store, { serverUrl: this.o.serverUrl, code, signer: keys.signer, info: INFO, kind: 'agent', fetch: boundedFetch });
 		if (!r.ok) throw new Error(`enrollment failed: ${r.error.code} ${r.error.message}`);
 		this.deviceId = r.value.deviceId;
 		const { seed } = this.o;
