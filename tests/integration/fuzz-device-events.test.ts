@@ -5,6 +5,7 @@
  * contract schema refuses it), a refused event changes no row, the connection and the server keep serving,
  * and the database stays consistent.
  */
+import { Encoder, Decoder, PacketType } from 'socket.io-parser';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
 import { DEVICE_EVENTS, parse, type DeviceEventName } from '../../src/lib/contract';
@@ -21,7 +22,20 @@ const COMPONENT = 'com.example.fuzz';
 const db = () => server.ctx.store.sqlite;
 
 /** What socket.io delivers: JSON semantics, except binary stays binary. */
-const wire = (v: unknown): unknown => (v instanceof Uint8Array || v === undefined ? v : JSON.parse(JSON.stringify(v) ?? 'null'));
+/**
+ * What the server receives for a payload: encoded and decoded by socket.io's own parser, so the oracle
+ * sees exactly the wire (e.g. the client's encoder drops an own "__proto__" key holding binary data).
+ */
+function wire(v: unknown): unknown {
+	const [first, ...buffers] = new Encoder().encode({ type: PacketType.EVENT, nsp: '/device', data: ['probe', v] });
+	let decoded: unknown[] = [];
+	const decoder = new Decoder();
+	decoder.on('decoded', (packet: { data?: unknown[] }) => (decoded = packet.data ?? []));
+	decoder.add(first);
+	for (const b of buffers) decoder.add(b);
+	decoder.destroy();
+	return decoded[1];
+}
 
 function samples(): Record<Exclude<DeviceEventName, 'auth:challenge' | 'commands' | 'request:decided' | 'error'>, Record<string, unknown>> {
 	return {
