@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeSteps, jobSummary, retryPlan, rowOperations, upsertOp } from './ops';
 import type { InventoryItem, OpRow } from './types';
+import type { OperationStatus } from '../core/states';
 
 let n = 0;
 const op = (extra: Partial<OpRow> = {}): OpRow => ({
@@ -92,7 +93,7 @@ describe('jobSummary', () => {
 
 describe('retryPlan', () => {
 	it('re-runs each finished device from its first unsuccessful step; groups equal step lists', () => {
-		const seq = (deviceId: string, statuses: string[]) =>
+		const seq = (deviceId: string, statuses: OperationStatus[]) =>
 			statuses.map((status, i) => op({ deviceId, seq: i, kind: i === 0 ? 'DownloadInstall' : 'Start', status, resultCode: status === 'completed' ? 1200 : 1405 }));
 		const plan = retryPlan([
 			...seq('ok', ['completed', 'completed']),

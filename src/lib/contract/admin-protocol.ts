@@ -4,9 +4,12 @@
  * receives that MA's events (SCOMO-ADC-3). Read-only: every change goes through REST or form actions,
  * which pass the one authorisation policy.
  */
+import type { OperationStatus } from '../core/states';
+
 export const ADMIN_NAMESPACE = '/admin';
 
-export type AdminOperationEvent = {
+/** One operation as the REST API shows it (GET /api/v1/operations/:correlator). */
+export type OperationView = {
 	id: string;
 	correlator: string;
 	batchId: string | null;
@@ -18,7 +21,7 @@ export type AdminOperationEvent = {
 	consentMode: string;
 	/** The administrator's intent message the end user reads (SCOMO-USA-4). */
 	intent: string;
-	status: string;
+	status: OperationStatus;
 	downloadStatus: number | null;
 	resultCode: number | null;
 	resultName: string | null;
@@ -28,6 +31,9 @@ export type AdminOperationEvent = {
 	completedAt: number | null;
 	expiresAt: number;
 };
+
+/** The live event carries exactly the REST view, so the console renders both the same way. */
+export type AdminOperationEvent = OperationView;
 
 export interface ServerToAdminEvents {
 	/** An operation of this MA was created or changed (SCOMO-DMS-05: results arrive live). */

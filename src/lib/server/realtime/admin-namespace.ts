@@ -81,27 +81,9 @@ export function registerAdminNamespace(io: Server, ctx: AppContext, opts: { rech
 
 	const toMa = (maId: string) => nsp.to(maRoom(maId));
 	ctx.events.on('operation:updated', (op) => {
-		toMa(op.maId).emit('operation', {
-			id: op.id,
-			correlator: op.correlator,
-			batchId: op.batchId,
-			seq: op.seq,
-			deviceId: op.deviceId,
-			kind: op.kind,
-			componentId: op.componentId,
-			version: op.version,
-			consentMode: op.consentMode,
-			intent: op.intent,
-			status: op.status,
-			downloadStatus: op.downloadStatus,
-			resultCode: op.resultCode,
-			resultName: op.resultName,
-			resultMessage: op.resultMessage,
-			createdAt: op.createdAt,
-			deliveredAt: op.deliveredAt,
-			completedAt: op.completedAt,
-			expiresAt: op.expiresAt
-		});
+		// The view without its MA: the room already is the MA (SCOMO-ADC-3).
+		const { maId, ...view } = op;
+		toMa(maId).emit('operation', view);
 	});
 	ctx.events.on('device:online', ({ deviceId, maIds }) => {
 		for (const maId of maIds) toMa(maId).emit('device:status', { deviceId, online: true });

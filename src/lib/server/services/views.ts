@@ -3,6 +3,7 @@
  * the server; these shapes are the public contract of /api/v1.
  */
 import { resultCodeName, type OperationStatus } from '../../core';
+import type { OperationView } from '../../contract/admin-protocol';
 import type { OperationRow } from '../db/repos/operations';
 import type { DeviceRow } from '../db/repos/devices';
 import type { InventoryRow } from '../db/repos/inventory';
@@ -10,27 +11,7 @@ import type { EnrollmentCodeRow } from '../db/repos/enrollment-codes';
 import type { DeviceRequestRow } from '../db/repos/device-requests';
 import type { PackageRow, PackageVersionRow } from '../db/repos/packages';
 
-export type OperationView = {
-	id: string;
-	correlator: string;
-	batchId: string | null;
-	seq: number;
-	deviceId: string;
-	kind: string;
-	componentId: string | null;
-	version: string | null;
-	consentMode: string;
-	intent: string;
-	status: OperationStatus;
-	downloadStatus: number | null;
-	resultCode: number | null;
-	resultName: string | null;
-	resultMessage: string | null;
-	createdAt: number;
-	deliveredAt: number | null;
-	completedAt: number | null;
-	expiresAt: number;
-};
+export type { OperationView };
 
 export const operationView = (r: OperationRow): OperationView => ({
 	id: r.id,
