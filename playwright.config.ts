@@ -1,14 +1,24 @@
 import { defineConfig, devices } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 
 /**
  * End-to-end tests drive Debian's Chromium (never a downloaded browser) against the built server
  * started on its own port and a throw-away data directory.
  */
-const PORT = Number(process.env.E2E_PORT ?? 4317);
+
+/** A port free right now (the OS picks it), asked synchronously because this file is loaded synchronously. */
+function freePort(): number {
+	const probe = `const s = require('node:net').createServer().listen(0, 'localhost', () => { process.stdout.write(String(s.address().port)); s.close(); });`;
+	return Number(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }));
+}
+// A free port unless E2E_PORT says otherwise, so two runs on one machine never collide. Chosen once, in the
+// runner process, and put in the environment: test workers re-read this file in their own processes and
+// must see the same port (they inherit the runner's environment), as must the helpers in tests/e2e/support.
+process.env.E2E_PORT ||= String(freePort());
+const PORT = Number(process.env.E2E_PORT);
 // Set in the environment (not only a constant) so test workers, which re-read this file in their own
 // processes, and the helpers in tests/e2e/support see the same directory as the server.
 const DATA_DIR = (process.env.E2E_DATA_DIR ??= `/tmp/scomo-e2e-${process.pid}`);
-process.env.E2E_PORT ??= String(PORT);
 export const E2E_DATA_DIR = DATA_DIR;
 
 export default defineConfig({

@@ -11,7 +11,8 @@ import { adminCli, type CreatedMa } from '../support/admin-cli';
 import { E2E_DATA_DIR, uniqueName } from './support/auth';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-export const BASE_URL = `http://localhost:${process.env.E2E_PORT ?? 4317}`;
+import { E2E_ORIGIN as BASE_URL } from './support/origin';
+export { BASE_URL };
 export const PHONE = { width: 390, height: 844 };
 
 export type Ma = { maId: string; name: string; api: ApiClient };

@@ -11,7 +11,7 @@ import { agentInventory, examplePackage, startAgent, type AgentProcess } from '.
 import { ApiClient, type OperationView } from '../support/api-client';
 import { createToken } from '../support/admin-cli';
 
-const BASE_URL = `http://localhost:${process.env.E2E_PORT ?? 4317}`;
+import { E2E_ORIGIN as BASE_URL } from './support/origin';
 // Component IDs are unique across MAs and every e2e file shares one server: a name of our own.
 const CLOCK = `com.example.clock.sec${Date.now().toString(36)}`;
 const terminal = (o: OperationView) => ['completed', 'failed', 'expired', 'cancelled'].includes(o.status);

@@ -9,7 +9,8 @@ import { startAgent, type AgentProcess, type AgentOptions } from '../../support/
 import { PROJECT_ROOT } from '../../support/server-process';
 
 /** The e2e server's origin: the device signs its connection proof over it, so it must be the configured one. */
-export const E2E_ORIGIN = `http://localhost:${process.env.E2E_PORT ?? 4317}`;
+import { E2E_ORIGIN } from './origin';
+export { E2E_ORIGIN };
 
 const running = new Set<AgentProcess>();
 
