@@ -27,6 +27,10 @@ export type Config = {
 	maxBundleBytes: number;
 	/** SCOMO-SEC-01: the file holding the master key that seals the MAs' signing keys (created on first start). */
 	masterKeyFile: string;
+	/** A /device connection that has not proved its identity by then is closed (default 30 s). */
+	deviceAuthTimeoutMs: number;
+	/** How long a relayed command set waits for the device's ack before its operations stay queued (default 15 s). */
+	commandAckTimeoutMs: number;
 };
 
 const KNOWN_KEYS = [
@@ -38,7 +42,9 @@ const KNOWN_KEYS = [
 	'SCOMO_LOG_LEVEL',
 	'SCOMO_OPERATION_TTL_SECONDS',
 	'SCOMO_MAX_BUNDLE_BYTES',
-	'SCOMO_MASTER_KEY_FILE'
+	'SCOMO_MASTER_KEY_FILE',
+	'SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS',
+	'SCOMO_COMMAND_ACK_TIMEOUT_SECONDS'
 ] as const;
 
 const intString = (name: string, min: number, max: number) =>
@@ -73,7 +79,9 @@ const EnvSchema = v.object({
 	SCOMO_LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `SCOMO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)),
 	SCOMO_OPERATION_TTL_SECONDS: v.optional(intString('SCOMO_OPERATION_TTL_SECONDS', 1, 30 * 24 * 3600)),
 	SCOMO_MAX_BUNDLE_BYTES: v.optional(intString('SCOMO_MAX_BUNDLE_BYTES', 1024, 512 * 1024 * 1024)),
-	SCOMO_MASTER_KEY_FILE: v.optional(v.pipe(v.string(), v.minLength(1, 'SCOMO_MASTER_KEY_FILE must not be empty')))
+	SCOMO_MASTER_KEY_FILE: v.optional(v.pipe(v.string(), v.minLength(1, 'SCOMO_MASTER_KEY_FILE must not be empty'))),
+	SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS: v.optional(intString('SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS', 1, 600)),
+	SCOMO_COMMAND_ACK_TIMEOUT_SECONDS: v.optional(intString('SCOMO_COMMAND_ACK_TIMEOUT_SECONDS', 1, 600))
 });
 
 export class ConfigError extends Error {
@@ -126,7 +134,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
 		logLevel: e.SCOMO_LOG_LEVEL ?? 'info',
 		operationTtlMs: (e.SCOMO_OPERATION_TTL_SECONDS ?? 7 * 24 * 3600) * 1000,
 		maxBundleBytes: e.SCOMO_MAX_BUNDLE_BYTES ?? 5 * 1024 * 1024,
-		masterKeyFile: path.resolve(cwd, e.SCOMO_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key'))
+		masterKeyFile: path.resolve(cwd, e.SCOMO_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key')),
+		deviceAuthTimeoutMs: (e.SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS ?? 30) * 1000,
+		commandAckTimeoutMs: (e.SCOMO_COMMAND_ACK_TIMEOUT_SECONDS ?? 15) * 1000
 	};
 }
 

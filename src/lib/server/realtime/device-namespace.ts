@@ -34,10 +34,6 @@ import type { Relay } from '../services';
 import { DeviceRegistry, deviceRoom } from './device-registry';
 import { EventBucket } from './event-rate-limit';
 
-/** How long the server waits for a device to ack a command set before leaving it queued. */
-export const COMMAND_ACK_TIMEOUT_MS = 15_000;
-/** A connection that has not proved its identity by then is closed. */
-export const AUTH_TIMEOUT_MS = 30_000;
 
 type AckFn = (res: unknown) => void;
 type SocketData = { nonce: string | null; deviceId: string | null; maIds: string[] };
@@ -59,7 +55,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		isOnline: (deviceId) => registry.isOnline(deviceId),
 		async sendCommands(deviceId, set: CommandSetMsg) {
 			try {
-				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(COMMAND_ACK_TIMEOUT_MS).emitWithAck('commands', set)) as unknown[];
+				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(ctx.config.commandAckTimeoutMs).emitWithAck('commands', set)) as unknown[];
 				// Several sockets of one device may answer; any acceptance counts (the device dedupes).
 				const accepted = new Set<string>();
 				for (const r of replies) {
@@ -89,7 +85,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		socket.emit('auth:challenge', { nonce: socket.data.nonce, serverTime: ctx.clock() });
 		const authTimer = setTimeout(() => {
 			if (!socket.data.deviceId) socket.disconnect(true);
-		}, AUTH_TIMEOUT_MS);
+		}, ctx.config.deviceAuthTimeoutMs);
 		authTimer.unref();
 
 		/** Answers a rejected event: the ack (when there is one) and an `error` event. */
