@@ -57,7 +57,7 @@ describe('approving a high-risk batch', () => {
 		expect((await device.enroll(code.body.code)).status).toBe(201);
 		const created = await api.createOperations({ deviceIds: [device.deviceId!], operations: [{ kind: 'Remove', componentId: 'com.acme.clock' }] });
 		expect(created.status).toBe(202);
-		expect(created.body.approval).toBe('pending');
+		expect(created.body).toMatchObject({ approval: 'pending' });
 		const { batchId } = created.body;
 
 		const viewerOptions = await postJson(server.url, '/auth/operation-assertion/options', { batchId }, viewerJar);
