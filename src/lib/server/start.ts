@@ -37,6 +37,12 @@ const PROJECT_ROOT = path.resolve(new URL('../../..', import.meta.url).pathname)
  */
 export const HEADERS_TIMEOUT_MS = 20_000;
 export const REQUEST_TIMEOUT_MS = 120_000;
+/**
+ * Idle keep-alive connections stay open this long. Longer than the idle timeouts of clients and proxies
+ * (undici 4 s, nginx 60 s), so the client always closes an idle connection first: with Node's 5 s default,
+ * a client whose event loop stalled past it reused a socket the server had just closed and got ECONNRESET.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 async function loadSvelteKitHandler(): Promise<NodeHandler> {
 	const file = path.join(PROJECT_ROOT, 'build', 'handler.js');
@@ -95,7 +101,11 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	process.env.BODY_SIZE_LIMIT ??= String(Math.max(8 * 1024 * 1024, Math.ceil((config.maxBundleBytes * 4) / 3) + 1024 * 1024));
 	const handler = await loadSvelteKitHandler();
 
-	const httpServer = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
+	const httpServer = http.createServer({
+		headersTimeout: HEADERS_TIMEOUT_MS,
+		requestTimeout: REQUEST_TIMEOUT_MS,
+		keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS
+	});
 	attachRealtime(httpServer, ctx);
 	const headers = Object.entries({ ...securityHeaders(effective.origin), 'content-security-policy': BASELINE_CSP });
 	httpServer.on('request', (req, res) => {
