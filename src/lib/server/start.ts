@@ -40,6 +40,11 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	const httpServer = http.createServer();
 	attachRealtime(httpServer, ctx);
 
+	// Requests that arrive while the SvelteKit handler is still loading (it can take seconds on a busy machine)
+	// wait for it instead of hanging unanswered.
+	const early: [http.IncomingMessage, http.ServerResponse][] = [];
+	const waitForHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void early.push([req, res]);
+	httpServer.on('request', waitForHandler);
 	await new Promise<void>((resolve, reject) => {
 		httpServer.once('error', reject);
 		httpServer.listen(config.port, config.host, () => resolve());
@@ -52,13 +57,16 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	process.env.BODY_SIZE_LIMIT ??= String(Math.max(8 * 1024 * 1024, Math.ceil((config.maxBundleBytes * 4) / 3) + 1024 * 1024));
 	const handler = await loadSvelteKitHandler();
 	const headers = Object.entries({ ...securityHeaders(ctx.config.origin), 'content-security-policy': BASELINE_CSP });
-	httpServer.on('request', (req, res) => {
+	httpServer.off('request', waitForHandler);
+	const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
 		// socket.io answers its own path; everything else is SvelteKit.
 		if (req.url?.startsWith('/socket.io/')) return;
 		// Also for static files and prerendered pages, which skip hooks; rendered pages replace the CSP with kit's.
 		for (const [k, v] of headers) res.setHeader(k, v);
 		handler(req, res);
-	});
+	};
+	httpServer.on('request', serve);
+	for (const [req, res] of early.splice(0)) serve(req, res);
 
 	const url = ctx.config.origin;
 	ctx.log.info({ url }, 'SCOMO Relay listening');
