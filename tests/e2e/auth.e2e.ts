@@ -86,14 +86,24 @@ test('first run: the printed setup link creates an MA and its owner, who signs o
 		expect(res.status()).toBe(409);
 	});
 
-	await test.step('a second passkey on another authenticator', async () => {
-		await owner.authenticator.remove();
-		const second = await addVirtualAuthenticator(page);
+	await test.step('a second passkey on another authenticator, confirmed first with the existing one', async () => {
+		// The session alone may not add a passkey: the existing one confirms (step-up), then the new authenticator
+		// (the only one left by the time the registration starts) creates the second passkey.
+		let second: Awaited<ReturnType<typeof addVirtualAuthenticator>> | undefined;
+		let confirmedFirst = false;
+		page.on('request', (r) => void (r.url().endsWith('/auth/step-up/options') && (confirmedFirst = true)));
+		await page.route('**/auth/register/options', async (route) => {
+			await owner.authenticator.remove();
+			second = await addVirtualAuthenticator(page);
+			await route.continue();
+		});
 		await page.getByLabel('Name of the new passkey').fill('Security key');
 		await page.getByRole('button', { name: 'Add a passkey' }).click();
 		await expect(page.getByText('Passkey “Security key” added.')).toBeVisible();
+		await page.unroute('**/auth/register/options');
+		expect(confirmedFirst).toBe(true);
 		await expect(page.getByTestId('passkey-list').locator('li')).toHaveCount(2);
-		expect(await second.credentials()).toHaveLength(1);
+		expect(await second!.credentials()).toHaveLength(1);
 
 		// Signing in with the second passkey alone works.
 		await signOut(page);

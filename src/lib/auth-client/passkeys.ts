@@ -61,6 +61,23 @@ export async function registerPasskey(body: Record<string, unknown>, passkeyName
 	return { ok: true, redirect: String(done.data.redirect ?? '/admin') };
 }
 
+export type StepUp = { ok: true; response: unknown } | { ok: false; message: string; cancelled?: boolean };
+
+/**
+ * A fresh confirmation with one of my passkeys for an action a session cookie alone may not do (adding a
+ * passkey, joining with an approving role, promoting a member): src/lib/server/auth/step-up.ts.
+ */
+export async function confirmWithPasskey(action: 'passkey.add' | 'invitation.accept' | 'member.promote'): Promise<StepUp> {
+	if (!browserSupportsWebAuthn()) return { ok: false, message: 'This browser does not support passkeys.' };
+	const opts = await post('/auth/step-up/options', { action });
+	if (!opts.ok) return { ok: false, message: serverMessage(opts.data, 'Could not start the passkey confirmation.') };
+	try {
+		return { ok: true, response: await startAuthentication({ optionsJSON: opts.data as never }) };
+	} catch (e) {
+		return { ok: false, ...authenticatorMessage(e, 'signin') };
+	}
+}
+
 /**
  * Sign in without a username. With `autofill`, the request waits quietly for the user to pick a passkey
  * from the browser's autofill (conditional UI) and resolves only then.

@@ -56,6 +56,25 @@ export const SignedEnvelopeSchema = v.strictObject({
 	approval: v.nullable(AdminApprovalSchema)
 });
 
+const PolicySchema = v.strictObject({
+	kinds: v.pipe(v.array(OperationKindSchema), v.maxLength(12)),
+	fanout: v.pipe(v.number(), v.integer(), v.minValue(1))
+});
+
+const CredentialsSchema = v.pipe(
+	v.array(
+		v.strictObject({
+			credentialId: Base64Url(1024),
+			alg: v.picklist([-7, -8]),
+			x: Base64Url(64),
+			y: v.nullable(Base64Url(64))
+		})
+	),
+	v.maxLength(200)
+);
+
+const RpSchema = v.strictObject({ rpId: v.pipe(v.string(), v.maxLength(255)), origin: v.pipe(v.string(), v.maxLength(255)) });
+
 export const TrustStatementSchema = v.strictObject({
 	v: v.literal(1),
 	maId: Id,
@@ -66,27 +85,30 @@ export const TrustStatementSchema = v.strictObject({
 		v.minLength(1),
 		v.maxLength(8)
 	),
-	policy: v.strictObject({
-		kinds: v.pipe(v.array(OperationKindSchema), v.maxLength(12)),
-		fanout: v.pipe(v.number(), v.integer(), v.minValue(1))
+	policy: PolicySchema,
+	credentials: CredentialsSchema,
+	rp: RpSchema,
+	/** SCOMO-SEC-02: the passkey-approved grant the guarded fields descend from (core/trust-grant.ts). */
+	epoch: v.optional(Epoch)
+});
+
+/** A passkey-approved change of an MA's approvers or policy (core TrustLink), verified by each device. */
+export const TrustLinkSchema = v.strictObject({
+	grant: v.strictObject({
+		v: v.literal(1),
+		maId: Id,
+		epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
+		policy: PolicySchema,
+		credentials: CredentialsSchema,
+		rp: RpSchema
 	}),
-	credentials: v.pipe(
-		v.array(
-			v.strictObject({
-				credentialId: Base64Url(1024),
-				alg: v.picklist([-7, -8]),
-				x: Base64Url(64),
-				y: v.nullable(Base64Url(64))
-			})
-		),
-		v.maxLength(200)
-	),
-	rp: v.strictObject({ rpId: v.pipe(v.string(), v.maxLength(255)), origin: v.pipe(v.string(), v.maxLength(255)) })
+	approval: AdminApprovalSchema
 });
 
 export const SignedTrustSchema = v.strictObject({
 	statement: TrustStatementSchema,
-	signatures: v.pipe(v.array(v.strictObject({ keyId: Id, signature: Base64Url(256) })), v.minLength(1), v.maxLength(8))
+	signatures: v.pipe(v.array(v.strictObject({ keyId: Id, signature: Base64Url(256) })), v.minLength(1), v.maxLength(8)),
+	links: v.optional(v.pipe(v.array(TrustLinkSchema), v.maxLength(32)))
 });
 
 export type SignedEnvelopeMsg = v.InferOutput<typeof SignedEnvelopeSchema>;

@@ -105,7 +105,12 @@ export const DeviceInfo = v.strictObject({
 	model: HumanText(80),
 	/** Reported for checking; the server keeps the one from first enrollment (SCOMO-HLFR-9). */
 	baselineBuildId: BaselineId,
-	softwareVersion: HumanText(80)
+	softwareVersion: HumanText(80),
+	/**
+	 * SCOMO-SEC-01: the trust statement sequence number the device pinned per MA. After a database restore
+	 * the server's number is lower (devices would ignore its statements); it continues above the reported one.
+	 */
+	trust: v.optional(v.pipe(v.array(v.strictObject({ maId: Id, seq: v.pipe(v.number(), v.integer(), v.minValue(1)) })), v.maxLength(64)))
 });
 
 /** Progress of one operation: consent wait, Download status 30/40/50, or a step under way. */

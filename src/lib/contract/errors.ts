@@ -16,6 +16,8 @@ export const ERROR_CODES = {
 	device_auth_failed: { status: 401, text: 'The device did not prove possession of its key.' },
 	not_authenticated: { status: 401, text: 'Authenticate before sending this event.' },
 	download_token_invalid: { status: 403, text: 'The download link is invalid or has expired.' },
+	step_up_required: { status: 403, text: 'Confirm this with a fresh passkey assertion (user verification) first.' },
+	four_eyes_required: { status: 403, text: 'Another administrator must approve a batch you created.' },
 	internal: { status: 500, text: 'Something went wrong on the server.' }
 } as const;
 

@@ -98,9 +98,34 @@ export type TrustStatement = {
 	credentials: AdminCredential[];
 	/** The relying party the passkeys belong to: assertions must name this origin and RP ID. */
 	rp: { rpId: string; origin: string };
+	/**
+	 * The passkey-approved grant this statement's policy, credentials and RP descend from (trust-grant.ts);
+	 * absent (0) until a passkey co-signed the first change.
+	 */
+	epoch?: number;
 };
 
-export type SignedTrust = { statement: TrustStatement; signatures: { keyId: string; signature: string }[] };
+/**
+ * What a passkey co-signs when an MA's approvers change or its high-risk policy is weakened: the guarded
+ * part of a trust statement under a new epoch. The approval is an assertion, by a credential of the
+ * previous grant, over grantChallenge(grant) (core/trust-grant.ts).
+ */
+export type TrustGrant = {
+	v: 1;
+	maId: string;
+	epoch: number;
+	policy: HighRiskPolicy;
+	credentials: AdminCredential[];
+	rp: { rpId: string; origin: string };
+};
+
+export type TrustLink = { grant: TrustGrant; approval: AdminApproval };
+
+/**
+ * The MA keys' signatures over the statement, and the passkey-approved grants a device may need to walk from
+ * the statement it pinned to this one (they carry their own passkey signatures, so they travel unsigned).
+ */
+export type SignedTrust = { statement: TrustStatement; signatures: { keyId: string; signature: string }[]; links?: TrustLink[] };
 
 /** The text the MA key signs for a batch header. */
 export const envelopeMessage = (header: BatchHeader) => `scomo-command:v1:${canonicalJson(header)}`;

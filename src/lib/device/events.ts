@@ -15,6 +15,8 @@ export type RuntimeEvent =
 	/** SCOMO-SEC-01: operations refused by command verification (verify.ts); never executed. */
 	| { event: 'command-rejected'; maId: string; batchId: string | null; correlators: string[]; code: number; message: string }
 	| { event: 'trust-updated'; maId: string; seq: number }
+	/** SCOMO-SEC-02: a newer statement signed by the MA key that weakens trust without a trusted passkey's approval. */
+	| { event: 'trust-refused'; maId: string; seq: number; reason: string }
 	| { event: 'consent'; maId: string; correlators: string[]; decision: 'accepted' | 'refused'; how: string }
 	| { event: 'operation'; correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }
 	| { event: 'result-sent'; correlator: string; outcome: SendOutcome }

@@ -116,7 +116,8 @@ export class DeviceRuntime {
 			serverUrl: this.identity.serverUrl,
 			deviceId: this.identity.deviceId,
 			signer: this.d.signer,
-			info: () => this.identity.info,
+			// The pinned trust sequence per MA rides along, so a server restored from a backup continues above it.
+			info: () => ({ ...this.identity.info, trust: this.identity.mas.flatMap((m) => (m.trust ? [{ maId: m.maId, seq: m.trust.seq }] : [])) }),
 			inventory: () => this.keeper.allComponents(),
 			onCommands: (raw) => this.executor.receive(raw),
 			onReady: () => this.executor.kick(),

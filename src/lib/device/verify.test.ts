@@ -29,6 +29,8 @@ import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } f
 import type { RuntimeEvent } from './events';
 import type { Identity, InventoryItem } from './ports';
 import { CommandVerifier, selfSigned } from './verify';
+import { grantChallenge, grantOf } from '../core/trust-grant';
+import type { TrustLink } from '../core/envelope';
 
 const MA = '0190a000-0000-7000-8000-00000000000a';
 const OTHER_MA = '0190a000-0000-7000-8000-00000000000b';
@@ -392,6 +394,111 @@ describe('command verification on the device (shared by the agent and the PWA)',
 			const next = edKey();
 			const d = await device({ trust: statement(MA, [old, next], 2, [], { [old.keyId]: NOW - 1 }) });
 			await expectRefused(d, batch({ key: old, ops: [start] }), RC.SignatureInvalid);
+		});
+	});
+
+	describe('the device is the enforcer: approvers and policy change only with a trusted passkey (H1)', () => {
+		/** A device that pinned `admin` as its MA's only approver, with the Remove-is-high-risk policy. */
+		async function guarded() {
+			const admin = passkey();
+			const key = edKey();
+			const d = await device({ trust: statement(MA, [key], 1, [admin.credential]) });
+			return { d, admin, key };
+		}
+		const link = (signer: ReturnType<typeof passkey>, next: TrustStatement): TrustLink => {
+			const grant = { ...grantOf(next), epoch: next.epoch! };
+			return { grant, approval: signer.assert(grantChallenge(sha256, grant)) };
+		};
+		const refusedTrust = (d: Awaited<ReturnType<typeof device>>) => d.events.filter((e) => e.event === 'trust-refused');
+
+		it('refuses a statement signed by the MA key that weakens the policy, empties or swaps the approvers; a Remove still needs the pinned passkey (1463)', async () => {
+			const { d, admin, key } = await guarded();
+			const rogue = passkey();
+			const attacks: TrustStatement[] = [
+				{ ...statement(MA, [key], 2, [admin.credential]), policy: { kinds: [], fanout: 100 } },
+				{ ...statement(MA, [key], 3, [admin.credential]), policy: { kinds: ['Remove'], fanout: 100_000 } },
+				statement(MA, [key], 4, []),
+				statement(MA, [key], 5, [rogue.credential]),
+				statement(MA, [key], 6, [admin.credential, rogue.credential]),
+				{ ...statement(MA, [key], 7, [admin.credential]), rp: { rpId: 'evil.example', origin: 'https://evil.example' } }
+			];
+			for (const weakened of attacks) {
+				const set = batch({ key, ops: [remove], approve: (hd) => rogue.assert(approvalChallenge(sha256, hd)) });
+				set.trust = signTrust(weakened, [key]);
+				await expectRefused(d, set, RC.ApprovalInvalid);
+				d.events.length = 0;
+				d.link.results.length = 0;
+			}
+			expect(d.store.identity!.mas[0]!.trust).toMatchObject({ seq: 1, credentials: [admin.credential], policy: { kinds: ['Remove'], fanout: 100 } });
+			// A link signed by the rogue passkey (not one the device trusts) does not help either.
+			const withRogueLink = { ...statement(MA, [key], 8, [rogue.credential]), epoch: 1 };
+			const set = batch({ key, ops: [remove] });
+			set.trust = { ...signTrust(withRogueLink, [key]), links: [link(rogue, withRogueLink)] };
+			await expectRefused(d, set, RC.ApprovalInvalid);
+			expect(refusedTrust(d)[0]).toMatchObject({ seq: 8, reason: expect.stringContaining('not approved by a passkey this device trusts') });
+			expect(d.store.identity!.mas[0]!.trust!.seq).toBe(1);
+		});
+
+		it('takes a stricter policy or a key rotation without an approval', async () => {
+			const { d, admin, key } = await guarded();
+			const stricter = { ...statement(MA, [key], 2, [admin.credential]), policy: { kinds: ['Remove' as const, 'Stop' as const], fanout: 10 } };
+			const set = batch({ key, ops: [start] });
+			set.trust = signTrust(stricter, [key]);
+			await d.deliver(set);
+			expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful]);
+			expect(d.store.identity!.mas[0]!.trust).toMatchObject({ seq: 2, policy: { kinds: ['Remove', 'Stop'], fanout: 10 } });
+		});
+
+		it('takes a change co-signed by a pinned passkey, and walks a chain of approvals it missed', async () => {
+			const { d, admin, key } = await guarded();
+			const second = passkey();
+			const third = passkey();
+			// Epoch 1: the admin adds a second passkey; epoch 2: that passkey swaps the admin for a third and drops Remove.
+			const e1 = { ...statement(MA, [key], 2, [admin.credential, second.credential]), epoch: 1 };
+			const e2 = { ...statement(MA, [key], 3, [second.credential, third.credential]), policy: { kinds: [], fanout: 100 }, epoch: 2 };
+			const set = batch({ key, ops: [remove] });
+			set.trust = { ...signTrust(e2, [key]), links: [link(second, e2), link(admin, e1)] };
+			await d.deliver(set);
+			// The change is approved, so the statement is taken, and under its policy a Remove needs no approval.
+			expect(d.store.identity!.mas[0]!.trust).toMatchObject({ seq: 3, epoch: 2, credentials: [second.credential, third.credential] });
+			expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful]);
+			expect(refusedTrust(d)).toEqual([]);
+		});
+
+		it('refuses a rollback to an older approved grant, and a claimed epoch no approval reaches', async () => {
+			const { d, admin, key } = await guarded();
+			const weak = { ...statement(MA, [key], 2, [admin.credential]), policy: { kinds: [], fanout: 100 }, epoch: 1 };
+			const strict = { ...statement(MA, [key], 3, [admin.credential]), epoch: 1 };
+			const oldLink = link(admin, weak);
+			const first = batch({ key, ops: [start] });
+			first.trust = { ...signTrust(weak, [key]), links: [oldLink] };
+			await d.deliver(first);
+			const second = batch({ key, ops: [start] });
+			second.trust = { ...signTrust(strict, [key]), links: [oldLink] };
+			await d.deliver(second);
+			expect(d.store.identity!.mas[0]!.trust).toMatchObject({ seq: 3, epoch: 1, policy: { kinds: ['Remove'] } });
+			// The old approval again, under a newer seq: the device is past epoch 1, so it weakens without approval.
+			const rollback = { ...weak, seq: 4 };
+			const set = batch({ key, ops: [remove] });
+			set.trust = { ...signTrust(rollback, [key]), links: [oldLink] };
+			await d.deliver(set);
+			expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.ApprovalInvalid]);
+			expect(d.store.ledger.inventory).toHaveLength(1);
+			const claimed = { ...statement(MA, [key], 5, [admin.credential]), policy: { kinds: [], fanout: 100 }, epoch: 9 };
+			const set2 = batch({ key, ops: [start] });
+			set2.trust = signTrust(claimed, [key]);
+			await d.deliver(set2);
+			expect(d.store.identity!.mas[0]!.trust!.seq).toBe(3);
+			expect(refusedTrust(d).map((e) => e.seq)).toEqual([4, 5]);
+		});
+
+		it('an MA with no approver pinned yet takes its first passkeys (trust on first use)', async () => {
+			const d = await device();
+			const admin = passkey();
+			const set = batch({ key: d.key, ops: [start] });
+			set.trust = signTrust(statement(MA, [d.key], 2, [admin.credential]), [d.key]);
+			await d.deliver(set);
+			expect(d.store.identity!.mas[0]!.trust!.credentials).toEqual([admin.credential]);
 		});
 	});
 

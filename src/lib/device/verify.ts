@@ -3,7 +3,9 @@
  * Shared by the headless agent and the PWA (WebCrypto + the pure core), in this order:
  *
  *   MA enrolled here? ............................................. else 1456 (not addressed to this device)
- *   trust statement update: accepted only if a pinned, valid key signed it (key rotation)
+ *   trust statement update: accepted only if a pinned, valid key signed it (key rotation) and, once
+ *     approving passkeys are pinned, a change to them or a weaker policy carries an approval chain
+ *     signed by passkeys this device already trusts (core/trust-grant.ts); else it is ignored
  *   envelope present, header.maId = set.maId, key pinned and valid,
  *     Ed25519 signature over the header ................................................ else 1453
  *   this device's leaf in the signed Merkle root ........................................ else 1453
@@ -34,6 +36,7 @@ import { fromB64u } from '../core/envelope-bytes';
 import { verifyMerkleProof } from '../core/merkle';
 import { sha256 } from '../core/merkle-sha256';
 import { checkAssertion } from '../core/webauthn-assertion';
+import { planTrustUpdate } from '../core/trust-grant';
 import type { CommandSetMsg } from '../contract';
 import type { EventSink } from './events';
 import type { Clock, Identity, Ledger, ReplayWindow } from './ports';
@@ -66,7 +69,7 @@ export function pruneReplayWindow(w: ReplayWindow, now: number): void {
 }
 
 /** Does a key of the statement we already trust sign the newer one? */
-async function trustedUpdate(pinned: TrustStatement, update: SignedTrust, now: number): Promise<boolean> {
+async function signedByPinnedKey(pinned: TrustStatement, update: SignedTrust, now: number): Promise<boolean> {
 	if (update.statement.maId !== pinned.maId || update.statement.seq <= pinned.seq) return false;
 	const message = trustMessage(update.statement);
 	for (const s of update.signatures) {
@@ -74,6 +77,25 @@ async function trustedUpdate(pinned: TrustStatement, update: SignedTrust, now: n
 		if (key && (await ed25519Verifies(key.publicKey, message, s.signature))) return true;
 	}
 	return false;
+}
+
+export type TrustUpdateVerdict = { take: true } | { take: false; reason: string | null };
+
+/**
+ * May the device replace `pinned` with `update`? A pinned MA key must sign it (else it is silently ignored:
+ * reason null) and, once approving passkeys are pinned, changing them or weakening the policy needs the
+ * approval chain of core/trust-grant.ts, every passkey signature verified here with WebCrypto.
+ */
+export async function trustUpdateVerdict(pinned: TrustStatement, update: SignedTrust, now: number): Promise<TrustUpdateVerdict> {
+	if (!(await signedByPinnedKey(pinned, update, now))) return { take: false, reason: null };
+	const plan = planTrustUpdate(sha256, pinned, update.statement, update.links ?? []);
+	if (!plan.ok) return { take: false, reason: plan.error };
+	for (const c of plan.value) {
+		if (!(await credentialVerifies(c.credential, c.checked.signedData, c.checked.signature))) {
+			return { take: false, reason: `the passkey approval of epoch ${c.epoch} does not verify` };
+		}
+	}
+	return { take: true };
 }
 
 /** At enrollment (trust on first use, anchored by the one-time code): the statement must at least be self-signed. */
@@ -100,11 +122,17 @@ export class CommandVerifier {
 		const ma = identity.mas.find((m) => m.maId === set.maId);
 		if (!ma) return all(RC.WrongDevice, 'This device is not enrolled with the MA that the command names.');
 
-		if (set.trust && ma.trust && (await trustedUpdate(ma.trust, set.trust, now))) {
+		const update = set.trust && ma.trust ? await trustUpdateVerdict(ma.trust, set.trust, now) : null;
+		if (update?.take) {
 			// SCOMO-SEC-01 key rotation: the new statement (new key, new passkeys, policy) signed by a pinned key.
-			identity = { ...identity, mas: identity.mas.map((m) => (m.maId === ma.maId ? { ...m, trust: set.trust!.statement } : m)) };
+			// SCOMO-SEC-02: passkey or policy changes only with a trusted passkey's approval (trust-grant.ts).
+			const { links: _walked, ...signed } = set.trust!;
+			identity = { ...identity, mas: identity.mas.map((m) => (m.maId === ma.maId ? { ...m, trust: signed.statement } : m)) };
 			await this.d.saveIdentity(identity);
-			this.d.emit?.({ event: 'trust-updated', maId: ma.maId, seq: set.trust.statement.seq });
+			this.d.emit?.({ event: 'trust-updated', maId: ma.maId, seq: signed.statement.seq });
+		} else if (update?.reason) {
+			// The commands are still verified, against the statement this device keeps.
+			this.d.emit?.({ event: 'trust-refused', maId: ma.maId, seq: set.trust!.statement.seq, reason: update.reason });
 		}
 		const trust = identity.mas.find((m) => m.maId === set.maId)?.trust;
 		if (!trust) return all(RC.SignatureInvalid, 'No signing key is pinned for this MA; the command cannot be verified.');

@@ -14,9 +14,10 @@ async function post(path: string, body: unknown): Promise<{ ok: boolean; data: R
 
 const serverMessage = (data: Record<string, unknown>, fallback: string) => (data.error as { message?: string } | undefined)?.message ?? fallback;
 
-export async function approveBatch(batchId: string): Promise<ApprovalOutcome> {
+/** Options from the server, the passkey's assertion over their challenge, and the assertion back. */
+async function passkeyApproval(optionsPath: string, verifyPath: string, body: Record<string, unknown>): Promise<ApprovalOutcome> {
 	if (!browserSupportsWebAuthn()) return { ok: false, message: 'This browser does not support passkeys.' };
-	const options = await post('/auth/operation-assertion/options', { batchId });
+	const options = await post(optionsPath, body);
 	if (!options.ok) return { ok: false, message: serverMessage(options.data, 'The approval could not start.') };
 	let response;
 	try {
@@ -26,6 +27,11 @@ export async function approveBatch(batchId: string): Promise<ApprovalOutcome> {
 		if (name === 'NotAllowedError' || name === 'AbortError') return { ok: false, message: 'The passkey prompt was closed or timed out. Nothing was approved.' };
 		return { ok: false, message: `The passkey could not be used: ${(e as Error)?.message ?? String(e)}` };
 	}
-	const done = await post('/auth/operation-assertion/verify', { batchId, response });
+	const done = await post(verifyPath, { ...body, response });
 	return done.ok ? { ok: true } : { ok: false, message: serverMessage(done.data, 'The approval was refused.') };
 }
+
+export const approveBatch = (batchId: string) => passkeyApproval('/auth/operation-assertion/options', '/auth/operation-assertion/verify', { batchId });
+
+/** An owner co-signs the MA's pending trust change (new approving passkeys, a weaker policy). */
+export const approveTrustChange = () => passkeyApproval('/auth/trust-assertion/options', '/auth/trust-assertion/verify', {});

@@ -14,10 +14,23 @@ export const load: LayoutServerLoad = ({ locals, url }) => {
 	const admin = getAdmin(db, actor.id);
 	const memberships = listMemberships(db, actor.id);
 	const current = memberships.find((m) => m.maId === maId) ?? null;
+	const can = capabilities(actor, maId);
+	// H2: every owner is told when someone asks to widen who may approve, or to weaken the policy.
+	const change = can.manage && maId ? appContext().services.signing.trustChanges.pending(maId) : null;
+	const trustNotice = change
+		? `A change of who may approve high-risk operations waits for an owner’s passkey (${[
+				change.added.length ? `${change.added.length} passkey(s) to add` : '',
+				change.removed.length ? `${change.removed.length} to remove` : '',
+				change.policy ? 'a weaker policy' : ''
+			]
+				.filter(Boolean)
+				.join(', ')}).`
+		: null;
 	return {
+		trustNotice,
 		admin: { id: actor.id, displayName: admin?.displayName ?? 'Administrator' },
 		memberships: memberships.map((m) => ({ maId: m.maId, maName: m.maName, role: m.role })),
 		current: current ? { maId: current.maId, maName: current.maName, role: current.role } : null,
-		can: capabilities(actor, maId)
+		can
 	};
 };

@@ -18,6 +18,7 @@ import { createSession, deleteAdminSessions, validateSession } from './sessions'
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './session-policy';
 import { queryAudit } from './audit-log';
 import { relyingParty } from './webauthn';
+import { startStepUp } from './step-up';
 
 const ORIGIN = 'http://localhost:4999';
 const rp = relyingParty(ORIGIN);
@@ -196,14 +197,25 @@ describe('adding a passkey', () => {
 		const owner = await setupOwner();
 		const other = await setupOwner(undefined, 'Other');
 		const key = new SoftAuthenticator(ORIGIN);
-		const opts = await startRegistration(deps(), { kind: 'add', passkeyName: 'Key' }, owner.adminId);
+		// The session alone may not add a passkey (H2): a fresh assertion of one of mine first.
+		expect(await startRegistration(deps(), { kind: 'add', passkeyName: 'Key' }, owner.adminId)).toMatchObject({ ok: false, error: { code: 'step_up_required' } });
+		const stepUp = async () => {
+			const o = await startStepUp(deps(), owner.adminId, 'passkey.add');
+			if (!o.ok) throw new Error('step-up options');
+			return owner.auth.assert(o.value as { challenge: string });
+		};
+		// Another administrator's passkey does not confirm for me.
+		const o = await startStepUp(deps(), owner.adminId, 'passkey.add');
+		if (!o.ok) throw new Error('step-up options');
+		expect(await startRegistration(deps(), { kind: 'add', passkeyName: 'Key', stepUp: other.auth.assert(o.value as { challenge: string }) }, owner.adminId)).toMatchObject({ ok: false, error: { code: 'step_up_required' } });
+		const opts = await startRegistration(deps(), { kind: 'add', passkeyName: 'Key', stepUp: await stepUp() }, owner.adminId);
 		if (!opts.ok) throw new Error('options');
 		const response = key.register(opts.value as Opts);
 		const hijack = await finishRegistration(deps(), response as never, '', other.adminId);
 		expect(hijack.ok).toBe(false);
 		expect(listPasskeys(store.db, other.adminId)).toHaveLength(1);
 
-		const opts2 = await startRegistration(deps(), { kind: 'add', passkeyName: 'Key' }, owner.adminId);
+		const opts2 = await startRegistration(deps(), { kind: 'add', passkeyName: 'Key', stepUp: await stepUp() }, owner.adminId);
 		if (!opts2.ok) throw new Error('options');
 		expect((await finishRegistration(deps(), key.register(opts2.value as Opts) as never, '', owner.adminId)).ok).toBe(true);
 		expect(listPasskeys(store.db, owner.adminId).map((p) => p.name)).toEqual(['Laptop', 'Key']);

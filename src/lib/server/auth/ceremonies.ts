@@ -36,6 +36,7 @@ import {
 	type RelyingParty
 } from './webauthn';
 import type { RegisterOptionsInput } from './wire';
+import { verifyStepUp } from './step-up';
 
 export type AuthDeps = { db: Db; rp: RelyingParty; now: number };
 type Flow<T> = Promise<Result<T, ApiError>>;
@@ -87,6 +88,9 @@ export async function startRegistration(d: AuthDeps, input: RegisterOptionsInput
 		case 'add': {
 			const admin = sessionAdminId ? getAdmin(d.db, sessionAdminId) : undefined;
 			if (!admin) return fail('unauthenticated', 'Sign in first.');
+			// H2: the cookie alone must not add a passkey (it would become an approver's key).
+			const confirmed = await verifyStepUp(d, admin.id, 'passkey.add', input.stepUp as never);
+			if (!confirmed.ok) return confirmed;
 			adminId = admin.id;
 			intent = { kind: 'add', passkeyName: input.passkeyName };
 			user = { userHandle: admin.userHandle, name: admin.displayName, displayName: admin.displayName };

@@ -9,7 +9,7 @@ import { webauthnChallenges } from '../db/schema-auth';
 
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
-export type ChallengePurpose = 'register' | 'signin';
+export type ChallengePurpose = 'register' | 'signin' | 'step-up';
 
 /** What a registration ceremony is for; kept with the challenge so the verify step cannot change it. */
 export type RegisterIntent =

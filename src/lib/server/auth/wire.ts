@@ -13,7 +13,8 @@ export const PasskeyName = v.pipe(v.string(), v.trim(), v.maxLength(60, 'a passk
 export const RegisterOptionsBody = v.variant('kind', [
 	v.strictObject({ kind: v.literal('setup'), token: Token, maName: Name('The Management Authority name'), displayName: Name('Your name') }),
 	v.strictObject({ kind: v.literal('invite'), token: Token, displayName: Name('Your name') }),
-	v.strictObject({ kind: v.literal('add'), passkeyName: v.optional(PasskeyName, '') })
+	// H2: a fresh assertion by one of the administrator's passkeys (auth/step-up.ts), not the cookie alone.
+	v.strictObject({ kind: v.literal('add'), passkeyName: v.optional(PasskeyName, ''), stepUp: v.optional(v.lazy(() => AssertionJson)) })
 ]);
 export type RegisterOptionsInput = v.InferOutput<typeof RegisterOptionsBody>;
 
@@ -23,6 +24,19 @@ const CredentialJson = v.looseObject({
 	rawId: v.pipe(v.string(), v.maxLength(1024)),
 	type: v.literal('public-key'),
 	response: v.looseObject({ clientDataJSON: v.pipe(v.string(), v.maxLength(8192)) })
+});
+
+/** An assertion (AuthenticationResponseJSON) as the browser sends it; @simplewebauthn/server checks the rest. */
+export const AssertionJson = v.looseObject({
+	id: v.pipe(v.string(), v.maxLength(1024)),
+	rawId: v.pipe(v.string(), v.maxLength(1024)),
+	type: v.literal('public-key'),
+	response: v.looseObject({
+		clientDataJSON: v.pipe(v.string(), v.maxLength(8192)),
+		authenticatorData: v.pipe(v.string(), v.maxLength(4096)),
+		signature: v.pipe(v.string(), v.maxLength(1024))
+	}),
+	clientExtensionResults: v.optional(v.record(v.string(), v.unknown()), {})
 });
 
 export const RegisterVerifyBody = v.strictObject({

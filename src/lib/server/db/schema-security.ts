@@ -3,7 +3,7 @@
  * under the server master key), the signed envelope of every batch with its passkey approval, and the
  * trust statement each MA last issued to its devices.
  */
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { managementAuthorities } from './schema';
 
 /** An MA's Ed25519 command-signing key. The current one has validUntil = null; a rotated one keeps signing nothing new. */
@@ -61,3 +61,25 @@ export const maTrustStatements = sqliteTable('ma_trust_statements', {
 	signed: text('signed').notNull(),
 	issuedAt: integer('issued_at').notNull()
 });
+
+/**
+ * Passkey-approved changes of an MA's approvers or high-risk policy (core TrustLink): the grant (the new
+ * policy, credentials and RP under a new epoch) and the owner's assertion over grantChallenge(grant), by a
+ * passkey the previous grant certified. Devices verify each link themselves (core/trust-grant.ts).
+ */
+export const maTrustGrants = sqliteTable(
+	'ma_trust_grants',
+	{
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		epoch: integer('epoch').notNull(),
+		/** TrustGrant JSON. */
+		grant: text('grant').notNull(),
+		/** AdminApproval JSON. */
+		approval: text('approval').notNull(),
+		approvedBy: text('approved_by').notNull(),
+		createdAt: integer('created_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.maId, t.epoch] })]
+);

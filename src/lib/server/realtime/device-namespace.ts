@@ -176,6 +176,11 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 
 		on('device:info', (msg: DeviceInfoMsg, deviceId) => {
 			const r = services().devices.updateInfo(deviceId, msg);
+			// Database restored from a backup? Continue the trust sequence above what this device pinned, for its MAs only.
+			for (const t of msg.trust ?? []) {
+				if (services().devices.maIdsOf(deviceId).includes(t.maId) && services().signing.trust.observeDeviceSeq(t.maId, t.seq))
+					log.warn({ deviceId, maId: t.maId, seq: t.seq }, 'a device holds a newer trust statement than the database (restored?); continuing above it');
+			}
 			if (!r.baselineMatches) log.warn({ deviceId, reported: msg.baselineBuildId }, 'device reports another baseline; the enrolled one is kept (SCOMO-HLFR-9)');
 			return { ok: true };
 		});

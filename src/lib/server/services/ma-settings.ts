@@ -14,20 +14,34 @@ export type MaSettings = {
 	highRiskKinds: OperationKind[];
 	/** SCOMO-SEC-02: a batch sent to more devices than this needs an administrator's passkey too. */
 	highRiskFanout: number;
+	/**
+	 * H2 four eyes: who may not approve a high-risk batch they created themselves. 'fanout' (default): batches
+	 * to more devices than highRiskFanout; 'high-risk': every high-risk batch; 'off': nobody is stopped.
+	 */
+	fourEyes: FourEyes;
 };
+
+export const FOUR_EYES = ['off', 'fanout', 'high-risk'] as const;
+export type FourEyes = (typeof FOUR_EYES)[number];
+
+/** Does the four-eyes setting forbid the creator of a (high-risk) batch to approve it? */
+export const needsFourEyes = (setting: FourEyes, leafCount: number, fanout: number) =>
+	setting === 'high-risk' || (setting === 'fanout' && leafCount > fanout);
 
 export const DEFAULT_MA_SETTINGS: MaSettings = {
 	allowedConsentModes: ['silent', 'notify', 'confirm'],
 	autoApproveDeviceRequests: false,
 	highRiskKinds: ['Remove'],
-	highRiskFanout: 100
+	highRiskFanout: 100,
+	fourEyes: 'fanout'
 };
 
 const SettingsSchema = v.object({
 	allowedConsentModes: v.optional(v.array(v.picklist(CONSENT_MODES))),
 	autoApproveDeviceRequests: v.optional(v.boolean()),
 	highRiskKinds: v.optional(v.array(v.picklist(OPERATION_KINDS))),
-	highRiskFanout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)))
+	highRiskFanout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+	fourEyes: v.optional(v.picklist(FOUR_EYES))
 });
 
 export function parseMaSettings(json: string | null | undefined): MaSettings {
@@ -43,6 +57,7 @@ export function parseMaSettings(json: string | null | undefined): MaSettings {
 		allowedConsentModes: r.output.allowedConsentModes ?? DEFAULT_MA_SETTINGS.allowedConsentModes,
 		autoApproveDeviceRequests: r.output.autoApproveDeviceRequests ?? DEFAULT_MA_SETTINGS.autoApproveDeviceRequests,
 		highRiskKinds: r.output.highRiskKinds ?? DEFAULT_MA_SETTINGS.highRiskKinds,
-		highRiskFanout: r.output.highRiskFanout ?? DEFAULT_MA_SETTINGS.highRiskFanout
+		highRiskFanout: r.output.highRiskFanout ?? DEFAULT_MA_SETTINGS.highRiskFanout,
+		fourEyes: r.output.fourEyes ?? DEFAULT_MA_SETTINGS.fourEyes
 	};
 }

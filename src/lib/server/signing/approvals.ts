@@ -9,7 +9,10 @@
 import { approvalChallenge, type AdminApproval, type BatchHeader } from '../../core/envelope';
 import { sha256 } from '../../core/merkle-sha256';
 import { ok } from '../../core';
-import { getMembership, getPasskey, listPasskeys, markPasskeyUsed, storedPasskey } from '../auth/accounts';
+import { adminActor, getPasskey, listPasskeys, markPasskeyUsed, storedPasskey } from '../auth/accounts';
+import { authorizeCollection } from '../authz';
+import * as masRepo from '../db/repos/mas';
+import { needsFourEyes, parseMaSettings } from '../services/ma-settings';
 import { relyingParty, verifyAuthentication } from '../auth/webauthn';
 import { and, eq, notInArray } from 'drizzle-orm';
 import * as batchesRepo from '../db/repos/batches';
@@ -20,7 +23,7 @@ import { audit } from '../services/audit';
 import { fail, type Outcome } from '../services/errors';
 import type { AuditActor } from '../services/deps';
 import type { Envelopes } from './envelopes';
-import { adminCredentialOf, type Trust } from './trust';
+import type { Trust } from './trust';
 
 /** A pending high-risk batch as the approval page shows it. */
 export type PendingBatch = {
@@ -32,8 +35,6 @@ export type PendingBatch = {
 };
 
 export type ApprovalDeps = { db: Q; envelopes: Envelopes; trust: Trust; clock: () => number; origin: () => string };
-
-const APPROVER_ROLES = new Set(['owner', 'operator']);
 
 const hasOpenOperation = (db: Q, batchId: string) =>
 	db
@@ -63,9 +64,22 @@ export function createApprovals(d: ApprovalDeps) {
 		return p ? ok(p) : fail('not_found', 'no high-risk batch awaits approval under this ID');
 	}
 
-	function mayApprove(maId: string, adminId: string): boolean {
-		const m = getMembership(d.db, adminId, maId);
-		return Boolean(m && APPROVER_ROLES.has(m.role));
+	/** Owners and operators (those who may operate), decided by the one policy. */
+	const mayApprove = (maId: string, adminId: string) =>
+		authorizeCollection({ actor: adminActor(d.db, adminId), maId }, 'operate', 'operation').ok;
+
+	/** Only passkeys the MA's devices already trust can approve (the statement is certified, H1/H2). */
+	const certified = (maId: string) => new Set(d.trust.current(maId).statement.credentials.map((c) => c.credentialId));
+
+	/**
+	 * Four eyes (H2): when the MA's settings ask for it, whoever created a batch may not approve it too, so
+	 * one stolen session or one insider cannot both ask for and approve a mass or destructive operation.
+	 */
+	function fourEyesProblem(maId: string, adminId: string, p: PendingBatch) {
+		const settings = parseMaSettings(masRepo.getMa(d.db, maId)?.settings);
+		const policy = d.trust.current(maId).statement.policy;
+		if (p.createdBy !== `admin:${adminId}` || !needsFourEyes(settings.fourEyes, p.header.leafCount, policy.fanout)) return null;
+		return fail('four_eyes_required', 'you created this batch; under this MA’s four-eyes setting another owner or operator must approve it');
 	}
 
 	/** WebAuthn request options whose challenge is the batch digest, for this administrator's passkeys. */
@@ -74,8 +88,12 @@ export function createApprovals(d: ApprovalDeps) {
 		const p = pendingOne(maId, batchId);
 		if (!p.ok) return p;
 		const rp = relyingParty(d.origin());
-		const allow = listPasskeys(d.db, adminId).filter((k) => adminCredentialOf(k.id, k.publicKey) !== null);
-		if (allow.length === 0) return fail('forbidden', 'none of your passkeys uses an algorithm devices can verify (ES256 or EdDSA)');
+		const trusted = certified(maId);
+		const allow = listPasskeys(d.db, adminId).filter((k) => trusted.has(k.id));
+		if (allow.length === 0)
+			return fail('forbidden', 'none of your passkeys is one the devices trust yet (an owner approves new passkeys under High-risk; ES256 or EdDSA only)');
+		const fourEyes = fourEyesProblem(maId, adminId, p.value);
+		if (fourEyes) return fourEyes;
 		return ok({
 			challenge: p.value.challenge,
 			rpId: rp.rpID,
@@ -104,9 +122,15 @@ export function createApprovals(d: ApprovalDeps) {
 		if (!mayApprove(maId, actor.id)) return fail('forbidden', 'only owners and operators approve operations');
 		const p = pendingOne(maId, batchId);
 		if (!p.ok) return p;
+		const fourEyes = fourEyesProblem(maId, actor.id, p.value);
+		if (fourEyes) {
+			audit(d.db, d.clock(), { maId, actor, action: 'batch.approve', targetType: 'batch', targetId: batchId, outcome: 'denied', detail: { reason: 'four_eyes_required' } });
+			return fourEyes;
+		}
 		const passkey = getPasskey(d.db, response.id);
 		if (!passkey || passkey.adminId !== actor.id) return fail('forbidden', 'this passkey is not one of yours');
-		if (!adminCredentialOf(passkey.id, passkey.publicKey)) return fail('forbidden', 'devices cannot verify this passkey’s algorithm');
+		if (!certified(maId).has(passkey.id))
+			return fail('forbidden', 'this passkey is not one the devices trust yet; an owner must approve it first (High-risk page)');
 		const verified = await verifyAuthentication(relyingParty(d.origin()), response as never, p.value.challenge, storedPasskey(passkey));
 		const now = d.clock();
 		if (!verified) {

@@ -14,6 +14,7 @@ import { loadOrCreateMasterKey } from './master-key';
 import { verifyDeviceResult } from './results';
 import { createRevocation } from './revocation';
 import { createTrust } from './trust';
+import { createTrustChanges } from './trust-changes';
 import { audit } from '../services/audit';
 import type { AuditActor } from '../services/deps';
 
@@ -27,6 +28,7 @@ export function createSigningService(deps: ServiceDeps) {
 	const trust = createTrust({ db, keys, clock: deps.clock, origin });
 	const envelopes = createEnvelopes({ db, keys, trust, clock: deps.clock });
 	const approvals = createApprovals({ db, envelopes, trust, clock: deps.clock, origin });
+	const trustChanges = createTrustChanges({ db, trust, clock: deps.clock, origin });
 	const revocation = createRevocation(deps);
 
 	/**
@@ -69,6 +71,8 @@ export function createSigningService(deps: ServiceDeps) {
 		seal: envelopes.seal,
 		batchEnvelope: envelopes.header,
 		approvals,
+		/** Owner-approved changes of the approvers or a weaker policy (H1/H2): the only way they reach devices. */
+		trustChanges,
 		rotate,
 		listKeys,
 		packageSigner,

@@ -18,6 +18,14 @@ export type KeyDeps = { db: Q; masterKey: () => Buffer; clock: () => number };
 /** Default overlap after a rotation: long enough for every open operation (default TTL 7 days) to finish. */
 export const DEFAULT_ROTATION_OVERLAP_MS = 7 * 24 * 3600 * 1000;
 
+/**
+ * The shortest overlap allowed: devices learn a new key only from a trust statement that arrives with a
+ * command set, signed by the old key too. With no overlap (or a few minutes) every device that is offline
+ * at the moment of rotation, or gets no command before the old key ends, can verify nothing afterwards
+ * and must re-enroll. A day covers devices that connect daily; longer (the default) is better.
+ */
+export const MIN_ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+
 const aadOf = (keyId: string, maId: string) => `scomo-ma-signing-key:v1:${maId}:${keyId}`;
 
 export function createMaKeys(d: KeyDeps) {
@@ -101,7 +109,9 @@ export function createMaKeys(d: KeyDeps) {
 	 * A new current key; the previous one stays valid for `overlapMs` (devices accept both meanwhile).
 	 * Returns the new key and the retiring one.
 	 */
-	function rotate(maId: string, overlapMs = DEFAULT_ROTATION_OVERLAP_MS): { current: MaKeyRow; retiring: MaKeyRow } {
+	function rotate(maId: string, requestedOverlapMs = DEFAULT_ROTATION_OVERLAP_MS): { current: MaKeyRow; retiring: MaKeyRow } {
+		// Never shorter than the minimum, whoever calls (the REST route refuses shorter values with a reason).
+		const overlapMs = Math.max(requestedOverlapMs, MIN_ROTATION_OVERLAP_MS);
 		const now = d.clock();
 		const old = currentFromDb(maId);
 		currentCache.delete(maId);

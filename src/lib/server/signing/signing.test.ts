@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { openSecret } from './master-key';
+import { MIN_ROTATION_OVERLAP_MS } from './ma-keys';
 import path from 'node:path';
 import { RC } from '../../core';
 import { envelopeMessage, leafBytes, operationMatches, resultMessage, trustMessage } from '../../core/envelope';
@@ -173,8 +174,9 @@ describe('key rotation', () => {
 		h.services.operations.create(maId, h.system, { deviceIds: devices, operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
 		const before = h.services.signing.trust.current(maId).statement;
 		const old = h.services.signing.keys.current(maId);
+		// A one-minute overlap would strand offline devices: the floor (one day) applies whoever asks.
 		const r = h.services.signing.rotate(maId, h.system, 60_000);
-		expect(r.retiring).toEqual({ keyId: old.id, validUntil: h.time.now + 60_000 });
+		expect(r.retiring).toEqual({ keyId: old.id, validUntil: h.time.now + MIN_ROTATION_OVERLAP_MS });
 		const signed = h.services.signing.trust.current(maId);
 		expect(signed.statement.seq).toBe(before.seq + 1);
 		expect(signed.statement.keys.map((k) => k.keyId)).toEqual([old.id, r.keyId]);
@@ -187,7 +189,7 @@ describe('key rotation', () => {
 		await h.services.operations.deliverOpen(devices[0]!);
 		expect(h.relay.sent[0]!.set.envelope!.keyId).toBe(r.keyId);
 		// After the overlap the old key leaves the statement.
-		h.time.now += 60_001;
+		h.time.now += MIN_ROTATION_OVERLAP_MS + 1;
 		h.services.signing.trust.invalidate(maId);
 		expect(h.services.signing.trust.current(maId).statement.keys.map((k) => k.keyId)).toEqual([r.keyId]);
 	});

@@ -5,13 +5,19 @@
  * old key (every valid key signs the statement).
  *
  * The statement is rebuilt from the database and its sequence number grows only when its content changes.
+ * But the database is not trusted with the approvers (H1, core/trust-grant.ts): once a statement with
+ * approving passkeys was issued, its credentials, RP and any weakening of its policy change only through a
+ * grant an owner co-signed with a passkey of the previous grant (trust-changes.ts). Rows written behind the
+ * server's back (a rogue passkey, highRiskKinds = []) therefore change nothing here, and the devices refuse
+ * such a statement even from a server that signs it anyway.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { decodeCredentialPublicKey, cose } from '@simplewebauthn/server/helpers';
 import { canonicalJson } from '../../core/envelope-canonical';
-import { trustMessage, type AdminCredential, type SignedTrust, type TrustStatement } from '../../core/envelope';
-import { maTrustStatements } from '../db/schema-security';
+import { trustMessage, type AdminCredential, type HighRiskPolicy, type SignedTrust, type TrustGrant, type TrustLink, type TrustStatement } from '../../core/envelope';
+import { grantOf, MAX_TRUST_LINKS, policyWeakens } from '../../core/trust-grant';
+import { maTrustGrants, maTrustStatements } from '../db/schema-security';
 import { memberships, passkeys } from '../db/schema-auth';
 import * as masRepo from '../db/repos/mas';
 import type { Q } from '../db/repos/types';
@@ -48,6 +54,9 @@ export function adminCredentialOf(credentialId: string, coseKeyB64u: string): Ad
 
 export type TrustDeps = { db: Q; keys: MaKeys; clock: () => number; origin: () => string };
 
+/** How far above its own sequence number the server follows a device's report (database restore). */
+export const MAX_SEQ_JUMP = 1_000_000;
+
 const digestOf = (content: unknown) => createHash('sha256').update(canonicalJson(content)).digest('base64url');
 
 export function createTrust(d: TrustDeps) {
@@ -75,24 +84,70 @@ export function createTrust(d: TrustDeps) {
 			.sort((a, b) => a.credentialId.localeCompare(b.credentialId));
 	}
 
+	/** What the database says the guarded part should be (not trusted on its own once approvers are pinned). */
+	function desired(maId: string): { policy: HighRiskPolicy; credentials: AdminCredential[]; rp: TrustStatement['rp'] } {
+		const settings = parseMaSettings(masRepo.getMa(d.db, maId)?.settings);
+		const origin = d.origin();
+		return {
+			policy: { kinds: settings.highRiskKinds, fanout: settings.highRiskFanout },
+			credentials: credentials(maId),
+			rp: { rpId: new URL(origin).hostname, origin }
+		};
+	}
+
+	/** The passkey-approved grants of the MA, oldest first (the most recent MAX_TRUST_LINKS). */
+	function links(maId: string): TrustLink[] {
+		return d.db
+			.select()
+			.from(maTrustGrants)
+			.where(eq(maTrustGrants.maId, maId))
+			.orderBy(desc(maTrustGrants.epoch))
+			.limit(MAX_TRUST_LINKS)
+			.all()
+			.reverse()
+			.map((r) => ({ grant: JSON.parse(r.grant) as TrustGrant, approval: JSON.parse(r.approval) as TrustLink['approval'] }));
+	}
+
+	const issuedRow = (maId: string) => d.db.select().from(maTrustStatements).where(eq(maTrustStatements.maId, maId)).get();
+
+	/**
+	 * The guarded part the server may issue now: the latest approved grant or last issued statement, with a
+	 * stricter policy from the settings taken at once; before any approver was pinned, whatever the database
+	 * says (trust on first use, as at enrollment).
+	 */
+	function guarded(maId: string, issued: TrustStatement | null, approved: TrustLink[]): Omit<TrustGrant, 'v' | 'maId'> {
+		const want = desired(maId);
+		let base: Omit<TrustGrant, 'v'> | null = issued ? grantOf(issued) : null;
+		const latest = approved.at(-1)?.grant;
+		if (latest && (!base || latest.epoch > base.epoch)) base = latest;
+		if (!base || base.credentials.length === 0) return { epoch: base?.epoch ?? 0, ...want };
+		return {
+			epoch: base.epoch,
+			credentials: base.credentials,
+			rp: base.rp,
+			policy: policyWeakens(base.policy, want.policy) ? base.policy : want.policy
+		};
+	}
+
 	/** The MA's current signed statement; a new sequence number (and signatures) only when the content changed. */
 	function current(maId: string): SignedTrust {
 		const now = d.clock();
 		const hit = cache.get(maId);
 		if (hit && now - hit.at < CACHE_MS) return hit.signed;
-		const ma = masRepo.getMa(d.db, maId);
-		const settings = parseMaSettings(ma?.settings);
-		const origin = d.origin();
 		const keyRows = d.keys.valid(maId, now);
+		const row = issuedRow(maId);
+		const issued = row ? (JSON.parse(row.signed) as SignedTrust).statement : null;
+		const approved = links(maId);
+		const g = guarded(maId, issued, approved);
 		const content = {
 			maId,
 			keys: keyRows.map((k) => ({ keyId: k.id, publicKey: k.publicKey, validUntil: k.validUntil })),
-			policy: { kinds: settings.highRiskKinds, fanout: settings.highRiskFanout },
-			credentials: credentials(maId),
-			rp: { rpId: new URL(origin).hostname, origin }
+			policy: g.policy,
+			credentials: g.credentials,
+			rp: g.rp,
+			...(g.epoch > 0 ? { epoch: g.epoch } : {})
 		};
 		const contentDigest = digestOf(content);
-		const row = d.db.select().from(maTrustStatements).where(eq(maTrustStatements.maId, maId)).get();
 		let signed: SignedTrust;
 		if (row && row.contentDigest === contentDigest) {
 			signed = JSON.parse(row.signed) as SignedTrust;
@@ -105,11 +160,27 @@ export function createTrust(d: TrustDeps) {
 			if (row) d.db.update(maTrustStatements).set(values).where(eq(maTrustStatements.maId, maId)).run();
 			else d.db.insert(maTrustStatements).values(values).run();
 		}
+		// The approvals a device that missed some changes walks (each signed by a passkey, not by the server).
+		if (approved.length > 0) signed = { ...signed, links: approved };
 		cache.set(maId, { at: now, signed });
 		return signed;
 	}
 
-	return { current, credentials, invalidate: (maId: string) => void cache.delete(maId) };
+	/**
+	 * A device reports the sequence number it pinned (device:info). After a database restore the server's is
+	 * lower and devices would ignore every new statement: continue above theirs. The jump is bounded, so a
+	 * device cannot push the number out of range.
+	 */
+	function observeDeviceSeq(maId: string, seq: number): boolean {
+		const row = issuedRow(maId) ?? (current(maId), issuedRow(maId));
+		if (!row || seq <= row.seq || seq > row.seq + MAX_SEQ_JUMP) return false;
+		// Forget the digest so the next statement is issued afresh, numbered above the device's.
+		d.db.update(maTrustStatements).set({ seq, contentDigest: '' }).where(eq(maTrustStatements.maId, maId)).run();
+		cache.delete(maId);
+		return true;
+	}
+
+	return { current, credentials, desired, links, observeDeviceSeq, invalidate: (maId: string) => void cache.delete(maId) };
 }
 
 export type Trust = ReturnType<typeof createTrust>;

@@ -4,13 +4,25 @@
  * approves them with their own passkey. Readable by anyone who may operate ('operate' on operations).
  */
 import { appContext } from '$lib/server/app-context';
-import { requireAccess } from '$lib/server/auth/guard';
+import { capabilities, requireAccess } from '$lib/server/auth/guard';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	const { maId } = requireAccess(locals, url, 'operate', 'operation');
-	const pending = appContext().services.signing.approvals.pending(maId);
+	const { maId, actor } = requireAccess(locals, url, 'operate', 'operation');
+	const signing = appContext().services.signing;
+	const pending = signing.approvals.pending(maId);
+	const change = signing.trustChanges.pending(maId);
 	return {
+		trustChange: change && {
+			epoch: change.grant.epoch,
+			added: change.added,
+			removed: change.removed,
+			policy: change.policy,
+			rpChanged: change.rpChanged,
+			blocked: change.blocked,
+			digest: change.challenge
+		},
+		canApproveTrust: capabilities(actor, maId).manage,
 		batches: pending.map((p) => ({
 			batchId: p.batchId,
 			createdAt: p.createdAt,

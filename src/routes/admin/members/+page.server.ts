@@ -9,6 +9,8 @@ import { requireAccess } from '$lib/server/auth/guard';
 import { countOwners, deleteMembership, getMembership, listMembers, setMembershipRole } from '$lib/server/auth/accounts';
 import { createInvitation, invitationStatus, listInvitations, revokeInvitation } from '$lib/server/auth/invitations';
 import { audit } from '$lib/server/auth/audit-log';
+import { isPromotion, stepUpFromForm, verifyStepUp } from '$lib/server/auth/step-up';
+import { relyingParty } from '$lib/server/auth/webauthn';
 import { ROLES, type Role } from '$lib/core/policy';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -69,6 +71,24 @@ export const actions: Actions = {
 		if (!isRole(role)) return fail(400, { action: 'role', adminId, error: 'Choose a role: owner, operator or viewer.' });
 		const ctx = appContext();
 		const now = ctx.clock();
+		const before = getMembership(ctx.store.db, adminId, maId);
+		if (before && isPromotion(before.role as Role, role)) {
+			// H2: promoting to an approving role needs a fresh assertion of an owner's passkey the devices trust,
+			// not the session cookie alone. The new approver's passkeys then reach devices only once an owner
+			// approves the trust change (Approvals page).
+			const trusted = new Set(ctx.services.signing.trust.current(maId).statement.credentials.map((c) => c.credentialId));
+			const confirmed = await verifyStepUp(
+				{ db: ctx.store.db, rp: relyingParty(ctx.config.origin), now },
+				actor.id,
+				'member.promote',
+				stepUpFromForm(form),
+				(id) => trusted.size === 0 || trusted.has(id)
+			);
+			if (!confirmed.ok) {
+				audit(ctx.store.db, { maId, actor, action: 'member.role', target: { type: 'admin', id: adminId }, outcome: 'denied', detail: { from: before.role, to: role, reason: 'step_up_required' } }, now);
+				return fail(403, { action: 'role', adminId, code: confirmed.error.code, error: confirmed.error.message });
+			}
+		}
 		const outcome = ctx.store.db.transaction((tx) => {
 			const m = getMembership(tx, adminId, maId);
 			// Someone of another MA is not a member here: not found, like anyone unknown (SCOMO-ADC-3).
