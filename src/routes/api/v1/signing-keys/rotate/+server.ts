@@ -3,18 +3,10 @@
  * manage). The old key stays valid for `overlapSeconds` (default 7 days); devices receive the new key in a
  * trust statement signed by the old one.
  */
-import * as v from 'valibot';
-import { json, parseBody, readJson } from '$lib/server/http';
-import { forCollection, route } from '../../ma-api';
+import { json } from '$lib/server/http';
+import { endpoint } from '$lib/server/api-endpoint';
 
-const RotateBody = v.strictObject({
-	overlapSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90 * 24 * 3600)))
-});
-
-export const POST = route(async (event) => {
-	const { ctx, maId, actor } = forCollection(event, 'manage', 'settings');
-	const hasBody = (event.request.headers.get('content-length') ?? '0') !== '0';
-	const body = hasBody ? parseBody(RotateBody, await readJson(event.request)) : {};
-	const overlapMs = body.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000;
-	return json(ctx.services.signing.rotate(maId, actor, overlapMs), 201);
+export const POST = endpoint('POST /api/v1/signing-keys/rotate', ({ ctx, ma, body }) => {
+	const overlapMs = body?.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000;
+	return json(ctx.services.signing.rotate(ma.maId, ma.actor, overlapMs), 201);
 });
