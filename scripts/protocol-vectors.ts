@@ -30,6 +30,7 @@ import { b64u, hex, utf8 } from '../src/lib/core/envelope-bytes';
 import { deviceAuthMessage, enrollProofMessage } from '../src/lib/contract/device-protocol';
 import { packageSignedBytes, SEALED_CONTENT_TYPE } from '../src/lib/contract/sealed-package';
 import { sealWith } from '../src/lib/server/package-crypto/seal';
+import type { Manifest } from '../src/lib/contract/manifest';
 
 const sha = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update(bytes).digest());
 const secret = (name: string) => sha(utf8(`scomo-vectors:${name}`));
@@ -63,7 +64,7 @@ const MA_KEY_ID = '01900000-0000-7000-8000-0000000000ab';
 const DEVICE_ID = '01900000-0000-7000-8000-000000000001';
 const deviceIds = (n: number) => Array.from({ length: n }, (_, i) => `01900000-0000-7000-8000-${String(i + 1).padStart(12, '0')}`);
 
-const manifest = {
+const manifest: Manifest = {
 	id: 'com.example.clock',
 	name: 'Clock',
 	version: '1.0.0',
