@@ -20,7 +20,8 @@ import {
 	OperationViewSchema,
 	PackageViewSchema,
 	RevokedSchema,
-	RotatedKeySchema
+	RotatedKeySchema,
+	UploadedPackageSchema
 } from './rest-responses';
 
 export const API_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -197,7 +198,7 @@ export const API_ROUTES = {
 		access: { type: 'bearer', action: 'operate', kind: 'package' },
 		body: UploadPackage,
 		bodyLimit: 'upload',
-		success: { status: 201, description: 'the package with all its versions', schema: PackageViewSchema },
+		success: { status: 201, description: 'the new version', schema: UploadedPackageSchema },
 		errors: ['invalid_request', ...AUTH_ERRORS, 'conflict', 'payload_too_large', 'package_invalid']
 	},
 	'GET /api/v1/packages': {

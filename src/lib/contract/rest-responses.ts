@@ -116,6 +116,17 @@ export const PackageViewSchema = v.strictObject({
 	versions: v.array(PackageVersionViewSchema)
 });
 
+/** What an upload answers: the new version (signed with the MA's key, SCOMO-SEC-03). */
+export const UploadedPackageSchema = v.strictObject({
+	packageId: Uuid,
+	versionId: Uuid,
+	componentId: v.string(),
+	version: v.string(),
+	/** Lowercase hex SHA-256 of the bundle bytes. */
+	sha256: v.string(),
+	size: v.number()
+});
+
 export const DeviceRequestViewSchema = v.strictObject({
 	id: Uuid,
 	deviceId: Uuid,

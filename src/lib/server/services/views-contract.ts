@@ -8,6 +8,8 @@ import type * as R from '../../contract/rest-responses';
 import type { CreatedOperations } from './operations';
 import type { DeviceRequestView, DeviceView, EnrollmentCodeView, InventoryItemView, OperationView, PackageView } from './views';
 import type { CreatedEnrollmentCode } from './enrollment';
+import type { UploadedPackage } from './packages';
+import type { SigningService } from '../signing';
 import type { Revoked } from '../signing/revocation';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -24,4 +26,24 @@ export const VIEWS_MATCH_CONTRACT: {
 	pkg: Same<PackageView, Out<typeof R.PackageViewSchema>>;
 	request: Same<DeviceRequestView, Out<typeof R.DeviceRequestViewSchema>>;
 	revoked: Same<Revoked, Out<typeof R.RevokedSchema>>;
-} = { operation: true, created: true, device: true, inventory: true, code: true, createdCode: true, pkg: true, request: true, revoked: true };
+	uploaded: Same<UploadedPackage, Out<typeof R.UploadedPackageSchema>>;
+	keys: Same<ReturnType<SigningService['listKeys']>[number], Out<typeof R.SigningKeyViewSchema>>;
+	rotated: Same<ReturnType<SigningService['rotate']>, Out<typeof R.RotatedKeySchema>>;
+	decided: Same<{ request: DeviceRequestView; operation: OperationView | null }, Out<typeof R.DecidedDeviceRequestSchema>>;
+	deviceDetail: Same<{ device: DeviceView; inventory: InventoryItemView[] }, Out<typeof R.DeviceDetailSchema>>;
+} = {
+	operation: true,
+	created: true,
+	device: true,
+	inventory: true,
+	code: true,
+	createdCode: true,
+	pkg: true,
+	request: true,
+	revoked: true,
+	uploaded: true,
+	keys: true,
+	rotated: true,
+	decided: true,
+	deviceDetail: true
+};
