@@ -97,7 +97,7 @@ export const API_ROUTES = {
 		body: CreateOperations,
 		bodyLimit: 'operations',
 		success: { status: 202, description: 'the operations, one per device and step, queued or delivered', schema: CreatedOperationsSchema },
-		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found', 'conflict', 'payload_too_large']
+		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found', 'payload_too_large']
 	},
 	'GET /api/v1/operations': {
 		tag: 'Operations',
@@ -187,7 +187,7 @@ export const API_ROUTES = {
 		access: { type: 'bearer', action: 'operate', kind: 'enrollment-code', param: 'id' },
 		params: { id: 'the enrollment code’s ID (not the code)' },
 		success: { status: 204, description: 'revoked' },
-		errors: [...AUTH_ERRORS, 'not_found', 'conflict']
+		errors: [...AUTH_ERRORS, 'not_found']
 	},
 	'POST /api/v1/packages': {
 		tag: 'Packages',
