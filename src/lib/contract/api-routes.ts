@@ -60,12 +60,13 @@ const AUTH_ERRORS: readonly ErrorCode[] = ['unauthenticated', 'forbidden'];
 
 /** Query: the filters of GET /api/v1/operations. `limit` arrives as text. */
 export const OperationsQuery = v.object({
-	deviceId: v.optional(Id),
-	status: v.optional(OperationStatusSchema),
-	batchId: v.optional(Id),
+	deviceId: v.optional(v.pipe(Id, v.description('only this device’s operations'))),
+	status: v.optional(v.pipe(OperationStatusSchema, v.description('only operations in this status'))),
+	batchId: v.optional(v.pipe(Id, v.description('only this batch’s operations'))),
 	limit: v.optional(
 		v.pipe(
 			v.string(),
+			v.description('at most this many, newest first: a whole number from 1 to 1000 (default 100)'),
 			v.regex(/^[1-9][0-9]{0,3}$/, 'limit must be a whole number from 1 to 1000'),
 			v.transform(Number),
 			v.maxValue(1000, 'limit must be a whole number from 1 to 1000')
