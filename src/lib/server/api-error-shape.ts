@@ -73,16 +73,18 @@ function codeForStatus(status: number): ErrorCode {
  * path gets it (a browser never sends 16 KiB of headers to a page).
  */
 export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-	if (!socket.writable) {
-		socket.destroy();
+	const code = err.code ?? '';
+	// Not a parse error (a reset, a timeout): do what Node does without a listener.
+	if (!socket.writable || !code.startsWith('HPE_')) {
+		if (socket.writable && code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n');
+		else socket.destroy();
 		return;
 	}
-	const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-	const code: ErrorCode = tooLarge ? 'headers_too_large' : 'invalid_request';
-	const text = body(code, tooLarge ? 'the request headers are too large' : 'the request could not be parsed');
-	const status = ERROR_CODES[code].status;
+	const tooLarge = code === 'HPE_HEADER_OVERFLOW';
+	const errorCode: ErrorCode = tooLarge ? 'headers_too_large' : 'invalid_request';
+	const text = body(errorCode, tooLarge ? 'the request headers are too large' : 'the request could not be parsed');
 	socket.end(
-		`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+		`HTTP/1.1 ${ERROR_CODES[errorCode].status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
 			`content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`
 	);
 }
