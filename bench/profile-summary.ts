@@ -5,6 +5,13 @@
  *   npx tsx bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile [--top 30]
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The project's root as it appears in profile URLs, so file names print relative to it wherever it is checked out. */
+const ROOT = path.resolve(import.meta.dirname, '..') + '/';
+const escaped = ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const UNDER_ROOT = new RegExp(`^.*${escaped}`);
+const PROJECT_FILE = new RegExp(`${escaped}(src|bench|agent|server\\.ts)`);
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] };
 type Profile = { nodes: Node[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
@@ -16,10 +23,10 @@ function summarize(file: string, top: number): void {
 	for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i] ?? 0));
 	const totalUs = p.endTime - p.startTime;
 	const label = (n: Node) => {
-		const url = n.callFrame.url.replace(/^file:\/\//, '').replace(/.*\/work\/main\//, '').replace(/.*node_modules\//, 'nm:');
+		const url = n.callFrame.url.replace(/^file:\/\//, '').replace(UNDER_ROOT, '').replace(/.*node_modules\//, 'nm:');
 		return `${n.callFrame.functionName || '(anonymous)'} ${url}:${n.callFrame.lineNumber + 1}`;
 	};
-	const fileOf = (n: Node) => n.callFrame.url.replace(/^file:\/\//, '').replace(/.*\/work\/main\//, '').replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, 'nm:$1') || `(${n.callFrame.functionName})`;
+	const fileOf = (n: Node) => n.callFrame.url.replace(/^file:\/\//, '').replace(UNDER_ROOT, '').replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, 'nm:$1') || `(${n.callFrame.functionName})`;
 	const selfByFn = new Map<string, number>();
 	const selfByFile = new Map<string, number>();
 	for (const [id, us] of self) {
@@ -35,7 +42,7 @@ function summarize(file: string, top: number): void {
 		const seen = new Set<string>();
 		for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
 			const n = byId.get(cur)!;
-			if (!/\/work\/main\/(src|bench|agent|server\.ts)/.test(n.callFrame.url)) continue;
+			if (!PROJECT_FILE.test(n.callFrame.url)) continue;
 			const l = label(n);
 			if (seen.has(l)) continue;
 			seen.add(l);

@@ -13,14 +13,19 @@ import { resolveBearer } from '$lib/server/auth/api-tokens';
 import { authRateLimiter } from '$lib/server/auth/rate-limit';
 import { ERROR_CODES } from '$lib/contract/errors';
 import { withSecurityHeaders } from '$lib/server/security-headers';
+import { inApiErrorShape } from '$lib/server/api-error-shape';
 
 /** POSTs that run passkey ceremonies or redeem links: what an attacker would hammer. */
 const isAuthAttempt = (method: string, path: string) =>
 	method === 'POST' &&
 	(path.startsWith('/auth/') || path === '/setup' || path.startsWith('/invite/') || path === '/admin/signin');
 
-/** Security headers on every rendered response (src/lib/server/security-headers.ts; CSP is kit.csp's). */
-export const handle: Handle = async (input) => withSecurityHeaders(await handleRequest(input), input.event.url.origin);
+/**
+ * Security headers on every rendered response (src/lib/server/security-headers.ts; CSP is kit.csp's), and
+ * every /api error in the JSON shape (src/lib/server/api-error-shape.ts).
+ */
+export const handle: Handle = async (input) =>
+	withSecurityHeaders(await inApiErrorShape(input.event.url.pathname, await handleRequest(input)), input.event.url.origin);
 
 const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { RESULT_CODES, RC, resultCodeName, isSuccessCode, isKnownResultCode } from './result-codes';
 
-// Literal copy of the SCOMO 1.0 standard codes (SCOMO.md "Result codes"), written out so the test can fail.
+// Literal copy of the SCOMO 1.0 standard codes (OMA SCOMO 1.0, "Result codes"), written out so the test can fail.
 const STANDARD: [number, string][] = [
 	[1200, 'Successful'],
 	[1400, 'Client error'],

@@ -28,7 +28,7 @@ const STATES = {
 } as const satisfies Record<string, ComponentState | null>;
 type StateName = keyof typeof STATES;
 
-// Expected outcome, written out by hand from SCOMO.md and the brief — deliberately not derived from transition().
+// Expected outcome, written out by hand from the OMA SCOMO requirements — deliberately not derived from transition().
 type Next =
 	| null
 	| { stage: 'delivered'; version: string }

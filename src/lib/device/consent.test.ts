@@ -4,7 +4,7 @@ import type { CommandSetMsg } from '../contract';
 import type { InventoryItem } from './ports';
 
 describe('consentPlan', () => {
-	// mode × user choice, written out by hand from SCOMO.md (USA-1/2/3/5, ADC-2).
+	// mode × user choice, written out by hand from the OMA SCOMO requirements (USA-1/2/3/5, ADC-2).
 	const TABLE = {
 		silent: { ask: 'run', allow: 'run', block: 'refuse-blocked' },
 		notify: { ask: 'run-notify', allow: 'run-notify', block: 'refuse-blocked' },

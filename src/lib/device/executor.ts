@@ -2,7 +2,7 @@
  * The executor: receives command sets, asks for consent, runs each operation's steps and records one result
  * per correlator.
  *
- * Guarantees (DESIGN.md "delivery guarantees"):
+ * Guarantees (docs/protocol.md "Delivery guarantees"):
  * - A set is written to the journal BEFORE it is acked, so an acked operation is never lost.
  * - A correlator runs at most once to completion: a repeated one gets its stored result again (dedupe).
  * - The inventory change and the result are ONE durable commit (ledger.ts), so a crash between them is

@@ -19,6 +19,7 @@ import { setAppContext, type AppContext } from './app-context';
 import { attachRealtime } from './realtime/attach';
 import type { Logger } from './logger';
 import { BASELINE_CSP, securityHeaders } from './security-headers';
+import { answerClientError, refuseApiRequestBeforeKit } from './api-error-shape';
 
 export type RunningServer = {
 	url: string;
@@ -113,8 +114,10 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 		if (req.url?.startsWith('/socket.io/')) return;
 		// Also for static files and prerendered pages, which skip hooks; rendered pages replace the CSP with kit's.
 		for (const [k, v] of headers) res.setHeader(k, v);
+		if (refuseApiRequestBeforeKit(req, res)) return;
 		handler(req, res);
 	});
+	httpServer.on('clientError', answerClientError);
 
 	const close = async () => {
 		ctx.io?.disconnectSockets(true);

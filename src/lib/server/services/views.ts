@@ -1,5 +1,5 @@
 /**
- * What the REST API and the event bus show of each record (/work/notes/rest-api.md). Rows stay inside
+ * What the REST API and the event bus show of each record (published in src/lib/contract/rest-responses.ts and the OpenAPI document). Rows stay inside
  * the server; these shapes are the public contract of /api/v1.
  */
 import { resultCodeName, type OperationStatus } from '../../core';

@@ -10,6 +10,7 @@ import { maSigningKeys } from '../db/schema-security';
 import type { Q } from '../db/repos/types';
 import { newId } from '../ids';
 import { openSecret, sealSecret } from './master-key';
+import { MIN_ROTATION_OVERLAP_SECONDS } from '../../core/key-rotation';
 
 export type MaKeyRow = typeof maSigningKeys.$inferSelect;
 
@@ -24,7 +25,7 @@ export const DEFAULT_ROTATION_OVERLAP_MS = 7 * 24 * 3600 * 1000;
  * at the moment of rotation, or gets no command before the old key ends, can verify nothing afterwards
  * and must re-enroll. A day covers devices that connect daily; longer (the default) is better.
  */
-export const MIN_ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+export const MIN_ROTATION_OVERLAP_MS = MIN_ROTATION_OVERLAP_SECONDS * 1000;
 
 const aadOf = (keyId: string, maId: string) => `scomo-ma-signing-key:v1:${maId}:${keyId}`;
 

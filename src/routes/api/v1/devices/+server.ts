@@ -1,8 +1,5 @@
 /** MA API: the devices enrolled with this MA. */
 import { json } from '$lib/server/http';
-import { forCollection, route } from '../ma-api';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const GET = route((event) => {
-	const { ctx, maId } = forCollection(event, 'read', 'device');
-	return json({ items: ctx.services.devices.list(maId) });
-});
+export const GET = endpoint('GET /api/v1/devices', ({ ctx, ma }) => json({ items: ctx.services.devices.list(ma.maId) }));

@@ -1,15 +1,9 @@
 /** MA API: one-time enrollment codes (create, list). */
-import { CreateEnrollmentCode } from '$lib/contract';
-import { json, parseBody, readJson, unwrap } from '$lib/server/http';
-import { forCollection, route } from '../ma-api';
+import { json, unwrap } from '$lib/server/http';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const POST = route(async (event) => {
-	const { ctx, maId, actor } = forCollection(event, 'operate', 'enrollment-code');
-	const body = parseBody(CreateEnrollmentCode, await readJson(event.request));
-	return json(unwrap(ctx.services.enrollment.create(maId, actor, body)), 201);
-});
+export const POST = endpoint('POST /api/v1/enrollment-codes', ({ ctx, ma, body }) =>
+	json(unwrap(ctx.services.enrollment.create(ma.maId, ma.actor, body)), 201)
+);
 
-export const GET = route((event) => {
-	const { ctx, maId } = forCollection(event, 'read', 'enrollment-code');
-	return json({ items: ctx.services.enrollment.list(maId) });
-});
+export const GET = endpoint('GET /api/v1/enrollment-codes', ({ ctx, ma }) => json({ items: ctx.services.enrollment.list(ma.maId) }));

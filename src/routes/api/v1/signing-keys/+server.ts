@@ -1,8 +1,5 @@
 /** MA API: the MA's command-signing public keys (SCOMO-SEC-01): the current one and rotated ones still in their overlap. */
 import { json } from '$lib/server/http';
-import { forCollection, route } from '../ma-api';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const GET = route((event) => {
-	const { ctx, maId } = forCollection(event, 'read', 'settings');
-	return json({ items: ctx.services.signing.listKeys(maId) });
-});
+export const GET = endpoint('GET /api/v1/signing-keys', ({ ctx, ma }) => json({ items: ctx.services.signing.listKeys(ma.maId) }));

@@ -1,9 +1,7 @@
 /** MA API: one device, with this MA's part of its inventory only (SCOMO-ADC-3). */
 import { json, unwrap } from '$lib/server/http';
-import { forResource, route } from '../../ma-api';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const GET = route((event) => {
-	const id = event.params.id!;
-	const { ctx, maId } = forResource(event, 'read', 'device', id);
-	return json(unwrap(ctx.services.devices.get(maId, id)));
-});
+export const GET = endpoint('GET /api/v1/devices/{id}', ({ ctx, ma, event }) =>
+	json(unwrap(ctx.services.devices.get(ma.maId, event.params.id!)))
+);

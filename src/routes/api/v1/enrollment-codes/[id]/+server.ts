@@ -1,10 +1,8 @@
 /** MA API: revoke an enrollment code. */
 import { unwrap } from '$lib/server/http';
-import { forResource, route } from '../../ma-api';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const DELETE = route((event) => {
-	const id = event.params.id!;
-	const { ctx, maId, actor } = forResource(event, 'operate', 'enrollment-code', id);
-	unwrap(ctx.services.enrollment.revoke(maId, actor, id));
+export const DELETE = endpoint('DELETE /api/v1/enrollment-codes/{id}', ({ ctx, ma, event }) => {
+	unwrap(ctx.services.enrollment.revoke(ma.maId, ma.actor, event.params.id!));
 	return new Response(null, { status: 204 });
 });

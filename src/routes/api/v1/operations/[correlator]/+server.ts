@@ -1,9 +1,7 @@
 /** MA API: one operation by its correlator. */
 import { json, unwrap } from '$lib/server/http';
-import { forResource, route } from '../../ma-api';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const GET = route((event) => {
-	const correlator = event.params.correlator!;
-	const { ctx, maId } = forResource(event, 'read', 'operation', correlator);
-	return json(unwrap(ctx.services.operations.get(maId, correlator)));
-});
+export const GET = endpoint('GET /api/v1/operations/{correlator}', ({ ctx, ma, event }) =>
+	json(unwrap(ctx.services.operations.get(ma.maId, event.params.correlator!)))
+);

@@ -1,9 +1,7 @@
 /** MA API: one package with its versions. */
 import { json, unwrap } from '$lib/server/http';
-import { forResource, route } from '../../ma-api';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const GET = route((event) => {
-	const componentId = event.params.componentId!;
-	const { ctx, maId } = forResource(event, 'read', 'package', componentId);
-	return json(unwrap(ctx.services.packages.get(maId, componentId)));
-});
+export const GET = endpoint('GET /api/v1/packages/{componentId}', ({ ctx, ma, event }) =>
+	json(unwrap(ctx.services.packages.get(ma.maId, event.params.componentId!)))
+);

@@ -4,10 +4,8 @@
  * then on. Owners and operators (and operate tokens): 'operate' on the device.
  */
 import { json, unwrap } from '$lib/server/http';
-import { forResource, route } from '../../../ma-api';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const POST = route((event) => {
-	const id = event.params.id!;
-	const { ctx, maId, actor } = forResource(event, 'operate', 'device', id);
-	return json(unwrap(ctx.services.signing.revokeEnrollment(maId, actor, id)));
-});
+export const POST = endpoint('POST /api/v1/devices/{id}/revoke', ({ ctx, ma, event }) =>
+	json(unwrap(ctx.services.signing.revokeEnrollment(ma.maId, ma.actor, event.params.id!)))
+);

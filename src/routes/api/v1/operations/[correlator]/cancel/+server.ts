@@ -1,9 +1,7 @@
 /** MA API: cancel a queued or delivered operation (result 1462). */
 import { json, unwrap } from '$lib/server/http';
-import { forResource, route } from '../../../ma-api';
+import { endpoint } from '$lib/server/api-endpoint';
 
-export const POST = route((event) => {
-	const correlator = event.params.correlator!;
-	const { ctx, maId, actor } = forResource(event, 'operate', 'operation', correlator);
-	return json(unwrap(ctx.services.operations.cancel(maId, actor, correlator)));
-});
+export const POST = endpoint('POST /api/v1/operations/{correlator}/cancel', ({ ctx, ma, event }) =>
+	json(unwrap(ctx.services.operations.cancel(ma.maId, ma.actor, event.params.correlator!)))
+);
