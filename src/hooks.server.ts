@@ -13,6 +13,7 @@ import { resolveBearer } from '$lib/server/auth/api-tokens';
 import { authRateLimiter } from '$lib/server/auth/rate-limit';
 import { ERROR_CODES } from '$lib/contract/errors';
 import { withSecurityHeaders } from '$lib/server/security-headers';
+import { refuseCrossSiteCookieRequest } from '$lib/server/cross-site';
 
 /** POSTs that run passkey ceremonies or redeem links: what an attacker would hammer. */
 const isAuthAttempt = (method: string, path: string) =>
@@ -28,6 +29,10 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	// Prerendering (the device PWA shell) runs at build time with no server context and no visitor.
 	if (building) return resolve(event);
+
+	// Cookie-authenticated state changes only from this site (src/lib/server/cross-site.ts).
+	const crossSite = refuseCrossSiteCookieRequest(event.request, event.url.origin);
+	if (crossSite) return crossSite;
 
 	const { pathname } = event.url;
 	if (isAuthAttempt(event.request.method, pathname)) {

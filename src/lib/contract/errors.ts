@@ -6,6 +6,7 @@ export const ERROR_CODES = {
 	invalid_request: { status: 400, text: 'The request does not match the contract.' },
 	unauthenticated: { status: 401, text: 'Authentication is required.' },
 	forbidden: { status: 403, text: 'This credential may not do that.' },
+	cross_site_request: { status: 403, text: 'A request made with the session cookie must come from this site.' },
 	not_found: { status: 404, text: 'Not found.' },
 	conflict: { status: 409, text: 'The request conflicts with the current state.' },
 	payload_too_large: { status: 413, text: 'The request body is too large.' },
