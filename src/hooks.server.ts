@@ -14,6 +14,7 @@ import { authRateLimiter } from '$lib/server/auth/rate-limit';
 import { ERROR_CODES } from '$lib/contract/errors';
 import { withSecurityHeaders } from '$lib/server/security-headers';
 import { refuseCrossSiteCookieRequest } from '$lib/server/cross-site';
+import { withPrivateCaching } from '$lib/server/private-pages';
 
 /** POSTs that run passkey ceremonies or redeem links: what an attacker would hammer. */
 const isAuthAttempt = (method: string, path: string) =>
@@ -21,7 +22,8 @@ const isAuthAttempt = (method: string, path: string) =>
 	(path.startsWith('/auth/') || path === '/setup' || path.startsWith('/invite/') || path === '/admin/signin');
 
 /** Security headers on every rendered response (src/lib/server/security-headers.ts; CSP is kit.csp's). */
-export const handle: Handle = async (input) => withSecurityHeaders(await handleRequest(input), input.event.url.origin);
+export const handle: Handle = async (input) =>
+	withPrivateCaching(withSecurityHeaders(await handleRequest(input), input.event.url.origin), input.event.url.pathname);
 
 const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
