@@ -15,6 +15,7 @@ import { ERROR_CODES } from '$lib/contract/errors';
 import { withSecurityHeaders } from '$lib/server/security-headers';
 import { refuseCrossSiteCookieRequest } from '$lib/server/cross-site';
 import { withPrivateCaching } from '$lib/server/private-pages';
+import { withConsoleCsp } from '$lib/server/console-csp';
 
 /** POSTs that run passkey ceremonies or redeem links: what an attacker would hammer. */
 const isAuthAttempt = (method: string, path: string) =>
@@ -22,8 +23,11 @@ const isAuthAttempt = (method: string, path: string) =>
 	(path.startsWith('/auth/') || path === '/setup' || path.startsWith('/invite/') || path === '/admin/signin');
 
 /** Security headers on every rendered response (src/lib/server/security-headers.ts; CSP is kit.csp's). */
-export const handle: Handle = async (input) =>
-	withPrivateCaching(withSecurityHeaders(await handleRequest(input), input.event.url.origin), input.event.url.pathname);
+export const handle: Handle = async (input) => {
+	const { origin, pathname } = input.event.url;
+	// Private pages uncached (private-pages.ts); the console's CSP without the device sandbox's sources (console-csp.ts).
+	return withConsoleCsp(withPrivateCaching(withSecurityHeaders(await handleRequest(input), origin), pathname), pathname);
+};
 
 const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;

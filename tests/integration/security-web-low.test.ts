@@ -71,6 +71,17 @@ describe('private pages are not cached', () => {
 		}
 	});
 
+	it('console pages get a CSP without blob: scripts or workers and without any-https/wss connect', async () => {
+		for (const p of ['/admin', '/admin/devices']) {
+			const policy = (await getWithJar(server.url, p, jar)).headers.get('content-security-policy')!;
+			const d = Object.fromEntries(policy.split(';').map((x) => x.trim().split(/\s+/)).map(([n, ...v]) => [n, v]));
+			expect(d['script-src'], p).not.toContain('blob:');
+			expect(d['worker-src'], p).not.toContain('blob:');
+			expect(d['connect-src'], p).toEqual(["'self'"]);
+			expect(d['script-src']!.some((x: string) => x.startsWith("'nonce-")), p).toBe(true);
+		}
+	});
+
 	it('the public device shell keeps its own caching (it is not private)', async () => {
 		const res = await fetch(`${server.url}/device`);
 		expect(res.headers.get('cache-control')).not.toBe('no-store');
