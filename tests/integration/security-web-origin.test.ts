@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { startTestServer, newMa, type TestServer } from '../support/test-server';
 import { cookieHeader, getWithJar, ownerFromSetupLink, postJson, type Jar } from '../support/admin-http';
 import { TestDevice } from '../support/test-device';
 import { issueSetupToken, setupPath } from '../../src/lib/server/auth/first-run';
@@ -18,11 +18,14 @@ import { ADMIN_NAMESPACE } from '../../src/lib/contract/admin-protocol';
 
 let server: TestServer;
 let jar: Jar;
+let otherMaId: string;
 const devices: TestDevice[] = [];
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
 	server = await startTestServer();
+	// Another MA, made before any request (the admin CLI runs synchronously).
+	otherMaId = newMa(server, 'Someone else').maId;
 	const { token } = issueSetupToken(server.ctx.store.db, Date.now());
 	({ jar } = await ownerFromSetupLink(server.url, setupPath(token), 'Origin MA'));
 });
@@ -168,5 +171,23 @@ describe('M3: the /admin socket handshake only from this site', () => {
 		expect(ws.connected).toBe(true);
 		const polling = await connect({ cookie: cookieHeader(jar), 'sec-fetch-site': 'same-origin' }, ['polling']);
 		expect(polling.connected).toBe(true);
+	});
+});
+
+describe('the MA switcher asks the one policy', () => {
+	it('switching to an MA one is not a member of is 404, like a missing one; to one’s own MA it is followed', async () => {
+		const form = (maId: string) =>
+			fetch(`${server.url}/admin/switch`, {
+				method: 'POST',
+				headers: { cookie: cookieHeader(jar), origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({ maId, next: '/admin/devices/x' }).toString(),
+				redirect: 'manual'
+			});
+		expect((await form(otherMaId)).status).toBe(404);
+		expect((await form('no-such-ma')).status).toBe(404);
+		const ownMaId = server.ctx.store.sqlite.prepare("select id from management_authorities where name = 'Origin MA'").pluck().get() as string;
+		const own = await form(ownMaId);
+		expect(own.status).toBe(303);
+		expect(own.headers.get('location')).toBe('/admin/devices');
 	});
 });

@@ -39,6 +39,25 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	setAppContext(ctx);
 	const httpServer = http.createServer();
 	attachRealtime(httpServer, ctx);
+	// The SvelteKit handler can load only after listen() (it reads ORIGIN, known then for port 0). A request
+	// arriving in between waits for it instead of finding no listener and hanging forever.
+	let handlerReady!: (h: NodeHandler) => void;
+	let handlerFailed!: (e: unknown) => void;
+	const handlerLoaded = new Promise<NodeHandler>((resolve, reject) => ((handlerReady = resolve), (handlerFailed = reject)));
+	handlerLoaded.catch(() => undefined);
+	let headers: [string, string][] = [];
+	httpServer.on('request', (req, res) => {
+		// socket.io answers its own path; everything else is SvelteKit.
+		if (req.url?.startsWith('/socket.io/')) return;
+		void handlerLoaded.then(
+			(handler) => {
+				// Also for static files and prerendered pages, which skip hooks; rendered pages replace the CSP with kit's.
+				for (const [k, v] of headers) res.setHeader(k, v);
+				handler(req, res);
+			},
+			() => res.writeHead(503).end()
+		);
+	});
 
 	await new Promise<void>((resolve, reject) => {
 		httpServer.once('error', reject);
@@ -50,15 +69,13 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	process.env.ORIGIN = ctx.config.origin;
 	// adapter-node's own body limit (512K by default) must admit package uploads; routes enforce their own limits.
 	process.env.BODY_SIZE_LIMIT ??= String(Math.max(8 * 1024 * 1024, Math.ceil((config.maxBundleBytes * 4) / 3) + 1024 * 1024));
-	const handler = await loadSvelteKitHandler();
-	const headers = Object.entries({ ...securityHeaders(ctx.config.origin), 'content-security-policy': BASELINE_CSP });
-	httpServer.on('request', (req, res) => {
-		// socket.io answers its own path; everything else is SvelteKit.
-		if (req.url?.startsWith('/socket.io/')) return;
-		// Also for static files and prerendered pages, which skip hooks; rendered pages replace the CSP with kit's.
-		for (const [k, v] of headers) res.setHeader(k, v);
-		handler(req, res);
-	});
+	headers = Object.entries({ ...securityHeaders(ctx.config.origin), 'content-security-policy': BASELINE_CSP });
+	try {
+		handlerReady(await loadSvelteKitHandler());
+	} catch (e) {
+		handlerFailed(e); // requests that waited get 503; the caller stops the process
+		throw e;
+	}
 
 	const url = ctx.config.origin;
 	ctx.log.info({ url }, 'SCOMO Relay listening');
