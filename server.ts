@@ -4,7 +4,8 @@
  */
 import { parseConfig, ConfigError } from './src/lib/server/config';
 import { startServer } from './src/lib/server/start';
-import { firstRunLink } from './src/lib/server/auth/first-run';
+import path from 'node:path';
+import { firstRunLink, SETUP_LINK_FILE } from './src/lib/server/auth/first-run';
 
 async function main() {
 	let config;
@@ -20,9 +21,14 @@ async function main() {
 	try {
 		const server = await startServer(config);
 		console.log(`SCOMO Relay is running at ${server.url}`);
-		// First run: no MA yet, so print a one-time link that creates one with its first owner (also in setup-link.txt).
+		// First run: no MA yet, so a one-time link creates one with its first owner. It is a credential: always
+		// written to the 0600 file, printed only to an interactive terminal (never into captured logs).
 		const setupLink = firstRunLink(server.ctx.store.db, server.url, server.ctx.config.dataDir);
-		if (setupLink) console.log(`First run: open this one-time setup link to create a Management Authority:\n  ${setupLink}`);
+		if (setupLink) {
+			const file = path.join(server.ctx.config.dataDir, SETUP_LINK_FILE);
+			if (process.stdout.isTTY) console.log(`First run: open this one-time setup link to create a Management Authority:\n  ${setupLink}`);
+			else console.log(`First run: the one-time setup link to create a Management Authority is in ${file} (printed only on a terminal)`);
+		}
 		const stop = async () => {
 			await server.close();
 			process.exit(0);

@@ -14,6 +14,9 @@ import { authRateLimiter } from '$lib/server/auth/rate-limit';
 import { ERROR_CODES } from '$lib/contract/errors';
 import { withSecurityHeaders } from '$lib/server/security-headers';
 import { inApiErrorShape } from '$lib/server/api-error-shape';
+import { refuseCrossSiteCookieRequest } from '$lib/server/cross-site';
+import { withPrivateCaching } from '$lib/server/private-pages';
+import { withConsoleCsp } from '$lib/server/console-csp';
 
 /** POSTs that run passkey ceremonies or redeem links: what an attacker would hammer. */
 const isAuthAttempt = (method: string, path: string) =>
@@ -21,11 +24,15 @@ const isAuthAttempt = (method: string, path: string) =>
 	(path.startsWith('/auth/') || path === '/setup' || path.startsWith('/invite/') || path === '/admin/signin');
 
 /**
- * Security headers on every rendered response (src/lib/server/security-headers.ts; CSP is kit.csp's), and
+ * Security headers on every rendered response (src/lib/server/security-headers.ts; CSP is kit.csp's), private
+ * pages uncached (private-pages.ts), the console's CSP without the device sandbox's sources (console-csp.ts), and
  * every /api error in the JSON shape (src/lib/server/api-error-shape.ts).
  */
-export const handle: Handle = async (input) =>
-	withSecurityHeaders(await inApiErrorShape(input.event.url.pathname, await handleRequest(input)), input.event.url.origin);
+export const handle: Handle = async (input) => {
+	const { origin, pathname } = input.event.url;
+	const response = await inApiErrorShape(pathname, await handleRequest(input));
+	return withConsoleCsp(withPrivateCaching(withSecurityHeaders(response, origin), pathname), pathname);
+};
 
 const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.actor = null;
@@ -33,6 +40,10 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	// Prerendering (the device PWA shell) runs at build time with no server context and no visitor.
 	if (building) return resolve(event);
+
+	// Cookie-authenticated state changes only from this site (src/lib/server/cross-site.ts).
+	const crossSite = refuseCrossSiteCookieRequest(event.request, event.url.origin);
+	if (crossSite) return crossSite;
 
 	const { pathname } = event.url;
 	if (isAuthAttempt(event.request.method, pathname)) {

@@ -195,7 +195,7 @@ test('role limits: a viewer cannot start operations (hidden and refused with 403
 	await test.step('the server refuses the viewer with 403 (form action and REST API)', async () => {
 		const form = await postForm(viewer.page, '/admin/operations?/start', { deviceId: body.deviceIds[0]!, kind: 'Inventory', consentMode: 'confirm' });
 		expect(form.status()).toBe(403);
-		const api = await viewer.page.request.post('/api/v1/operations', { data: body });
+		const api = await viewer.page.request.post('/api/v1/operations', { data: body, headers: { origin: new URL(viewer.page.url()).origin } });
 		expect(api.status()).toBe(403);
 		expect((await api.json()).error.code).toBe('forbidden');
 		for (const p of ['/admin/members', '/admin/tokens', '/admin/settings']) {
@@ -207,7 +207,7 @@ test('role limits: a viewer cannot start operations (hidden and refused with 403
 	await test.step('the operator sees the control; the server accepts the role (the device is not this MA’s: 404)', async () => {
 		await gotoHydrated(operator.page, '/admin/operations');
 		await expect(operator.page.getByRole('button', { name: 'Start operation' })).toBeVisible();
-		const api = await operator.page.request.post('/api/v1/operations', { data: body });
+		const api = await operator.page.request.post('/api/v1/operations', { data: body, headers: { origin: new URL(operator.page.url()).origin } });
 		expect(api.status()).toBe(404);
 	});
 
@@ -285,6 +285,7 @@ test('owner settings: name, allowed consent modes, automatic approval; saved, au
 
 	// The operation service applies the setting: a silent operation is refused (SCOMO-USA-5).
 	const r = await page.request.post('/api/v1/operations', {
+		headers: { origin: new URL(page.url()).origin },
 		data: { deviceIds: ['01890000-0000-7000-8000-000000000000'], operations: [{ kind: 'Inventory' }], consentMode: 'silent' }
 	});
 	expect(r.status()).toBe(403);

@@ -35,7 +35,7 @@ function connectAdmin(cookie: string | null, auth: { maId?: string } = {}): Prom
 		reconnection: false,
 		forceNew: true,
 		auth,
-		...(cookie ? { extraHeaders: { cookie } } : {})
+		...(cookie ? { extraHeaders: { cookie, origin: s.url } } : {})
 	});
 	sockets.push(socket);
 	const received: Received = [];
@@ -66,7 +66,7 @@ async function waitFor(socket: Socket, received: Received, match: (e: Received[n
 async function postJson(pathName: string, body: unknown, jar: Jar) {
 	const res = await fetch(`${s.url}${pathName}`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', cookie: cookieHeader(jar) },
+		headers: { 'content-type': 'application/json', origin: s.url, cookie: cookieHeader(jar) },
 		body: JSON.stringify(body)
 	});
 	return { status: res.status, body: (await res.json()) as Record<string, unknown> };

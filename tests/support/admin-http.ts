@@ -28,7 +28,8 @@ export function storeCookies(jar: Jar, res: Response): string[] {
 export async function postJson(base: string, path: string, body: unknown, jar?: Jar): Promise<Response> {
 	const res = await fetch(`${base}${path}`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', ...(jar ? { cookie: cookieHeader(jar) } : {}) },
+		// A browser's fetch from the app's own pages says where it comes from (cross-site requests are refused).
+		headers: { 'content-type': 'application/json', origin: base, ...(jar ? { cookie: cookieHeader(jar) } : {}) },
 		body: JSON.stringify(body),
 		redirect: 'manual'
 	});

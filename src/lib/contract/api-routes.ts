@@ -282,7 +282,7 @@ export const API_ROUTES = {
 		access: { type: 'public', credential: 'the enrollment code in the body' },
 		body: EnrollRequest,
 		success: { status: 201, description: 'the device’s ID, its MA and the trust statement', schema: EnrollResponseSchema },
-		errors: ['invalid_request', 'enrollment_code_invalid', 'device_auth_failed', 'device_unknown']
+		errors: ['invalid_request', 'enrollment_code_invalid', 'device_auth_failed', 'device_unknown', 'rate_limited']
 	},
 	'GET /api/device/bundles/{token}': {
 		tag: 'Device endpoints',

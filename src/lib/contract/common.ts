@@ -30,12 +30,20 @@ export const ConsentModeSchema = v.picklist(CONSENT_MODES, 'consent mode must be
 export const OperationalStateSchema = v.picklist(OPERATIONAL_STATES, 'unknown operational state');
 export const OperationStatusSchema = v.picklist(OPERATION_STATUSES, 'unknown operation status');
 
-/** Free text shown to people (intent messages, notes): bounded, no control characters. */
+/**
+ * Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). Rendered in a
+ * name they reorder what people read ("\u202Eexe.txt" shows as "txt.exe"), so text that others see
+ * (MA, device and component names, intents) may not carry them. Plain right-to-left text needs none.
+ */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** Free text shown to people (intent messages, notes): bounded, no control characters, no bidi controls. */
 export const HumanText = (max: number) =>
 	v.pipe(
 		v.string(),
 		v.maxLength(max, `text is too long (${max} characters at most)`),
-		v.check((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'text contains control characters')
+		v.check((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'text contains control characters'),
+		v.check((s) => !BIDI_CONTROLS.test(s), 'text contains bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)')
 	);
 
 /** Base64url without padding (keys, signatures, nonces). */

@@ -6,6 +6,7 @@ export const ERROR_CODES = {
 	invalid_request: { status: 400, text: 'The request does not match the contract.' },
 	unauthenticated: { status: 401, text: 'Authentication is required.' },
 	forbidden: { status: 403, text: 'This credential may not do that.' },
+	cross_site_request: { status: 403, text: 'A request made with the session cookie must come from this site.' },
 	not_found: { status: 404, text: 'Not found.' },
 	method_not_allowed: { status: 405, text: 'This path does not take that method (see the allow header).' },
 	conflict: { status: 409, text: 'The request conflicts with the current state.' },

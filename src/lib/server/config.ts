@@ -143,7 +143,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
 /** Create the data directory and prove it is writable, so a bad path fails at start with one message. */
 export function ensureDataDir(dataDir: string): void {
 	try {
-		mkdirSync(dataDir, { recursive: true });
+		mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // a new data directory is the server's alone
 		accessSync(dataDir, constants.W_OK);
 	} catch (cause) {
 		throw new ConfigError([

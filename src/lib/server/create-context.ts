@@ -10,6 +10,7 @@ import { APP_VERSION } from './version';
 import { EventBus } from './events';
 import { loadSecrets } from './secrets';
 import { createServices, OFFLINE_RELAY } from './services';
+import { prepareDataFiles } from './data-files';
 
 export type ContextOptions = { clock?: () => number };
 
@@ -19,6 +20,7 @@ export function createContext(
 	opts: ContextOptions = {}
 ): AppContext {
 	ensureDataDir(config.dataDir);
+	prepareDataFiles(config);
 	const store = openStore(sqlitePath(config.databaseUrl));
 	const events = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
 	const secrets = loadSecrets(config.dataDir);

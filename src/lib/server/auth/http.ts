@@ -41,9 +41,3 @@ export function setCurrentMa(cookies: Cookies, origin: string, maId: string): vo
 		maxAge: 365 * 24 * 3600
 	});
 }
-
-/** Only same-site paths are followed after sign-in (no open redirect). */
-export function safeNext(next: string | null | undefined, fallback = '/admin'): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-	return next;
-}

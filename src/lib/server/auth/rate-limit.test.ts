@@ -34,4 +34,13 @@ describe('RateLimiter (token bucket per key)', () => {
 		l.take('c', 0); // evicts 'a'
 		expect(l.take('a', 0)).toBe(0);
 	});
+
+	it('peek says how long to wait without taking a token', () => {
+		const l = new RateLimiter(1, 1);
+		expect(l.peek('a', 0)).toBe(0);
+		expect(l.peek('a', 0)).toBe(0);
+		expect(l.take('a', 0)).toBe(0);
+		expect(l.peek('a', 0)).toBe(1);
+		expect(l.peek('a', 1000)).toBe(0);
+	});
 });

@@ -38,6 +38,14 @@ export class RateLimiter {
 		return Math.max(1, Math.ceil((1 - b.tokens) / this.refillPerSecond));
 	}
 
+	/** Seconds to wait before `key` has a token again, without taking one (0: it has one now). */
+	peek(key: string, now: number): number {
+		const b = this.buckets.get(key);
+		if (!b) return 0;
+		const tokens = Math.min(this.capacity, b.tokens + ((now - b.at) / 1000) * this.refillPerSecond);
+		return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.refillPerSecond));
+	}
+
 	reset(): void {
 		this.buckets.clear();
 	}
@@ -58,4 +66,20 @@ type Holder = { [KEY]?: RateLimiter };
 export function authRateLimiter(): RateLimiter {
 	const g = globalThis as Holder;
 	return (g[KEY] ??= new RateLimiter(AUTH_BURST, AUTH_PER_SECOND));
+}
+
+/**
+ * The limiter of device enrollment (POST /api/device/enroll), counting **refused** attempts per client
+ * address: a wrong or used code, a bad key proof. A client that was refused 30 times in a burst is
+ * answered 429 for a while (one more attempt every 2 s) before any lookup or signature check. Successful
+ * enrollments cost nothing here: each needs a one-time code an administrator made, so enrolling a fleet
+ * from one address (a provisioning station, the benchmarks) is never slowed.
+ */
+export const ENROLL_FAILURE_BURST = 30;
+export const ENROLL_FAILURES_PER_SECOND = 0.5;
+const ENROLL_KEY = Symbol.for('scomo-relay.enroll-rate-limiter');
+type EnrollHolder = { [ENROLL_KEY]?: RateLimiter };
+export function enrollRateLimiter(): RateLimiter {
+	const g = globalThis as EnrollHolder;
+	return (g[ENROLL_KEY] ??= new RateLimiter(ENROLL_FAILURE_BURST, ENROLL_FAILURES_PER_SECOND));
 }

@@ -7,6 +7,7 @@ import { Server } from 'socket.io';
 import type { AppContext } from '../app-context';
 import { registerAdminNamespace } from './admin-namespace';
 import { attachDeviceNamespace } from './device-namespace';
+import { allowSocketHandshake } from '../cross-site';
 
 /** How often unanswered operations past their deadline are ended with 1457 (never more than every 30 s). */
 export const sweepIntervalMs = (ttlMs: number) => Math.min(30_000, Math.max(250, Math.floor(ttlMs / 4)));
@@ -19,7 +20,10 @@ export function attachRealtime(httpServer: HttpServer, ctx: AppContext): Server 
 		path: '/socket.io',
 		maxHttpBufferSize: MAX_MESSAGE_BYTES,
 		serveClient: false,
-		cors: { origin: ctx.config.origin }
+		cors: { origin: ctx.config.origin },
+		// Cross-site WebSocket hijacking: a handshake carrying the session cookie must come from this origin
+		// (every namespace; the origin is read per request, startServer fills it in after listen).
+		allowRequest: (req, done) => done(null, allowSocketHandshake(req.headers, ctx.config.origin))
 	});
 	ctx.io = io;
 	registerAdminNamespace(io, ctx);

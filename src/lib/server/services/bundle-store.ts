@@ -20,7 +20,7 @@ export function storeBundle(dataDir: string, bytes: Uint8Array): { sha256: strin
 	if (!existsSync(file)) {
 		mkdirSync(path.dirname(file), { recursive: true });
 		const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-		writeFileSync(tmp, bytes, { mode: 0o644 });
+		writeFileSync(tmp, bytes, { mode: 0o600 }); // served only through sealed downloads, never read by others
 		renameSync(tmp, file);
 	}
 	return { sha256, size: bytes.length };

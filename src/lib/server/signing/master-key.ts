@@ -8,6 +8,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { loadOrCreateKeyFile } from '../key-file';
 
 const SEALED_PREFIX = 'v1';
+const TAG_BYTES = 16;
 
 export function loadOrCreateMasterKey(file: string): Buffer {
 	return loadOrCreateKeyFile(file, 'master key');
@@ -19,7 +20,7 @@ export function loadOrCreateMasterKey(file: string): Buffer {
  */
 export function sealSecret(masterKey: Buffer, plaintext: Buffer, aad: string): string {
 	const iv = randomBytes(12);
-	const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
+	const cipher = createCipheriv('aes-256-gcm', masterKey, iv, { authTagLength: TAG_BYTES });
 	cipher.setAAD(Buffer.from(aad, 'utf8'));
 	const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
 	return [SEALED_PREFIX, iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
@@ -29,8 +30,11 @@ export function sealSecret(masterKey: Buffer, plaintext: Buffer, aad: string): s
 export function openSecret(masterKey: Buffer, sealed: string, aad: string): Buffer {
 	const [prefix, iv, ct, tag] = sealed.split('.');
 	if (prefix !== SEALED_PREFIX || !iv || ct === undefined || !tag) throw new Error('not a sealed value');
-	const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64url'));
+	const authTag = Buffer.from(tag, 'base64url');
+	// Without authTagLength Node accepts a tag as short as 4 bytes, which is forgeable by trial.
+	if (authTag.length !== TAG_BYTES) throw new Error('not a sealed value');
+	const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
 	decipher.setAAD(Buffer.from(aad, 'utf8'));
-	decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+	decipher.setAuthTag(authTag);
 	return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
 }

@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
-import { safeNext } from '$lib/server/auth/http';
+import { safeNext } from '$lib/contract/safe-next';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	const next = safeNext(url.searchParams.get('next'));
+	const next = safeNext(url.searchParams.get('next'), url.origin);
 	// Already signed in: go where you were going.
 	if (locals.actor?.type === 'admin') redirect(303, next);
 	const signedOut = url.searchParams.has('signedout');

@@ -2,17 +2,20 @@
 import { error, redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/app-context';
 import { requireAdmin } from '$lib/server/auth/guard';
-import { safeNext, setCurrentMa } from '$lib/server/auth/http';
+import { authorize } from '$lib/core/policy';
+import { setCurrentMa } from '$lib/server/auth/http';
+import { safeNext } from '$lib/contract/safe-next';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals, url, cookies }) => {
 	const { actor } = requireAdmin(locals, url);
 	const form = await request.formData();
 	const maId = String(form.get('maId') ?? '');
-	// Not a member: that MA does not exist for this administrator (SCOMO-ADC-3).
-	if (!actor.memberships.some((m) => m.maId === maId)) error(404, { message: 'Management Authority not found', code: 'not_found' });
+	// The one policy decides (core/policy.ts): reading an MA one is not a member of is not_found (SCOMO-ADC-3).
+	const may = authorize(actor, maId, 'read', { kind: 'ma', id: maId, maIds: [maId] });
+	if (!may.ok) error(404, { message: 'Management Authority not found', code: 'not_found' });
 	setCurrentMa(cookies, appContext().config.origin, maId);
 	// Back to the same section, not the same item: an item of the previous MA is not found in this one.
-	const section = safeNext(String(form.get('next') ?? ''), '/admin').split('/').slice(0, 3).join('/');
+	const section = safeNext(String(form.get('next') ?? ''), url.origin, '/admin').split('/').slice(0, 3).join('/');
 	redirect(303, section.startsWith('/admin') ? section : '/admin');
 };

@@ -6,7 +6,8 @@ import { parse } from '$lib/contract/common';
 import { SigninVerifyBody } from '$lib/server/auth/wire';
 import { finishSignin } from '$lib/server/auth/ceremonies';
 import { relyingParty } from '$lib/server/auth/webauthn';
-import { apiError, beginSession, readJson, safeNext } from '$lib/server/auth/http';
+import { apiError, beginSession, readJson } from '$lib/server/auth/http';
+import { safeNext } from '$lib/contract/safe-next';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, cookies, url }) => {
@@ -20,5 +21,5 @@ export const POST: RequestHandler = async ({ request, cookies, url }) => {
 	);
 	if (!r.ok) return apiError(r.error);
 	beginSession(ctx.store.db, cookies, ctx.config.origin, r.value.adminId, now, request.headers.get('user-agent') ?? '');
-	return json({ ok: true, redirect: safeNext(url.searchParams.get('next')) });
+	return json({ ok: true, redirect: safeNext(url.searchParams.get('next'), url.origin) });
 };
