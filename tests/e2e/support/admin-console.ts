@@ -50,7 +50,7 @@ export async function uploadExample(page: Page, example: string, version: string
 		await page.getByLabel('Manifest JSON').fill(manifest.replace('"1.0.0"', '"one"'));
 		await page.getByLabel('Bundle (the entry script, e.g. main.js)').setInputFiles(files.bundle);
 		await page.getByRole('button', { name: 'Upload package' }).click();
-		await expect(page.getByTestId('upload-error')).toContainText('Manifest field “version”: version must look like 1.2.3');
+		await expect(page.getByTestId('manifest-error')).toContainText('The manifest’s “version” must look like 1.2.3');
 		await page.getByLabel('Manifest JSON').fill(manifest);
 	}
 	await page.getByLabel('Bundle (the entry script, e.g. main.js)').setInputFiles(files.bundle);
