@@ -123,7 +123,7 @@ test('a second tab waits while the first runs the device, then takes over', asyn
 	await second.goto('/device');
 	await expect(second.getByText('already open in another tab')).toBeVisible();
 	await page.close();
-	await expect(second.getByTestId('link-state')).toHaveText('Connected to the server');
+	await expect(second.getByTestId('network-state')).toHaveText('Connected to the server');
 	await expect(second.getByText('already open in another tab')).toHaveCount(0);
 	const [install] = await operate(ma, deviceId, [{ kind: 'DownloadInstall', componentId: clock }], 'silent');
 	expect((await result(ma, install!)).resultCode).toBe(1200);

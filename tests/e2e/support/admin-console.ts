@@ -68,13 +68,13 @@ export async function operate(page: Page, componentId: string, button: string, i
 	await row.getByRole('button', { name: button, exact: true }).click();
 	const sheet = page.getByTestId('operation-dialog');
 	await expect(sheet).toBeVisible();
-	await sheet.getByRole('radio', { name: /^confirm/ }).check();
+	await sheet.getByRole('radio', { name: /^Ask the user/ }).check();
 	await sheet.getByLabel('Message to the user (why you do this)').fill(intent);
-	await sheet.getByRole('button', { name: 'Queue' }).click();
+	await sheet.getByRole('button', { name: /^Send/ }).click();
 	// High-risk operations (Remove, by the MA's default policy) wait for this administrator's passkey.
 	if (highRisk) {
 		await expect(sheet).toHaveAttribute('data-awaiting-approval', 'true');
-		await sheet.getByRole('button', { name: 'Approve with my passkey' }).click();
+		await sheet.getByRole('button', { name: /^Approve now with my passkey/ }).click();
 	}
 	await expect(sheet).toBeHidden();
 }

@@ -13,6 +13,7 @@ import { ERROR_CODES } from '$lib/contract/errors';
 import { OPERATION_KINDS, OPERATION_STATUSES } from '$lib/core';
 import { componentChoices, consentModesOf, matchingDeviceIds } from '$lib/admin-ui/fleet.server';
 import { formError } from '$lib/admin-ui/words';
+import { audit } from '$lib/server/services/audit';
 import type { ValidationIssue } from '$lib/contract/common';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -80,9 +81,20 @@ export const actions: Actions = {
 			consentMode: String(form.get('consentMode') ?? ''),
 			intent: String(form.get('intent') ?? '').trim()
 		});
-		if (!body.ok) return fail(400, formError(body.issues, 'The operation could not be read.'));
-		const r = appContext().services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
-		if (!r.ok) return refused(r.error);
+		const ctx = appContext();
+		// Refused requests are audited too: who tried what, and why it was refused.
+		const auditRefusal = (reason: string) =>
+			audit(ctx.store.db, ctx.clock(), { maId, actor: { type: 'admin', id: actor.id }, action: 'operations.create', targetType: 'batch', outcome: 'refused', detail: { kind: steps.map((s) => s.kind).join(', '), reason } });
+		if (!body.ok) {
+			const e = formError(body.issues, 'The operation could not be read.');
+			auditRefusal(e.error);
+			return fail(400, e);
+		}
+		const r = ctx.services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
+		if (!r.ok) {
+			auditRefusal(r.error.message);
+			return refused(r.error);
+		}
 		const approval = r.value.approval ?? 'not-required';
 		const devices = new Set(body.value.deviceIds).size;
 		return {
