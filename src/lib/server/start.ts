@@ -40,6 +40,21 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	const httpServer = http.createServer();
 	attachRealtime(httpServer, ctx);
 
+	// The request listener is in place BEFORE listening: a request that arrives while the SvelteKit handler
+	// is still loading (seconds on a busy machine) waits for it instead of hanging unanswered forever.
+	let handlerLoaded!: (h: NodeHandler) => void;
+	const handlerReady = new Promise<NodeHandler>((resolve) => (handlerLoaded = resolve));
+	let headers: [string, string][] = [];
+	httpServer.on('request', (req, res) => {
+		// socket.io answers its own path; everything else is SvelteKit.
+		if (req.url?.startsWith('/socket.io/')) return;
+		void handlerReady.then((handler) => {
+			// Also for static files and prerendered pages, which skip hooks; rendered pages replace the CSP with kit's.
+			for (const [k, v] of headers) res.setHeader(k, v);
+			handler(req, res);
+		});
+	});
+
 	await new Promise<void>((resolve, reject) => {
 		httpServer.once('error', reject);
 		httpServer.listen(config.port, config.host, () => resolve());
@@ -50,15 +65,8 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 	process.env.ORIGIN = ctx.config.origin;
 	// adapter-node's own body limit (512K by default) must admit package uploads; routes enforce their own limits.
 	process.env.BODY_SIZE_LIMIT ??= String(Math.max(8 * 1024 * 1024, Math.ceil((config.maxBundleBytes * 4) / 3) + 1024 * 1024));
-	const handler = await loadSvelteKitHandler();
-	const headers = Object.entries({ ...securityHeaders(ctx.config.origin), 'content-security-policy': BASELINE_CSP });
-	httpServer.on('request', (req, res) => {
-		// socket.io answers its own path; everything else is SvelteKit.
-		if (req.url?.startsWith('/socket.io/')) return;
-		// Also for static files and prerendered pages, which skip hooks; rendered pages replace the CSP with kit's.
-		for (const [k, v] of headers) res.setHeader(k, v);
-		handler(req, res);
-	});
+	headers = Object.entries({ ...securityHeaders(ctx.config.origin), 'content-security-policy': BASELINE_CSP });
+	handlerLoaded(await loadSvelteKitHandler());
 
 	const url = ctx.config.origin;
 	ctx.log.info({ url }, 'SCOMO Relay listening');
