@@ -40,10 +40,10 @@ test('queued while offline, it completes back online; a result produced offline 
 	await expect(page.getByTestId('network-state')).toHaveText('Offline');
 	await prompt(page).getByRole('button', { name: 'Accept' }).click();
 	await expect(componentRow(page, clock).getByTestId('component-state')).toHaveText('Running');
-	await expect(page.getByTestId('outbox')).toHaveText('1 result(s) waiting to be sent');
+	await expect(page.getByTestId('outbox')).toHaveText('One result waiting to be sent');
 	// Still offline after a reload: the outbox is durable (IndexedDB), the shell comes from the service worker.
 	await page.reload();
-	await expect(page.getByTestId('outbox')).toHaveText('1 result(s) waiting to be sent');
+	await expect(page.getByTestId('outbox')).toHaveText('One result waiting to be sent');
 	expect((await ma.api.getOperation(start!)).body.resultCode).toBeNull();
 
 	await context.setOffline(false);
