@@ -21,7 +21,7 @@ test('a typed code enrolls; a bad one is explained; a second MA enrolls the same
 	await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
 	await page.getByLabel('Enrollment code').fill('NOT-A-REAL-CODE');
 	await page.getByRole('button', { name: 'Enroll' }).click();
-	await expect(page.getByRole('alert')).toContainText('This code is not valid');
+	await expect(page.getByRole('alert')).toContainText('This code is not recognised');
 
 	// Typed code (no link).
 	const code = await first.api.createEnrollmentCode({ label: 'typed' });
