@@ -186,7 +186,7 @@ test('role limits: a viewer cannot start operations (hidden and refused with 403
 	});
 
 	await test.step('the server refuses the viewer with 403 (form action and REST API)', async () => {
-		const form = await postForm(viewer.page, '/admin/operations?/start', { deviceId: body.deviceIds[0]!, kind: 'Inventory', consentMode: 'confirm' });
+		const form = await postForm(viewer.page, '/admin/operations?/create', { deviceId: body.deviceIds[0]!, kind: 'Inventory', consentMode: 'confirm' });
 		expect(form.status()).toBe(403);
 		const api = await viewer.page.request.post('/api/v1/operations', { data: body });
 		expect(api.status()).toBe(403);
