@@ -25,9 +25,9 @@ async function runOnAll(page: Page, count: number, steps: { kind: string; compon
 		await sheet.getByLabel(`Step ${i + 1}: operation`).selectOption(s.kind);
 		await sheet.getByLabel(`Step ${i + 1}: component`).selectOption(s.componentId);
 	}
-	await sheet.getByRole('radio', { name: /^confirm/ }).check();
+	await sheet.getByRole('radio', { name: /^Ask the user/ }).check();
 	await sheet.getByLabel('Message to the user (why you do this)').fill(intent);
-	await sheet.getByRole('button', { name: 'Queue' }).click();
+	await sheet.getByRole('button', { name: /^Send/ }).click();
 	await expect(sheet).toBeHidden();
 	// The console follows a batch on its job page.
 	await page.waitForURL(/\/admin\/jobs\/[0-9a-f-]{36}$/);
@@ -129,7 +129,7 @@ test('a sequence on all devices, one confirmation per device; the job page live;
 		await expect(v.getByRole('button', { name: 'Create enrollment code' })).toHaveCount(0);
 		const origin = new URL(v.url()).origin;
 		const res = await v.request.post('/admin/operations?/create', {
-			form: { deviceId: a.deviceId, steps: JSON.stringify([{ kind: 'Inventory' }]), consentMode: 'confirm', intent: 'x' },
+			form: { deviceId: a.deviceId, kind: 'Inventory', consentMode: 'confirm', intent: 'x' },
 			headers: { origin, accept: 'text/html' },
 			maxRedirects: 0
 		});

@@ -123,7 +123,10 @@ test('first run: the printed setup link creates an MA and its owner, who signs o
 		await gotoHydrated(page, '/admin/audit');
 		const events = page.getByTestId('audit-events');
 		for (const action of ['ma.create', 'passkey.add', 'admin.signin', 'admin.signout', 'passkey.rename', 'passkey.remove'])
-			await expect(events.getByText(action, { exact: true }).first()).toBeVisible();
+			await expect(events.locator(`[data-action="${action}"]`).first()).toBeVisible();
+		// Sentences, not dotted names or JSON.
+		await expect(events).toContainText('added a passkey');
+		await expect(events).not.toContainText('{"');
 		await page.getByLabel('Action').selectOption('passkey.add');
 		await page.getByRole('button', { name: 'Filter' }).click();
 		await expect(page).toHaveURL(/action=passkey.add/);
@@ -168,9 +171,9 @@ test('an owner invites a second administrator, who joins with their own passkey;
 
 	await gotoHydrated(page, '/admin/audit');
 	const events = page.getByTestId('audit-events');
-	await expect(events.getByText('invitation.create', { exact: true })).toBeVisible();
-	await expect(events.getByText('invitation.accept', { exact: true })).toBeVisible();
-	await expect(events.getByText('member.role', { exact: true })).toBeVisible();
+	await expect(events.locator('[data-action="invitation.create"]').first()).toBeVisible();
+	await expect(events.locator('[data-action="invitation.accept"]').first()).toBeVisible();
+	await expect(events.locator('[data-action="member.role"]').first()).toBeVisible();
 	await context.close();
 });
 
@@ -193,7 +196,7 @@ test('role limits: a viewer cannot start operations (hidden and refused with 403
 	});
 
 	await test.step('the server refuses the viewer with 403 (form action and REST API)', async () => {
-		const form = await postForm(viewer.page, '/admin/operations?/start', { deviceId: body.deviceIds[0]!, kind: 'Inventory', consentMode: 'confirm' });
+		const form = await postForm(viewer.page, '/admin/operations?/create', { deviceId: body.deviceIds[0]!, kind: 'Inventory', consentMode: 'confirm' });
 		expect(form.status()).toBe(403);
 		const api = await viewer.page.request.post('/api/v1/operations', { data: body, headers: { origin: new URL(viewer.page.url()).origin } });
 		expect(api.status()).toBe(403);
@@ -257,6 +260,9 @@ test('API tokens: created with a scope, shown once, used with the REST API, revo
 	await expect(page.getByTestId('new-token')).toHaveCount(0);
 	await expect(page.getByTestId('token-list')).not.toContainText('last used never');
 	await page.getByRole('button', { name: 'Revoke CI read' }).click();
+	// Destructive: it asks first, and says what happens.
+	await expect(page.getByTestId('confirm-action')).toContainText('Every script using it is refused');
+	await page.getByTestId('confirm-action').getByRole('button', { name: 'Revoke' }).click();
 	await expect(page.getByText('Token revoked.')).toBeVisible();
 	expect((await api.get('/api/v1/devices', { headers })).status()).toBe(401);
 });

@@ -14,6 +14,8 @@ test('install with confirm ends with a completion notice; a batch of three asks 
 	const { context, page } = await deviceContext(browser);
 	await context.grantPermissions(['notifications']);
 	const deviceId = await enroll(page, ma);
+	// Notices are collapsed under their count: open them.
+	await page.getByTestId('notices').locator('summary').click();
 	await expect(page.getByText('System notifications are on.')).toBeVisible();
 	await page.evaluate(() => navigator.serviceWorker.ready);
 

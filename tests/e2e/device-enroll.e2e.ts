@@ -21,7 +21,7 @@ test('a typed code enrolls; a bad one is explained; a second MA enrolls the same
 	await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
 	await page.getByLabel('Enrollment code').fill('NOT-A-REAL-CODE');
 	await page.getByRole('button', { name: 'Enroll' }).click();
-	await expect(page.getByRole('alert')).toContainText('This code is not valid');
+	await expect(page.getByRole('alert')).toContainText('This code is not recognised');
 
 	// Typed code (no link).
 	const code = await first.api.createEnrollmentCode({ label: 'typed' });
@@ -123,7 +123,7 @@ test('a second tab waits while the first runs the device, then takes over', asyn
 	await second.goto('/device');
 	await expect(second.getByText('already open in another tab')).toBeVisible();
 	await page.close();
-	await expect(second.getByTestId('link-state')).toHaveText('Connected to the server');
+	await expect(second.getByTestId('network-state')).toHaveText('Connected to the server');
 	await expect(second.getByText('already open in another tab')).toHaveCount(0);
 	const [install] = await operate(ma, deviceId, [{ kind: 'DownloadInstall', componentId: clock }], 'silent');
 	expect((await result(ma, install!)).resultCode).toBe(1200);

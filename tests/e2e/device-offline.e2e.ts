@@ -19,7 +19,7 @@ test('queued while offline, it completes back online; a result produced offline 
 	});
 
 	await context.setOffline(true);
-	await expect(page.getByTestId('link-state')).toHaveText('Offline');
+	await expect(page.getByTestId('network-state')).toHaveText('Offline');
 	// The server may not have noticed yet (its ping timeout): it then relays into the dead connection, and
 	// relays again on the next one; either way nothing can reach the device now.
 	const [install] = await operate(ma, deviceId, [{ kind: 'DownloadInstall', componentId: clock }], 'silent');
@@ -30,20 +30,20 @@ test('queued while offline, it completes back online; a result produced offline 
 	const done = await result(ma, install!);
 	expect(done).toMatchObject({ resultCode: 1200, status: 'completed' });
 	await expect(componentRow(page, clock)).toBeVisible();
-	await expect(page.getByTestId('link-state')).toHaveText('Connected to the server');
+	await expect(page.getByTestId('network-state')).toHaveText('Connected to the server');
 
 	// The prompt is open when the device goes offline; the user accepts offline; the component starts and
 	// its result waits in the outbox until the device is back.
 	const [start] = await operate(ma, deviceId, [{ kind: 'Start', componentId: clock }], 'confirm', 'Start while you can');
 	await expect(prompt(page)).toBeVisible();
 	await context.setOffline(true);
-	await expect(page.getByTestId('link-state')).toHaveText('Offline');
+	await expect(page.getByTestId('network-state')).toHaveText('Offline');
 	await prompt(page).getByRole('button', { name: 'Accept' }).click();
 	await expect(componentRow(page, clock).getByTestId('component-state')).toHaveText('Running');
-	await expect(page.getByTestId('outbox')).toHaveText('1 result(s) waiting to be sent');
+	await expect(page.getByTestId('outbox')).toHaveText('One result waiting to be sent');
 	// Still offline after a reload: the outbox is durable (IndexedDB), the shell comes from the service worker.
 	await page.reload();
-	await expect(page.getByTestId('outbox')).toHaveText('1 result(s) waiting to be sent');
+	await expect(page.getByTestId('outbox')).toHaveText('One result waiting to be sent');
 	expect((await ma.api.getOperation(start!)).body.resultCode).toBeNull();
 
 	await context.setOffline(false);

@@ -75,7 +75,7 @@ export async function enroll(page: Page, ma: Ma): Promise<string> {
 	await page.getByRole('button', { name: 'Enroll' }).click();
 	await page.waitForURL((u) => u.pathname === '/device');
 	await expect(maCard(page, ma)).toBeVisible();
-	await expect(page.getByTestId('link-state')).toHaveText('Connected to the server');
+	await expect(page.getByTestId('network-state')).toHaveText('Connected to the server');
 	const devices = await ma.api.listDevices();
 	expect(devices.body.items).toHaveLength(1);
 	return devices.body.items[0]!.id;

@@ -70,7 +70,7 @@ test('use case 5.6: prompt and accept, silent start (A1), refusal (A2)', async (
 	expect((await result(ma, silentStart!)).resultCode).toBe(1200);
 	await expect(componentRow(page, clock).getByTestId('component-state')).toHaveText('Running');
 	await expect(page.getByTestId('activity').locator('li')).toHaveCount(5);
-	await expect(page.getByTestId('activity')).toContainText('1401');
+	await expect(page.getByTestId('activity').locator('[data-code="1401"]')).toContainText('You said no');
 	// Mobile first: nothing wider than the 390 px phone.
 	expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 	await screenshot(page, 'device-home-390.png');

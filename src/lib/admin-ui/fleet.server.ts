@@ -4,7 +4,7 @@
  * (SCOMO-ADC-3), its component catalog as choices for operations, and the consent modes it allows.
  */
 import { appContext } from '../server/app-context';
-import { compareVersions } from '../server/services/semver';
+import { compareVersions } from '../core/semver';
 import type { ConsentMode } from '../core';
 import { filterDevices, readFilter } from './device-filter';
 import type { ComponentChoice, DeviceRow, InventoryItem } from './types';
@@ -34,12 +34,18 @@ export function componentChoices(maId: string): ComponentChoice[] {
 			name: p.name,
 			versions: [...p.versions]
 				.sort((a, b) => compareVersions(b.version, a.version))
-				.map((v) => ({ version: v.version, compatibleBaselines: v.compatibleBaselines }))
+				.map((v) => ({ version: v.version, compatibleBaselines: v.compatibleBaselines, permissions: v.permissions }))
 		}));
 }
 
 export function consentModesOf(maId: string): ConsentMode[] {
 	return appContext().services.mas.get(maId)?.settings.allowedConsentModes ?? ['confirm'];
+}
+
+/** The MA's high-risk policy (SCOMO-SEC-02), so the operation dialog can say before sending that approval is needed. */
+export function highRiskOf(maId: string): { kinds: string[]; fanout: number } {
+	const s = appContext().services.mas.get(maId)?.settings;
+	return { kinds: s?.highRiskKinds ?? ['Remove'], fanout: s?.highRiskFanout ?? 100 };
 }
 
 export function autoApproves(maId: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSteps, jobSummary, retryPlan, rowOperations, upsertOp } from './ops';
+import { describeSteps, jobSummary, progressSegments, retryPlan, rowOperations, upsertOp } from './ops';
 import type { InventoryItem, OpRow } from './types';
 import type { OperationStatus } from '../core/states';
 
@@ -58,13 +58,17 @@ describe('upsertOp', () => {
 });
 
 describe('rowOperations follow the core transition function', () => {
-	it('nothing on the device: download-type operations only', () =>
-		expect(rowOperations(null, 1)).toEqual(['Download', 'DownloadInstall', 'DownloadInstallInactive']));
-	it('active and stopped', () => expect(rowOperations(item({}), 1)).toEqual(['Update', 'Remove', 'Deactivate', 'Start']));
-	it('running; no other version means no Update', () => expect(rowOperations(item({ operational: 'Running' }), 0)).toEqual(['Remove', 'Deactivate', 'Stop']));
-	it('inactive', () => expect(rowOperations(item({ state: 'Inactive' }), 0)).toEqual(['Remove', 'Activate']));
+	const none = { newer: 0, older: 0 };
+	it('nothing on the device: download-type operations only, install first', () =>
+		expect(rowOperations(null, { newer: 1, older: 0 })).toEqual(['DownloadInstall', 'DownloadInstallInactive', 'Download']));
+	it('active and stopped: Start first, Remove last', () =>
+		expect(rowOperations(item({}), { newer: 1, older: 0 })).toEqual(['Start', 'Update', 'Deactivate', 'Remove']));
+	it('running; no newer version means no Update', () => expect(rowOperations(item({ operational: 'Running' }), none)).toEqual(['Stop', 'Deactivate', 'Remove']));
+	it('only an older version: a Downgrade, never an Update', () =>
+		expect(rowOperations(item({}), { newer: 0, older: 1 })).toEqual(['Start', 'Deactivate', 'Downgrade', 'Remove']));
+	it('inactive', () => expect(rowOperations(item({ state: 'Inactive' }), none)).toEqual(['Activate', 'Remove']));
 	it('delivered', () =>
-		expect(rowOperations(item({ stage: 'delivered', state: null, operational: null }), 0)).toEqual(['Download', 'DownloadInstall', 'DownloadInstallInactive', 'Install', 'InstallInactive', 'Remove']));
+		expect(rowOperations(item({ stage: 'delivered', state: null, operational: null }), none)).toEqual(['DownloadInstall', 'Install', 'DownloadInstallInactive', 'InstallInactive', 'Download', 'Remove']));
 });
 
 describe('jobSummary', () => {
@@ -109,4 +113,15 @@ describe('retryPlan', () => {
 	});
 	it('describes steps in order', () =>
 		expect(describeSteps([op({ seq: 1, kind: 'Start', version: null }), op({ seq: 0 })])).toBe('DownloadInstall com.x.clock 1.0.0 → Start com.x.clock'));
+});
+
+describe('progressSegments', () => {
+	it('splits a job by outcome: an all-failed job shows only failures', () => {
+		const failed = [op({ status: 'failed', resultCode: 1402 }), op({ status: 'expired', resultCode: 1457 })];
+		expect(progressSegments(failed)).toEqual({ succeeded: 0, failed: 2, running: 0, waiting: 0, total: 2 });
+	});
+	it('counts running and waiting apart from finished', () => {
+		const ops = [op({ status: 'completed', resultCode: 1200 }), op({ status: 'in-progress' }), op({ status: 'queued' }), op({ status: 'awaiting-consent' })];
+		expect(progressSegments(ops)).toEqual({ succeeded: 1, failed: 0, running: 2, waiting: 1, total: 4 });
+	});
 });

@@ -52,13 +52,35 @@ export function toComponentState(item: InventoryItem): ComponentState {
 	};
 }
 
+/** What a component row can offer: an operation, or an Update to an older version, named for what it is. */
+export type RowAction = OperationKind | 'Downgrade';
+
+/** Most used first; Remove (destructive) always last, so the red button is never the first one met. */
+const ROW_ORDER: RowAction[] = [
+	'Start',
+	'Stop',
+	'Update',
+	'DownloadInstall',
+	'Install',
+	'Activate',
+	'Deactivate',
+	'DownloadInstallInactive',
+	'InstallInactive',
+	'Download',
+	'Downgrade',
+	'Remove'
+];
+
 /**
- * The operations a component row offers: exactly those the core transition function accepts in its
- * current state (so the UI never offers what the device would refuse). Update is offered only when
- * another version exists to update to.
+ * The actions a component row offers: exactly those the core transition function accepts in its current
+ * state (so the UI never offers what the device would refuse), in ROW_ORDER. Update is offered only when a
+ * HIGHER version exists; a lower one is offered as its own, explicit Downgrade.
  */
-export function rowOperations(item: InventoryItem | null, otherVersions: number): OperationKind[] {
-	return allowedOperations(item ? toComponentState(item) : null).filter((k) => k !== 'Update' || otherVersions > 0);
+export function rowOperations(item: InventoryItem | null, versions: { newer: number; older: number }): RowAction[] {
+	const allowed: RowAction[] = allowedOperations(item ? toComponentState(item) : null);
+	const offered = allowed.filter((k) => k !== 'Update' || versions.newer > 0);
+	if (allowed.includes('Update') && versions.older > 0) offered.push('Downgrade');
+	return ROW_ORDER.filter((k) => offered.includes(k));
 }
 
 export type ResultCount = { code: number; name: string; success: boolean; count: number };
@@ -146,4 +168,18 @@ export function describeSteps(ops: readonly Pick<OpRow, 'kind' | 'componentId' |
 	const seen = new Map<number, string>();
 	for (const o of ops) if (!seen.has(o.seq)) seen.set(o.seq, [o.kind, o.componentId, o.version].filter(Boolean).join(' '));
 	return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s).join(' → ');
+}
+
+/** A job's progress bar, one segment per outcome, so a job where every device failed never looks like a blue "done". */
+export type ProgressSegments = { succeeded: number; failed: number; running: number; waiting: number; total: number };
+
+export function progressSegments(ops: readonly Pick<OpRow, 'status' | 'resultCode'>[]): ProgressSegments {
+	const s: ProgressSegments = { succeeded: 0, failed: 0, running: 0, waiting: 0, total: ops.length };
+	for (const o of ops) {
+		if (o.status === 'completed') s.succeeded++;
+		else if (terminal(o.status)) s.failed++;
+		else if (o.status === 'in-progress' || o.status === 'awaiting-consent') s.running++;
+		else s.waiting++;
+	}
+	return s;
 }

@@ -33,8 +33,11 @@ export type InventoryItem = {
 export type ComponentChoice = {
 	componentId: string;
 	name: string;
-	versions: { version: string; compatibleBaselines: string[] }[];
+	versions: { version: string; compatibleBaselines: string[]; permissions: string[] }[];
 };
+
+/** A device the operation dialog offers to pick (when it was opened from a component). */
+export type DevicePick = { id: string; label: string; online: boolean };
 
 /** One step of a batch: an operation, its component and (for the Download kinds and Update) the version. */
 export type StepDraft = { kind: OperationKind; componentId: string; version: string };

@@ -6,3 +6,5 @@ export * from './states';
 export * from './component';
 export * from './transition';
 export * from './policy';
+export * from './semver';
+export * from './user-words';

@@ -7,6 +7,7 @@
  *   once (results then wait in the ledger's outbox, SCOMO "asynchronous results") and reopened when it is
  *   back online; the journal and the outbox survive reloads (IndexedDB), so do pending correlators.
  */
+import { enrollCodeProblem } from './enroll-words';
 import { browser, version } from '$app/environment';
 import { get, writable, type Readable } from 'svelte/store';
 import type { CatalogEntry, DeviceInfoMsg, DeviceRequestMsg } from '../contract';
@@ -264,7 +265,7 @@ class DeviceApp {
 			kind: 'pwa',
 			info: deviceInfo()
 		});
-		if (!r.ok) return { ok: false, message: enrollMessage(r.error.code, r.error.message) };
+		if (!r.ok) return { ok: false, message: enrollMessage(r.error.code, r.error.message, r.error.reason) };
 		const ma = r.value.mas.at(-1)!;
 		// Enrolling again with an MA the user had left or blocked means they want it back: ask again.
 		const choices = await this.store.readChoices();
@@ -334,10 +335,10 @@ class DeviceApp {
 	}
 }
 
-function enrollMessage(code: string, message: string): string {
+function enrollMessage(code: string, message: string, reason?: string): string {
 	switch (code) {
 		case 'enrollment_code_invalid':
-			return 'This code is not valid: it may be mistyped, used already, revoked or expired. Ask the administrator for a new one.';
+			return enrollCodeProblem(reason);
 		case 'network':
 			return 'The server could not be reached. Check the connection and try again.';
 		case 'device_auth_failed':

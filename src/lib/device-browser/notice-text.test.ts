@@ -14,7 +14,7 @@ describe('noticeText (SCOMO-USA-2)', () => {
 		expect(t.tone).toBe('ok');
 	});
 
-	it('names failures with their result code', () => {
+	it('names failures in plain words, without result codes', () => {
 		const t = noticeText({
 			kind: 'after',
 			maId: 'm',
@@ -25,7 +25,8 @@ describe('noticeText (SCOMO-USA-2)', () => {
 			]
 		});
 		expect(t.title).toBe('Acme: 1 of 2 did not complete');
-		expect(t.body).toContain('1407');
+		expect(t.body).toBe('ok. bad digest: refused by this device for safety: it could not be verified.');
+		expect(t.body).not.toMatch(/1407/);
 		expect(t.tone).toBe('bad');
 	});
 
@@ -45,7 +46,18 @@ describe('noticeText (SCOMO-USA-2)', () => {
 				{ correlator: 'c', kind: 'Update', label: 'Update', implication: 'x', component: { id: 'a.b', name: 'Clock', version: '1.1.0' }, permissions: [] }
 			]
 		});
-		expect(t.body).toBe('Why: Security fix; Update Clock 1.1.0');
+		expect(t.body).toBe('Update Clock 1.1.0. Why: Security fix.');
+	});
+
+	it('an intent ending with a full stop is not followed by ".;"', () => {
+		const t = noticeText({
+			kind: 'before',
+			maId: 'm',
+			maName: 'Acme',
+			intent: 'The old clock is deleted.',
+			operations: [{ correlator: 'c', kind: 'Remove', label: 'Remove', implication: 'x', component: { id: 'a.b', name: 'Clock', version: null }, permissions: [] }]
+		});
+		expect(t.body).toBe('Remove Clock. Why: The old clock is deleted.');
 	});
 
 	it('reports the outcome of a device request', () => {

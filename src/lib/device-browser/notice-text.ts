@@ -2,21 +2,27 @@
  * What the user reads for each notice (SCOMO-USA-2): a title and a body, the same in the PWA and in the
  * system notification. Pure, so it is unit-tested in Node.
  */
-import { isSuccessCode, resultCodeName } from '../core';
+import { isSuccessCode, plainOutcome } from '../core';
 import type { Notice } from '../device';
 
 export type NoticeText = { title: string; body: string; tone: 'info' | 'ok' | 'bad' };
 
-const list = (items: string[]) => items.filter(Boolean).join('; ');
+/** Sentences joined as sentences: each ends with one full stop ("… deleted. Remove Clock."), never ".;". */
+const sentences = (items: string[]) =>
+	items
+		.map((s) => s.trim())
+		.filter(Boolean)
+		.map((s) => (/[.!?…”"]$/.test(s) ? s : `${s}.`))
+		.join(' ');
 
 export function noticeText(n: Notice): NoticeText {
 	switch (n.kind) {
 		case 'before':
 			return {
 				title: `${n.maName} is changing this device`,
-				body: list([
-					n.intent ? `Why: ${n.intent}` : '',
-					...n.operations.map((o) => `${o.label}${o.component ? ` ${o.component.name}${o.component.version ? ` ${o.component.version}` : ''}` : ''}`)
+				body: sentences([
+					n.operations.map((o) => `${o.label}${o.component ? ` ${o.component.name}${o.component.version ? ` ${o.component.version}` : ''}` : ''}`).join(', then '),
+					n.intent ? `Why: ${n.intent}` : ''
 				]),
 				tone: 'info'
 			};
@@ -24,7 +30,8 @@ export function noticeText(n: Notice): NoticeText {
 			const failed = n.results.filter((r) => !isSuccessCode(r.resultCode));
 			return {
 				title: failed.length === 0 ? `${n.maName}: completed` : `${n.maName}: ${failed.length} of ${n.results.length} did not complete`,
-				body: list(n.results.map((r) => (isSuccessCode(r.resultCode) ? r.message : `${r.message} (${r.resultCode} ${resultCodeName(r.resultCode)})`))),
+				// Plain outcomes for the user; the result codes stay in the console.
+				body: sentences(n.results.map((r) => (isSuccessCode(r.resultCode) ? r.message : `${r.message.replace(/\.$/, '')}: ${plainOutcome(r.resultCode).toLowerCase()}`))),
 				tone: failed.length === 0 ? 'ok' : 'bad'
 			};
 		}

@@ -20,7 +20,7 @@ describe('consentPlan', () => {
 });
 
 describe('describeOperations', () => {
-	it('takes the component from the installed item when the command carries no package (SCOMO-USA-4)', () => {
+	it('takes the component from the installed item when the command carries no package, and lists no permissions for a Remove (SCOMO-USA-4)', () => {
 		const installed: InventoryItem = {
 			maId: 'm',
 			component: { stage: 'deployed', componentId: 'com.example.cam', version: '2.0.0', state: 'Active', operational: 'Stopped' },
@@ -37,10 +37,8 @@ describe('describeOperations', () => {
 		expect(remove).toMatchObject({
 			label: 'Remove',
 			component: { id: 'com.example.cam', name: 'Camera', version: '2.0.0' },
-			permissions: [
-				{ permission: 'camera', sentence: 'Use the camera.' },
-				{ permission: 'location', sentence: 'Know where this device is.' }
-			]
+			// Removing grants nothing: the prompt must not list the component's permissions as if it asked for them.
+			permissions: []
 		});
 		expect(remove!.implication).toMatch(/deletes it/);
 		expect(inventory).toMatchObject({ label: 'Inventory', component: null, permissions: [] });

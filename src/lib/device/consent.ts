@@ -2,7 +2,7 @@
  * Consent decisions for one command set (SCOMO-USA-1..5, SCOMO-ADC-1/2): what the user is shown, and whether
  * the set may run. Pure: the executor asks the ConsentPort only when `consentPlan` says so.
  */
-import { OPERATION_INFO, type ConsentMode } from '../core';
+import { OPERATION_INFO, asksPermissions, type ConsentMode } from '../core';
 import { PERMISSIONS, type CommandSetMsg, type Permission } from '../contract';
 import type { ConsentOperation, ConsentRequest, InventoryItem, UserChoice } from './ports';
 
@@ -30,7 +30,8 @@ export function describeOperations(
 		const info = OPERATION_INFO[op.kind];
 		const componentId = op.componentId ?? op.package?.componentId ?? null;
 		const manifest = op.package?.manifest ?? (componentId ? itemOf(componentId)?.manifest : undefined) ?? null;
-		const permissions = (manifest?.permissions ?? []).map((p) => ({
+		// Only what installs or replaces the component grants it permissions (a Stop asks for none).
+		const permissions = (asksPermissions(op.kind) ? (manifest?.permissions ?? []) : []).map((p) => ({
 			permission: p,
 			sentence: PERMISSIONS[p as Permission] ?? p
 		}));

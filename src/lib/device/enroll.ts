@@ -9,7 +9,8 @@ import { errorMessage } from './events';
 import { selfSigned } from './verify';
 import type { Identity, Signer, StateStore } from './ports';
 
-export type EnrollError = { status: number; code: string; message: string };
+/** `reason`: for an invalid code, which case (unknown, used, revoked, expired), from the server's issue. */
+export type EnrollError = { status: number; code: string; message: string; reason?: string };
 
 export type EnrollInput = {
 	serverUrl: string;
@@ -47,7 +48,8 @@ export async function requestEnrollment(input: EnrollInput): Promise<Result<Enro
 	const json = (await res.json().catch(() => null)) as unknown;
 	if (res.status !== 201) {
 		const error = (json as ApiErrorBody | null)?.error;
-		return err({ status: res.status, code: error?.code ?? 'unexpected', message: error?.message ?? `HTTP ${res.status}` });
+		const reason = error?.issues?.find((i) => i.path === 'code')?.message;
+		return err({ status: res.status, code: error?.code ?? 'unexpected', message: error?.message ?? `HTTP ${res.status}`, ...(reason ? { reason } : {}) });
 	}
 	return ok(json as EnrollResponse);
 }

@@ -6,10 +6,17 @@
 import { appContext } from '$lib/server/app-context';
 import { requireAdmin, capabilities } from '$lib/server/auth/guard';
 import { getAdmin, listMemberships } from '$lib/server/auth/accounts';
+import { highRiskOf } from '$lib/admin-ui/fleet.server';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals, url }) => {
+function approvalsOf(maId: string) {
+	const batchIds = appContext().services.signing.approvals.pending(maId).map((p) => p.batchId);
+	return { count: batchIds.length, batchIds };
+}
+
+export const load: LayoutServerLoad = ({ locals, url, depends }) => {
 	const { actor, maId } = requireAdmin(locals, url);
+	depends('admin:approvals');
 	const db = appContext().store.db;
 	const admin = getAdmin(db, actor.id);
 	const memberships = listMemberships(db, actor.id);
@@ -31,6 +38,9 @@ export const load: LayoutServerLoad = ({ locals, url }) => {
 		admin: { id: actor.id, displayName: admin?.displayName ?? 'Administrator' },
 		memberships: memberships.map((m) => ({ maId: m.maId, maName: m.maName, role: m.role })),
 		current: current ? { maId: current.maId, maName: current.maName, role: current.role } : null,
-		can
+		can,
+		// Batches held for a passkey approval: counted in the navigation, shown as "Awaiting approval" everywhere.
+		approvals: current ? approvalsOf(current.maId) : { count: 0, batchIds: [] },
+		highRisk: current ? highRiskOf(current.maId) : null
 	};
 };

@@ -50,7 +50,7 @@ export async function uploadExample(page: Page, example: string, version: string
 		await page.getByLabel('Manifest JSON').fill(manifest.replace('"1.0.0"', '"one"'));
 		await page.getByLabel('Bundle (the entry script, e.g. main.js)').setInputFiles(files.bundle);
 		await page.getByRole('button', { name: 'Upload package' }).click();
-		await expect(page.getByTestId('upload-error')).toContainText('Manifest field “version”: version must look like 1.2.3');
+		await expect(page.getByTestId('manifest-error')).toContainText('The manifest’s “version” must look like 1.2.3');
 		await page.getByLabel('Manifest JSON').fill(manifest);
 	}
 	await page.getByLabel('Bundle (the entry script, e.g. main.js)').setInputFiles(files.bundle);
@@ -68,13 +68,13 @@ export async function operate(page: Page, componentId: string, button: string, i
 	await row.getByRole('button', { name: button, exact: true }).click();
 	const sheet = page.getByTestId('operation-dialog');
 	await expect(sheet).toBeVisible();
-	await sheet.getByRole('radio', { name: /^confirm/ }).check();
+	await sheet.getByRole('radio', { name: /^Ask the user/ }).check();
 	await sheet.getByLabel('Message to the user (why you do this)').fill(intent);
-	await sheet.getByRole('button', { name: 'Queue' }).click();
+	await sheet.getByRole('button', { name: /^Send/ }).click();
 	// High-risk operations (Remove, by the MA's default policy) wait for this administrator's passkey.
 	if (highRisk) {
 		await expect(sheet).toHaveAttribute('data-awaiting-approval', 'true');
-		await sheet.getByRole('button', { name: 'Approve with my passkey' }).click();
+		await sheet.getByRole('button', { name: /^Approve now with my passkey/ }).click();
 	}
 	await expect(sheet).toBeHidden();
 }

@@ -24,16 +24,16 @@ describe('enrollment service', () => {
 		};
 		const c1 = code();
 		expect(h.services.enrollment.enroll(body(c1.code)).ok).toBe(true);
-		expect(h.services.enrollment.enroll(body(c1.code))).toMatchObject({ ok: false, error: { code: 'enrollment_code_invalid' } });
+		expect(h.services.enrollment.enroll(body(c1.code))).toMatchObject({ ok: false, error: { code: 'enrollment_code_invalid', issues: [{ path: 'code', message: 'used' }] } });
 
 		const c2 = code(60);
 		h.time.now += 60_000;
-		expect(h.services.enrollment.enroll(body(c2.code))).toMatchObject({ ok: false, error: { code: 'enrollment_code_invalid' } });
+		expect(h.services.enrollment.enroll(body(c2.code))).toMatchObject({ ok: false, error: { code: 'enrollment_code_invalid', issues: [{ path: 'code', message: 'expired' }] } });
 
 		const c3 = code();
 		expect(h.services.enrollment.revoke(maId, h.system, c3.id).ok).toBe(true);
-		expect(h.services.enrollment.enroll(body(c3.code))).toMatchObject({ ok: false, error: { code: 'enrollment_code_invalid' } });
-		expect(h.services.enrollment.enroll(body('unknown-code'))).toMatchObject({ ok: false, error: { code: 'enrollment_code_invalid' } });
+		expect(h.services.enrollment.enroll(body(c3.code))).toMatchObject({ ok: false, error: { code: 'enrollment_code_invalid', issues: [{ path: 'code', message: 'revoked' }] } });
+		expect(h.services.enrollment.enroll(body('unknown-code'))).toMatchObject({ ok: false, error: { code: 'enrollment_code_invalid', issues: [{ path: 'code', message: 'unknown' }] } });
 	});
 
 	it('refuses a proof made with another key, leaving the code usable', () => {

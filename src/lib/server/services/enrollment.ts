@@ -73,9 +73,15 @@ export function createEnrollmentService(deps: ServiceDeps) {
 	/** A device enrolls: proof of its key, then device + enrollment + used code in one transaction. */
 	function enroll(req: EnrollRequestBody): Outcome<EnrollResponse> {
 		const now = deps.clock();
-		const invalidCode = () => fail('enrollment_code_invalid', 'the enrollment code is unknown, used, revoked or expired');
+		// One stable code; the issue says which case it is (unknown, used, revoked, expired), so the device can
+		// tell its user what to do. Only someone holding the code learns its state, which is no secret to them.
+		const invalidCode = (reason: 'unknown' | 'used' | 'revoked' | 'expired') =>
+			fail('enrollment_code_invalid', `the enrollment code is ${reason === 'unknown' ? 'unknown' : reason === 'used' ? 'already used' : reason}`, [{ path: 'code', message: reason }]);
 		const code = codes.getEnrollmentCodeByHash(db, hashSecret(req.code));
-		if (!code || code.usedAt !== null || code.revokedAt !== null || code.expiresAt <= now) return invalidCode();
+		if (!code) return invalidCode('unknown');
+		if (code.usedAt !== null) return invalidCode('used');
+		if (code.revokedAt !== null) return invalidCode('revoked');
+		if (code.expiresAt <= now) return invalidCode('expired');
 		if (!ed25519PublicKey(req.publicKey)) return fail('invalid_request', 'publicKey must be a raw 32-byte Ed25519 key, base64url');
 		// SCOMO-SEC-03: packages will be sealed to this key, so it must be a real P-256 point.
 		if (req.encryptionKey !== undefined && !parseEncryptionKey(req.encryptionKey)) {
@@ -94,12 +100,12 @@ export function createEnrollmentService(deps: ServiceDeps) {
 		if (byKey?.revokedAt != null) return fail('device_unknown', 'this device was revoked');
 
 		const ma = mas.getMa(db, code.maId);
-		if (!ma) return invalidCode();
+		if (!ma) return invalidCode('unknown');
 
 		try {
 			return db.transaction((tx) => enrollInTx(tx, req, code.id, ma, byKey, now));
 		} catch (e) {
-			if (e === CODE_RACED) return invalidCode();
+			if (e === CODE_RACED) return invalidCode('used');
 			throw e;
 		}
 	}

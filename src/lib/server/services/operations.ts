@@ -263,8 +263,11 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		return ok({ duplicate: false });
 	}
 
-	/** Cancel an operation that has not started on the device (queued or delivered): 1462. */
-	function cancel(maId: string, actor: AuditActor, correlator: string): Outcome<OperationView> {
+	/**
+	 * Cancel an operation that has not started on the device (queued or delivered): 1462. `reason` is an
+	 * approver's, when they reject a high-risk batch: it becomes the operation's result message.
+	 */
+	function cancel(maId: string, actor: AuditActor, correlator: string, reason?: string): Outcome<OperationView> {
 		const op = opsRepo.getOperationByCorrelator(db, correlator);
 		if (!op || op.maId !== maId) return fail('not_found', 'operation not found');
 		const now = deps.clock();
@@ -272,7 +275,7 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			const r = opsRepo.updateOperationFrom(tx, op.id, ['queued', 'delivered'], {
 				status: 'cancelled',
 				resultCode: RC.Cancelled,
-				resultMessage: 'cancelled by the MA',
+				resultMessage: reason ? `rejected: ${reason}` : 'cancelled by the MA',
 				completedAt: now
 			});
 			if (r.changes === 0) return false;

@@ -10,6 +10,7 @@ import { ERROR_CODES } from '$lib/contract/errors';
 import { fleetOf } from '$lib/admin-ui/fleet.server';
 import { compareVersions } from '$lib/server/services/semver';
 import { checkUpload } from './upload.server';
+import { audit } from '$lib/server/services/audit';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url, depends }) => {
@@ -34,13 +35,20 @@ export const actions: Actions = {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'package');
 		const ctx = appContext();
 		const checked = await checkUpload(await request.formData(), ctx.config.maxBundleBytes);
-		if (!checked.ok) return fail(422, { error: checked.error });
+		if (!checked.ok) {
+			// Refused uploads belong in the audit log too (who tried what, and why it was refused).
+			audit(ctx.store.db, ctx.clock(), { maId, actor: { type: 'admin', id: actor.id }, action: 'package.upload', targetType: 'package', outcome: 'refused', detail: { field: checked.field, reason: checked.error } });
+			return fail(422, { error: checked.error, field: checked.field });
+		}
 		const r = ctx.services.packages.upload(maId, { type: 'admin', id: actor.id }, {
 			manifest: checked.manifest,
 			bundle: checked.bundle.toString('base64'),
 			encoding: 'base64'
 		});
-		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
+		if (!r.ok) {
+			audit(ctx.store.db, ctx.clock(), { maId, actor: { type: 'admin', id: actor.id }, action: 'package.upload', targetType: 'package', outcome: 'refused', detail: { reason: r.error.message } });
+			return fail(ERROR_CODES[r.error.code].status, { error: r.error.message, field: 'form' as const });
+		}
 		return { uploaded: r.value };
 	}
 };

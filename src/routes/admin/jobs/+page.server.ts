@@ -1,7 +1,7 @@
 /** Recent batches ("jobs") of the current MA with their progress; each links to its live job page. */
 import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
-import { describeSteps } from '$lib/admin-ui/ops';
+import { describeSteps, progressSegments } from '$lib/admin-ui/ops';
 import type { OpRow } from '$lib/admin-ui/types';
 import type { PageServerLoad } from './$types';
 
@@ -21,7 +21,8 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 			consentMode: list[0]!.consentMode,
 			total: list.length,
 			done: list.filter((o) => o.status === 'completed').length,
-			failed: list.filter((o) => ['failed', 'expired', 'cancelled'].includes(o.status)).length
+			failed: list.filter((o) => ['failed', 'expired', 'cancelled'].includes(o.status)).length,
+			segments: progressSegments(list)
 		}))
 	};
 };

@@ -12,7 +12,9 @@ import { CreateOperations } from '$lib/contract/rest';
 import { ERROR_CODES } from '$lib/contract/errors';
 import { OPERATION_KINDS, OPERATION_STATUSES } from '$lib/core';
 import { componentChoices, consentModesOf, matchingDeviceIds } from '$lib/admin-ui/fleet.server';
-import { issuesInWords } from '$lib/admin-ui/words';
+import { formError } from '$lib/admin-ui/words';
+import { audit } from '$lib/server/services/audit';
+import type { ValidationIssue } from '$lib/contract/common';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url, depends }) => {
@@ -37,53 +39,71 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 	};
 };
 
-export const actions: Actions = {
-	start: async ({ locals, url, request }) => {
-		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation');
-		const form = await request.formData();
-		const componentId = String(form.get('componentId') ?? '').trim();
-		const version = String(form.get('version') ?? '').trim();
-		const body = parse(CreateOperations, {
-			deviceIds: [String(form.get('deviceId') ?? '')],
-			operations: [{ kind: String(form.get('kind') ?? ''), ...(componentId ? { componentId } : {}), ...(version ? { version } : {}) }],
-			consentMode: String(form.get('consentMode') ?? 'confirm'),
-			intent: String(form.get('intent') ?? '')
-		});
-		if (!body.ok) return fail(400, { error: issuesInWords(body.issues) });
-		const r = appContext().services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
-		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
-		const op = r.value.operations[0];
-		return { message: `Operation queued (correlator ${op?.correlator}).`, batchId: r.value.batchId };
-	},
+/**
+ * The steps of a posted form: `kind`, `componentId` and `version` repeated once per step, in order (plain
+ * form fields, so the same form works with and without JavaScript).
+ */
+function stepsOf(form: FormData) {
+	const kinds = form.getAll('kind').map(String);
+	const components = form.getAll('componentId').map(String);
+	const versions = form.getAll('version').map(String);
+	return kinds.map((kind, i) => {
+		const componentId = (components[i] ?? '').trim();
+		const version = (versions[i] ?? '').trim();
+		return { kind, ...(componentId ? { componentId } : {}), ...(version ? { version } : {}) };
+	});
+}
 
-	/** One batch: `steps` (JSON array of {kind, componentId?, version?}), devices by id or by `filter`. */
+/** The service's refusal, in the form's words and at its field. */
+function refused(e: { code: keyof typeof ERROR_CODES; message: string; issues?: ValidationIssue[] }) {
+	const field = e.issues?.length ? undefined : /device/.test(e.message) ? 'devices' : /version/.test(e.message) ? 'version' : /consent mode/.test(e.message) ? 'consentMode' : 'form';
+	const words: Partial<Record<string, string>> = {
+		devices: 'One of the devices is no longer enrolled with this Management Authority; reload the page and choose again.',
+		version: 'That version of the component does not exist (any more); choose another version.',
+		consentMode: 'This way of asking the user is turned off in Settings; choose another.'
+	};
+	return fail(ERROR_CODES[e.code].status, field ? { error: words[field] ?? e.message, field } : formError(e.issues, e.message));
+}
+
+export const actions: Actions = {
+	/** One batch: its steps (see stepsOf), devices by `deviceId` (repeated) or every device matching `filter`. */
 	create: async ({ locals, url, request }) => {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation');
 		const form = await request.formData();
-		let steps: unknown;
-		try {
-			steps = JSON.parse(String(form.get('steps') ?? '[]'));
-		} catch {
-			return fail(400, { error: 'The steps could not be read; reload the page and try again.' });
-		}
 		const filter = form.get('filter');
-		const deviceIds = filter === null ? form.getAll('deviceId').map(String) : matchingDeviceIds(maId, String(filter));
-		if (deviceIds.length === 0) return fail(400, { error: 'No device is selected (or none matches the filter any more).' });
+		const deviceIds = filter === null ? form.getAll('deviceId').map(String).filter(Boolean) : matchingDeviceIds(maId, String(filter));
+		if (deviceIds.length === 0) return fail(400, { error: 'Choose at least one device (none is selected, or none matches the filter any more).', field: 'devices' as const });
+		const steps = stepsOf(form);
+		if (steps.length === 0) return fail(400, { error: 'Choose an operation.', field: 'steps' as const });
 		const body = parse(CreateOperations, {
 			deviceIds,
 			operations: steps,
 			consentMode: String(form.get('consentMode') ?? ''),
 			intent: String(form.get('intent') ?? '').trim()
 		});
-		if (!body.ok) return fail(400, { error: issuesInWords(body.issues) });
-		const r = appContext().services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
-		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
+		const ctx = appContext();
+		// Refused requests are audited too: who tried what, and why it was refused.
+		const auditRefusal = (reason: string) =>
+			audit(ctx.store.db, ctx.clock(), { maId, actor: { type: 'admin', id: actor.id }, action: 'operations.create', targetType: 'batch', outcome: 'refused', detail: { kind: steps.map((s) => s.kind).join(', '), reason } });
+		if (!body.ok) {
+			const e = formError(body.issues, 'The operation could not be read.');
+			auditRefusal(e.error);
+			return fail(400, e);
+		}
+		const r = ctx.services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
+		if (!r.ok) {
+			auditRefusal(r.error.message);
+			return refused(r.error);
+		}
+		const approval = r.value.approval ?? 'not-required';
+		const devices = new Set(body.value.deviceIds).size;
 		return {
 			batchId: r.value.batchId,
 			operations: r.value.operations.length,
-			devices: new Set(body.value.deviceIds).size,
+			devices,
 			// SCOMO-SEC-02: a high-risk batch (e.g. Remove) waits for an administrator's passkey before it is relayed.
-			approval: r.value.approval ?? 'not-required'
+			approval,
+			message: approval === 'pending' ? 'Saved; it waits for an approval under Approvals before any device runs it.' : `Sent to ${devices} device${devices === 1 ? '' : 's'}.`
 		};
 	},
 

@@ -3,7 +3,7 @@ import { error } from '@sveltejs/kit';
 import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { componentChoices, consentModesOf, fleetOf } from '$lib/admin-ui/fleet.server';
-import { compareVersions } from '$lib/server/services/semver';
+import { compareVersions } from '$lib/core/semver';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url, params, depends }) => {
@@ -20,6 +20,14 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 		pkg: { ...pkg.value, versions: [...pkg.value.versions].sort((a, b) => compareVersions(b.version, a.version)) },
 		holders,
 		deviceCount: devices.length,
+		// For the operation dialog's device picker: each device with the version it has of this component.
+		devices: devices.map((d) => ({
+			id: d.id,
+			label: `${d.manufacturer} ${d.model}`.trim() || d.id,
+			online: d.online,
+			baseline: d.baselineBuildId,
+			has: (inventory[d.id] ?? []).find((i) => i.componentId === params.componentId && i.stage === 'deployed')?.version ?? null
+		})),
 		components: componentChoices(maId),
 		consentModes: consentModesOf(maId)
 	};
