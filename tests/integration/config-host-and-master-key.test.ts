@@ -13,6 +13,10 @@ import { createMa } from '../support/admin-cli';
 import { ApiClient } from '../support/api-client';
 import { manifest, bundle } from '../support/test-server';
 
+// Each test starts the server process two or three times; on a loaded 2-core machine one start alone can
+// take 20 s, so these get a wider bound than the tier's 60 s default (a bound, not a timing assertion).
+const SEVERAL_STARTS_MS = 240_000;
+
 /** The status of GET /healthz at host:port, or the connection error's code. */
 function health(host: string, port: number): Promise<number | string> {
 	return new Promise((resolve) => {
@@ -41,7 +45,7 @@ describe('SCOMO_HOST', () => {
 				rmSync(s.dataDir, { recursive: true, force: true });
 			}
 		}
-	});
+	}, SEVERAL_STARTS_MS);
 });
 
 describe('SCOMO_MASTER_KEY_FILE', () => {
@@ -84,5 +88,5 @@ describe('SCOMO_MASTER_KEY_FILE', () => {
 			rmSync(dataDir, { recursive: true, force: true });
 			rmSync(keyDir, { recursive: true, force: true });
 		}
-	});
+	}, SEVERAL_STARTS_MS);
 });

@@ -42,8 +42,6 @@ describe('setup endpoint rate limit', () => {
 		expect(new Set(statuses)).toEqual(new Set([404]));
 		expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
 		expect((await limited!.json()).error.code).toBe('rate_limited');
-		// POST /setup itself is under the same limit.
-		expect((await postJson(server.url, '/setup', {})).status).toBe(429);
 
 		// The flood used nothing up: the real link still opens the setup page as valid, and no MA exists.
 		const page = await fetch(`${server.url}${link.pathname}${link.search}`);
