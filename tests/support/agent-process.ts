@@ -97,6 +97,15 @@ export class AgentProcess {
 		return this.waitFor((e) => this.events.indexOf(e) >= mark && match(e), what, timeoutMs);
 	}
 
+	/**
+	 * Resolves once the agent has durably dropped the journal entry of the set holding `correlator` (its
+	 * `set-finished` event): from then on its ledger file no longer changes for that set. The server marks an
+	 * operation completed when the result arrives, which is BEFORE the agent drops the entry.
+	 */
+	waitSetFinished(correlator: string, timeoutMs = 30_000) {
+		return this.waitFor((e) => e.event === 'set-finished' && (e.correlators as string[]).includes(correlator), `the set of ${correlator} to finish`, timeoutMs);
+	}
+
 	/** Types an answer to the pending prompt (needs promptStdin). */
 	answer(text: 'y' | 'n'): void {
 		this.child.stdin!.write(`${text}\n`);
