@@ -67,7 +67,8 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['src/**/*.test.ts', 'agent/**/*.test.ts'],
-					environment: 'node'
+					environment: 'node',
+					setupFiles: ['tests/support/cleanup-setup.ts']
 				}
 			},
 			{
@@ -75,6 +76,7 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
+					setupFiles: ['tests/support/cleanup-setup.ts'],
 					testTimeout: 60_000,
 					hookTimeout: 60_000,
 					// Each file starts real servers and agent processes; two cores, so keep it calm.

@@ -3,10 +3,11 @@
  * lines, and reads its state files, so tests can kill it (SIGKILL) and start it again on the same data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Identity, Ledger } from '../../src/lib/device';
-import { PROJECT_ROOT, tempDir } from './server-process';
+import { emptyLedger, type Identity, type Ledger } from '../../src/lib/device';
+import { PROJECT_ROOT } from './server-process';
+import { tempDir, track } from './cleanup';
 
 export type AgentEvent = { event: string; at: number } & Record<string, unknown>;
 
@@ -111,8 +112,11 @@ export class AgentProcess {
 		this.child.stdin!.write(`${text}\n`);
 	}
 
+	/** The ledger as the agent reads it at start: no file yet (nothing committed) is the empty ledger. */
 	ledger(): Ledger {
-		return JSON.parse(readFileSync(path.join(this.dataDir, 'ledger.json'), 'utf8')) as Ledger;
+		const file = path.join(this.dataDir, 'ledger.json');
+		if (!existsSync(file)) return emptyLedger();
+		return { ...emptyLedger(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<Ledger>) };
 	}
 
 	identity(): Identity {
@@ -138,11 +142,13 @@ export function startAgent(opts: AgentOptions): AgentProcess {
 	}
 	if (opts.promptStdin) args.push('--prompt-stdin');
 	args.push(...(opts.args ?? []));
-	const child = spawn(process.execPath, args, {
-		cwd: PROJECT_ROOT,
-		env: { PATH: process.env.PATH ?? '', ...opts.env },
-		stdio: [opts.promptStdin ? 'pipe' : 'ignore', 'pipe', 'pipe']
-	});
+	const child = track(
+		spawn(process.execPath, args, {
+			cwd: PROJECT_ROOT,
+			env: { PATH: process.env.PATH ?? '', ...opts.env },
+			stdio: [opts.promptStdin ? 'pipe' : 'ignore', 'pipe', 'pipe']
+		})
+	);
 	return new AgentProcess(child, dataDir);
 }
 
