@@ -67,7 +67,8 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['src/**/*.test.ts', 'agent/**/*.test.ts'],
-					environment: 'node'
+					environment: 'node',
+					setupFiles: ['tests/support/cleanup-setup.ts']
 				}
 			},
 			{
@@ -75,8 +76,11 @@ export default defineConfig({
 					name: 'integration',
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
+					setupFiles: ['tests/support/cleanup-setup.ts'],
 					testTimeout: 60_000,
-					hookTimeout: 60_000,
+					// A bound, not an expectation: a file's beforeAll starts a server, runs the admin CLI and starts
+					// and enrolls an agent (~10 s alone, past 60 s on two cores shared with other builds).
+					hookTimeout: 120_000,
 					// Each file starts real servers and agent processes; two cores, so keep it calm.
 					fileParallelism: false
 				}

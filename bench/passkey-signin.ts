@@ -8,8 +8,9 @@
  * A second figure times the whole server-side step (finishSignin: challenge consumed from SQLite,
  * passkey looked up, verified, counter and audit written) on a real store in a temp directory.
  *
- *   npm run bench:passkey [-- --n=3000]
- * Prints a table and writes bench/results/passkey-signin.json.
+ *   npm run bench:passkey [-- --n=3000] [--out=FILE]
+ * Prints a table and writes bench/results/passkey-signin.json (or FILE: `npm run bench` gives each run its
+ * own file, so two runs in one checkout never read each other's half-written JSON).
  */
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { relyingParty } from '../src/lib/server/auth/webauthn';
 
 const GOAL_PER_SECOND = 1000;
 const N = Number(process.argv.find((a) => a.startsWith('--n='))?.slice(4) ?? 3000);
+const OUT = process.argv.find((a) => a.startsWith('--out='))?.slice(6) ?? path.join(import.meta.dirname, 'results', 'passkey-signin.json');
 const CREDENTIALS = 50;
 const ORIGIN = 'http://localhost:3000';
 const RP_ID = 'localhost';
@@ -119,9 +121,8 @@ async function main() {
 		goalPerSecond: GOAL_PER_SECOND,
 		figures: rows.map((r) => ({ ...r, perSecond: Math.round(r.perSecond), ratio: Number((r.perSecond / GOAL_PER_SECOND).toFixed(3)) }))
 	};
-	const out = path.join(import.meta.dirname, 'results');
-	mkdirSync(out, { recursive: true });
-	writeFileSync(path.join(out, 'passkey-signin.json'), `${JSON.stringify(result, null, 2)}\n`);
+	mkdirSync(path.dirname(OUT), { recursive: true });
+	writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
 	if (lib.verified !== N || server.verified !== rows[1]!.total) {
 		console.error('some assertions did not verify: the benchmark is invalid');
 		process.exitCode = 1;

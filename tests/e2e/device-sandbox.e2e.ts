@@ -89,8 +89,13 @@ test('a crash reports Failed, a bundle that throws ends Start with 1450, a ui co
 	const view = page.frameLocator(`iframe[data-component-view="${faceId}"]`);
 	await expect(view.getByRole('heading', { name: 'Hello from Face' })).toBeVisible();
 	await expect(view.getByText(/tick [2-9]/)).toBeVisible();
-	// The view's iframe runs no scripts: the inline handler the component sent did nothing.
+	// The view's iframe runs no scripts: the inline handler the component sent did nothing. First the proof
+	// that it had its chance: the handler reached the view, and the image's load has failed (its error event
+	// has fired, when an allowed handler would have run); only then is the title checked.
 	await expect(page.locator(`iframe[data-component-view="${faceId}"]`)).toHaveAttribute('sandbox', 'allow-same-origin');
+	const img = view.locator('img').first();
+	await expect(img).toHaveAttribute('onerror', /pwned/);
+	await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth === 0)).toBe(true);
 	expect(await page.title()).not.toBe('pwned');
 	await screenshot(page, 'device-components-390.png');
 

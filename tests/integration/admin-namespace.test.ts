@@ -88,7 +88,7 @@ let jarB: Jar;
 
 beforeAll(async () => {
 	s = await startServerProcess();
-	for (let i = 0; i < 200 && !s.output().includes('setup link'); i++) await new Promise((r) => setTimeout(r, 50));
+	await s.waitForOutput(/setup link/);
 	const first = readFileSync(path.join(s.dataDir, 'setup-link.txt'), 'utf8').trim();
 	({ jar: jarA } = await ownerFromSetupLink(s.url, new URL(first).pathname + new URL(first).search, 'MA A'));
 	({ jar: jarB } = await ownerFromSetupLink(s.url, setupPath(), 'MA B'));

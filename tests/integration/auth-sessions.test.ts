@@ -9,6 +9,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { PROJECT_ROOT, startServerProcess, tempDir, type ServerProcess } from '../support/server-process';
 import { SoftAuthenticator } from '../support/soft-authenticator';
+import { track } from '../support/cleanup';
 import { getWithJar, ownerFromSetupLink, postForm, postJson, registerOverHttp, signInOverHttp, type Jar } from '../support/admin-http';
 
 let s: ServerProcess;
@@ -16,8 +17,9 @@ let setupPath: string;
 
 beforeAll(async () => {
 	s = await startServerProcess();
-	// The server writes the link to its 0600 file; its output is not a terminal, so the link is not printed.
-	for (let i = 0; i < 100 && !s.output().includes('setup link'); i++) await new Promise((r) => setTimeout(r, 50));
+	// The server writes the link to its 0600 file; its output is not a terminal, so the link is not printed,
+	// only where to find it.
+	await s.waitForOutput(/setup link/);
 	const fromFile = readFileSync(path.join(s.dataDir, 'setup-link.txt'), 'utf8').trim();
 	expect(s.output()).not.toContain(new URL(fromFile).searchParams.get('token'));
 	setupPath = new URL(fromFile).pathname + new URL(fromFile).search;
@@ -27,11 +29,22 @@ afterAll(async () => {
 });
 
 describe('administrator sessions', () => {
+	// The owner every test signs in as (the one-time link can be used once per server, so once per file).
 	let auth: SoftAuthenticator;
-	let jar: Jar;
+	let setupJar: Jar;
+	beforeAll(async () => {
+		({ auth, jar: setupJar } = await ownerFromSetupLink(s.url, setupPath, 'Acme'));
+	});
+
+	/** A fresh session of the owner in its own jar: each test signs in for itself. */
+	async function signedIn(): Promise<Jar> {
+		const jar: Jar = new Map();
+		expect((await signInOverHttp(s.url, auth, jar)).status).toBe(200);
+		return jar;
+	}
 
 	it('the first-run link creates the owner and an HttpOnly, SameSite=Lax session cookie (not Secure on http)', async () => {
-		({ auth, jar } = await ownerFromSetupLink(s.url, setupPath, 'Acme'));
+		const jar = setupJar;
 		expect(jar.get('scomo_session')).toMatch(/^[A-Za-z0-9_-]{40,}$/);
 		const res = await registerOverHttp(s.url, { kind: 'setup', token: new URL(setupPath, s.url).searchParams.get('token'), maName: 'X', displayName: 'Y' }, new SoftAuthenticator(s.url)).catch((e: Error) => e);
 		expect(String(res)).toContain('404'); // used once already
@@ -40,6 +53,7 @@ describe('administrator sessions', () => {
 	});
 
 	it('signing in rotates the session: the old cookie value stops working', async () => {
+		const jar = await signedIn();
 		const before = jar.get('scomo_session')!;
 		const res = await signInOverHttp(s.url, auth, jar);
 		expect(res.status).toBe(200);
@@ -63,6 +77,7 @@ describe('administrator sessions', () => {
 	});
 
 	it('sign out ends one session; sign out everywhere ends all of them', async () => {
+		const jar = await signedIn();
 		const other: Jar = new Map();
 		expect((await signInOverHttp(s.url, auth, other)).status).toBe(200);
 		const third: Jar = new Map();
@@ -109,11 +124,13 @@ describe('behind https', () => {
 		const origin = `https://localhost:${port}`;
 		// startServerProcess waits for an http:// URL; this server announces its https origin.
 		const dataDir = tempDir();
-		const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-			cwd: PROJECT_ROOT,
-			env: { PATH: process.env.PATH ?? '', SCOMO_PORT: String(port), SCOMO_ORIGIN: origin, SCOMO_DATA_DIR: dataDir, SCOMO_LOG_LEVEL: 'warn' },
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
+		const child = track(
+			spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+				cwd: PROJECT_ROOT,
+				env: { PATH: process.env.PATH ?? '', SCOMO_PORT: String(port), SCOMO_ORIGIN: origin, SCOMO_DATA_DIR: dataDir, SCOMO_LOG_LEVEL: 'warn' },
+				stdio: ['ignore', 'pipe', 'pipe']
+			})
+		);
 		let out = '';
 		await new Promise<void>((resolve, reject) => {
 			const timer = setTimeout(() => reject(new Error(`no start:\n${out}`)), 30_000);

@@ -20,7 +20,7 @@ import { startTestServer, newMa, type TestServer } from '../support/test-server'
 import { agentInventory, examplePackage, startAgent, type AgentProcess } from '../support/agent-process';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { TestDevice } from '../support/test-device';
-import { createToken } from '../support/admin-cli';
+import { createTokenAsync } from '../support/admin-cli';
 import type { ApiClient } from '../support/api-client';
 
 const CLOCK = 'com.example.clock';
@@ -122,6 +122,7 @@ async function send(set: CommandSetMsg) {
 /** The agent refused every operation of `set` with `code`: reported it, ran nothing, changed nothing. */
 async function expectRefused(set: CommandSetMsg, code: number) {
 	const before = agentInventory(agent, acme.maId);
+	// Stable: every earlier operation waited for its set to leave the journal (runOp).
 	const journalBefore = agent.ledger().journal.length;
 	const mark = await send(set);
 	for (const op of set.operations) {
@@ -133,13 +134,27 @@ async function expectRefused(set: CommandSetMsg, code: number) {
 	expect(agent.events.slice(mark).some((e) => e.event === 'component-log')).toBe(false);
 	expect(agent.events.slice(mark).some((e) => e.event === 'operation')).toBe(false);
 	expect(agentInventory(agent, acme.maId)).toEqual(before);
-	expect(agent.ledger().journal.length).toBe(journalBefore);
+	const journaled = agent.ledger().journal.flatMap((e) => e.set.operations.map((o) => o.correlator));
+	expect(journaled.filter((c) => set.operations.some((o) => o.correlator === c))).toEqual([]);
+	expect(journaled).toHaveLength(journalBefore);
 }
 
 async function runOp(api: ApiClient, op: Op) {
 	const created = await api.createOperations({ deviceIds: [deviceId], operations: [{ kind: op.kind, componentId: op.componentId ?? undefined }], consentMode: 'silent', intent: 'security test' });
 	expect(created.status).toBe(202);
-	return api.waitForOperation(created.body.operations[0]!.correlator, (o) => terminal(o.status));
+	const correlator = created.body.operations[0]!.correlator;
+	const done = await api.waitForOperation(correlator, (o) => terminal(o.status));
+	// The server has the result before the agent drops the set from its journal: wait for the agent too.
+	await agent.waitSetFinished(correlator);
+	return done;
+}
+
+/** Brings the clock to installed and stopped (whatever an earlier test left), so each test runs alone. */
+async function clockInstalledAndStopped() {
+	const clock = agentInventory(agent, acme.maId).find((c) => c.componentId === CLOCK);
+	if (!clock) expect(await runOp(acme.api, { kind: 'DownloadInstall', componentId: CLOCK, version: null })).toMatchObject({ resultCode: 1200 });
+	else if (clock.operational === 'Running') expect(await runOp(acme.api, stop)).toMatchObject({ resultCode: 1200 });
+	expect(agentInventory(agent, acme.maId)).toEqual([{ componentId: CLOCK, stage: 'deployed', version: '1.0.0', state: 'Active', operational: 'Stopped' }]);
 }
 
 beforeAll(async () => {
@@ -157,6 +172,7 @@ beforeAll(async () => {
 	const installed = await acme.api.createOperations({ deviceIds: [deviceId], operations: [{ kind: 'DownloadInstall', componentId: CLOCK }] });
 	const op = await acme.api.waitForOperation(installed.body.operations[0]!.correlator, (o) => terminal(o.status));
 	expect(op).toMatchObject({ status: 'completed', resultCode: 1200 });
+	await agent.waitSetFinished(op.correlator);
 	expect(agentInventory(agent, acme.maId)).toEqual([{ componentId: CLOCK, stage: 'deployed', version: '1.0.0', state: 'Active', operational: 'Stopped' }]);
 });
 
@@ -167,6 +183,7 @@ afterAll(async () => {
 
 describe('hostile commands against the real agent: refused with their codes, never executed', () => {
 	it('a genuine signed command runs (the control case)', async () => {
+		await clockInstalledAndStopped();
 		expect(await runOp(acme.api, start)).toMatchObject({ status: 'completed', resultCode: 1200 });
 		expect(await runOp(acme.api, stop)).toMatchObject({ status: 'completed', resultCode: 1200 });
 	});
@@ -206,6 +223,7 @@ describe('hostile commands against the real agent: refused with their codes, nev
 	});
 
 	it('replayed: a re-delivery of the same signed set only repeats the stored result; another envelope reusing its correlator or nonce is 1455', async () => {
+		await clockInstalledAndStopped();
 		const captured: CommandSetMsg[] = [];
 		const relay = server.ctx.relay;
 		const original = relay.sendCommands.bind(relay);
@@ -270,6 +288,7 @@ describe('passkey-bound operations (SCOMO-SEC-02)', () => {
 	});
 
 	it('a Remove is persisted but not relayed until the administrator’s passkey approves it; then it runs', async () => {
+		await clockInstalledAndStopped();
 		const created = await acme.api.createOperations({ deviceIds: [deviceId], operations: [{ kind: 'Remove', componentId: CLOCK }], intent: 'retire the clock' });
 		expect(created.status).toBe(202);
 		expect(created.body).toMatchObject({ approval: 'pending' });
@@ -297,6 +316,7 @@ describe('passkey-bound operations (SCOMO-SEC-02)', () => {
 		await server.ctx.services.operations.relayBatch(created.body.batchId);
 		const done = await acme.api.waitForOperation(correlator, (o) => terminal(o.status));
 		expect(done).toMatchObject({ status: 'completed', resultCode: 1200 });
+		await agent.waitSetFinished(correlator);
 		expect(agentInventory(agent, acme.maId)).toEqual([]);
 		// The device learned the approving credential from the MA's statement.
 		expect(agent.identity().mas[0]!.trust?.credentials.map((c) => c.credentialId)).toContain(response.id);
@@ -311,9 +331,7 @@ function approvalFrom(a: SoftAuthenticator, header: BatchHeader) {
 
 describe('key rotation (SCOMO-SEC-01)', () => {
 	it('the agent takes the new key from a statement the old key signed, and runs commands signed with it', async () => {
-		// Reinstall the clock (the Remove above took it away) to have something to run.
-		const reinstall = await acme.api.createOperations({ deviceIds: [deviceId], operations: [{ kind: 'DownloadInstall', componentId: CLOCK }] });
-		expect(await acme.api.waitForOperation(reinstall.body.operations[0]!.correlator, (o) => terminal(o.status))).toMatchObject({ resultCode: 1200 });
+		await clockInstalledAndStopped();
 		const before = signing().keys.current(acme.maId).id;
 		const rotated = signing().rotate(acme.maId, { type: 'system', id: 'test' }, 3600_000);
 		expect(rotated.keyId).not.toBe(before);
@@ -359,7 +377,7 @@ describe('device results are signed by the device key (SCOMO-SEC-02)', () => {
 
 describe('revocation (SCOMO-SEC-02)', () => {
 	it('only the device’s own MAs, with operate rights, may revoke it', async () => {
-		const read = server.api(createToken(server.dataDir, acme.maId, 'read').token);
+		const read = server.api((await createTokenAsync(server.dataDir, acme.maId, 'read')).token);
 		expect((await read.request('POST', `/api/v1/devices/${deviceId}/revoke`)).status).toBe(403);
 		expect((await other.api.request('POST', `/api/v1/devices/${deviceId}/revoke`)).status).toBe(404);
 		expect(server.ctx.relay.isOnline(deviceId)).toBe(true);

@@ -3,10 +3,11 @@
  * lines, and reads its state files, so tests can kill it (SIGKILL) and start it again on the same data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Identity, Ledger } from '../../src/lib/device';
-import { PROJECT_ROOT, tempDir } from './server-process';
+import { emptyLedger, type Identity, type Ledger } from '../../src/lib/device';
+import { PROJECT_ROOT } from './server-process';
+import { tempDir, track } from './cleanup';
 
 export type AgentEvent = { event: string; at: number } & Record<string, unknown>;
 
@@ -97,13 +98,25 @@ export class AgentProcess {
 		return this.waitFor((e) => this.events.indexOf(e) >= mark && match(e), what, timeoutMs);
 	}
 
+	/**
+	 * Resolves once the agent has durably dropped the journal entry of the set holding `correlator` (its
+	 * `set-finished` event): from then on its ledger file no longer changes for that set. The server marks an
+	 * operation completed when the result arrives, which is BEFORE the agent drops the entry.
+	 */
+	waitSetFinished(correlator: string, timeoutMs = 30_000) {
+		return this.waitFor((e) => e.event === 'set-finished' && (e.correlators as string[]).includes(correlator), `the set of ${correlator} to finish`, timeoutMs);
+	}
+
 	/** Types an answer to the pending prompt (needs promptStdin). */
 	answer(text: 'y' | 'n'): void {
 		this.child.stdin!.write(`${text}\n`);
 	}
 
+	/** The ledger as the agent reads it at start: no file yet (nothing committed) is the empty ledger. */
 	ledger(): Ledger {
-		return JSON.parse(readFileSync(path.join(this.dataDir, 'ledger.json'), 'utf8')) as Ledger;
+		const file = path.join(this.dataDir, 'ledger.json');
+		if (!existsSync(file)) return emptyLedger();
+		return { ...emptyLedger(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<Ledger>) };
 	}
 
 	identity(): Identity {
@@ -129,11 +142,13 @@ export function startAgent(opts: AgentOptions): AgentProcess {
 	}
 	if (opts.promptStdin) args.push('--prompt-stdin');
 	args.push(...(opts.args ?? []));
-	const child = spawn(process.execPath, args, {
-		cwd: PROJECT_ROOT,
-		env: { PATH: process.env.PATH ?? '', ...opts.env },
-		stdio: [opts.promptStdin ? 'pipe' : 'ignore', 'pipe', 'pipe']
-	});
+	const child = track(
+		spawn(process.execPath, args, {
+			cwd: PROJECT_ROOT,
+			env: { PATH: process.env.PATH ?? '', ...opts.env },
+			stdio: [opts.promptStdin ? 'pipe' : 'ignore', 'pipe', 'pipe']
+		})
+	);
 	return new AgentProcess(child, dataDir);
 }
 

@@ -3,9 +3,8 @@
  * data directory, so tests can kill and restart it like an operator would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tempDir, track } from './cleanup';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -14,19 +13,19 @@ export type ServerProcess = {
 	dataDir: string;
 	child: ChildProcess;
 	output: () => string;
+	/** Resolves once the output (so far or later) matches: the server's own signal, no polling. */
+	waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 	kill(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
-export function tempDir(prefix = 'scomo-test-'): string {
-	return mkdtempSync(path.join(tmpdir(), prefix));
-}
+export { tempDir } from './cleanup';
 
 /** Start server.ts and resolve once it prints its URL; reject with its output if it exits first. */
 export function startServerProcess(
 	opts: { dataDir?: string; env?: Record<string, string> } = {}
 ): Promise<ServerProcess> {
 	const dataDir = opts.dataDir ?? tempDir();
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+	const child = track(spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
 		cwd: PROJECT_ROOT,
 		env: {
 			PATH: process.env.PATH ?? '',
@@ -36,7 +35,7 @@ export function startServerProcess(
 			...opts.env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
-	});
+	}));
 	let out = '';
 	child.stdout!.on('data', (d) => (out += d));
 	child.stderr!.on('data', (d) => (out += d));
@@ -53,6 +52,36 @@ export function startServerProcess(
 				dataDir,
 				child,
 				output: () => out,
+				waitForOutput: (pattern, timeoutMs = 30_000) =>
+					new Promise((resolveOut, rejectOut) => {
+						const check = () => {
+							const found = pattern.exec(out);
+							if (!found) return false;
+							done();
+							resolveOut(found);
+							return true;
+						};
+						const onExit = (code: number | null) => {
+							done();
+							rejectOut(new Error(`server exited with ${code} before printing ${pattern}:\n${out}`));
+						};
+						const timer = setTimeout(() => {
+							done();
+							rejectOut(new Error(`server printed no ${pattern} within ${timeoutMs} ms:\n${out}`));
+						}, timeoutMs);
+						const onOut = () => void check();
+						const done = () => {
+							clearTimeout(timer);
+							child.stdout!.off('data', onOut);
+							child.stderr!.off('data', onOut);
+							child.off('exit', onExit);
+						};
+						// Registered after the collectors above, so `out` already holds the new chunk.
+						child.stdout!.on('data', onOut);
+						child.stderr!.on('data', onOut);
+						child.once('exit', onExit);
+						check();
+					}),
 				async kill(signal = 'SIGTERM') {
 					if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 					return exited;

@@ -3,9 +3,7 @@
  * on a random port with a temp data directory, plus an MA created through the admin CLI.
  * One server per test file: adapter-node reads ORIGIN once per process.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { tempDir } from './cleanup';
 import { parseConfig } from '../../src/lib/server/config';
 import { startServer, type RunningServer } from '../../src/lib/server/start';
 import { ApiClient } from './api-client';
@@ -14,7 +12,7 @@ import { createMa, type CreatedMa } from './admin-cli';
 export type TestServer = RunningServer & { dataDir: string; api(token: string | null): ApiClient };
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-	const dataDir = mkdtempSync(path.join(tmpdir(), 'scomo-api-'));
+	const dataDir = tempDir('scomo-api-');
 	const config = parseConfig({ SCOMO_PORT: '0', SCOMO_DATA_DIR: dataDir, SCOMO_LOG_LEVEL: 'silent', ...env });
 	const server = await startServer(config);
 	return Object.assign(server, { dataDir, api: (token: string | null) => new ApiClient(server.url, token) });

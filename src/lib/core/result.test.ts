@@ -1,5 +1,8 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, expectTypeOf } from 'vitest';
 import { ok, err, type Result } from './result';
+
+/** A small domain function in the core's style: failure is a value with a stable code. */
+const half = (n: number): Result<number, { code: 'odd'; n: number }> => (n % 2 === 0 ? ok(n / 2) : err({ code: 'odd', n }));
 
 describe('result', () => {
 	it('ok wraps a value', () => {
@@ -12,9 +15,21 @@ describe('result', () => {
 		expect(r).toEqual({ ok: false, error: 'boom' });
 	});
 
-	it('narrows on ok', () => {
-		const r: Result<number, string> = Math.random() > 2 ? ok(1) : err('x');
-		if (r.ok) throw new Error('expected err');
-		expect(r.error).toBe('x');
+	it('narrows on ok: the value on the ok branch, the error on the other', () => {
+		const even = half(8);
+		const odd = half(7);
+		expect(even.ok).toBe(true);
+		expect(odd.ok).toBe(false);
+		if (even.ok) {
+			expectTypeOf(even.value).toEqualTypeOf<number>();
+			expect(even.value).toBe(4);
+		}
+		if (!odd.ok) {
+			expectTypeOf(odd.error).toEqualTypeOf<{ code: 'odd'; n: number }>();
+			expect(odd.error).toEqual({ code: 'odd', n: 7 });
+		}
+		// Each branch carries only its own field.
+		expect(even).not.toHaveProperty('error');
+		expect(odd).not.toHaveProperty('value');
 	});
 });

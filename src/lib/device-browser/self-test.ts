@@ -33,6 +33,13 @@ function assert(cond: unknown, message: string): asserts cond {
 const wait = <T>(p: Promise<T>, ms: number, what: string) =>
 	Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
 
+/** A promise and the function that resolves it: a callback of the runner signals, the check awaits. */
+function signal(): { seen: Promise<void>; fire: () => void } {
+	let fire!: () => void;
+	const seen = new Promise<void>((resolve) => (fire = resolve));
+	return { seen, fire };
+}
+
 async function stateStoreSurvivesReopen(): Promise<string> {
 	const identity: Identity = {
 		deviceId: '01a2f000-0000-7000-8000-000000000001',
@@ -117,12 +124,23 @@ scomo.onStop(() => scomo.log('probe stopping'));
 async function sandboxIsolatesComponents(): Promise<string> {
 	const logs: string[] = [];
 	const views: (string | null)[] = [];
-	const runner = new SandboxRunner({ log: (_id, t) => logs.push(t), render: (_id, h) => views.push(h) });
+	// The probe logs its report, then renders: each arrives as its own message, so wait for both.
+	const reported = signal();
+	const rendered = signal();
+	const runner = new SandboxRunner({
+		log: (_id, t) => {
+			logs.push(t);
+			if (t.startsWith('{')) reported.fire();
+		},
+		render: (_id, h) => {
+			views.push(h);
+			if (h === '<p>probe view</p>') rendered.fire();
+		}
+	});
 	const started = await runner.start('com.example.probe', PROBE, manifest('com.example.probe', ['ui']));
 	assert(started.ok, `the probe did not start: ${started.ok ? '' : started.message}`);
 	assert(runner.isRunning('com.example.probe'), 'the probe is not running');
-	const until = Date.now() + 5000;
-	while (!logs.some((l) => l.startsWith('{')) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+	await wait(Promise.all([reported.seen, rendered.seen]), 10_000, 'the probe’s report and view');
 	const report = JSON.parse(logs.find((l) => l.startsWith('{')) ?? '{}') as Record<string, string>;
 	assert(report.indexedDB?.startsWith('blocked'), `the component reached IndexedDB: ${JSON.stringify(report)}`);
 	assert(report.caches !== 'open', `the component reached Cache Storage: ${JSON.stringify(report)}`);
@@ -139,15 +157,18 @@ async function sandboxIsolatesComponents(): Promise<string> {
 async function sandboxReportsFailures(): Promise<string> {
 	const runner = new SandboxRunner();
 	const changes: RunnerStateChange[] = [];
-	runner.onStateChange((c) => changes.push(c));
+	const changed = signal();
+	runner.onStateChange((c) => {
+		changes.push(c);
+		changed.fire();
+	});
 	const bad = await runner.start('com.example.bad', 'throw new Error("broken at start")', manifest('com.example.bad'));
 	assert(!bad.ok && bad.message.includes('broken at start'), `a throwing bundle started: ${JSON.stringify(bad)}`);
 	const syntax = await runner.start('com.example.syntax', 'this is not javascript', manifest('com.example.syntax'));
 	assert(!syntax.ok, 'a bundle with a syntax error started');
 	const crash = await runner.start('com.example.crash', 'setTimeout(() => { throw new Error("late crash"); }, 100);', manifest('com.example.crash'));
 	assert(crash.ok, 'the crashing bundle did not start');
-	const until = Date.now() + 5000;
-	while (changes.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+	await wait(changed.seen, 10_000, 'the crash to be reported');
 	assert(changes[0]?.operational === 'Failed' && changes[0].message.includes('late crash'), `no Failed state: ${JSON.stringify(changes)}`);
 	assert(!runner.isRunning('com.example.crash'), 'a crashed component still counts as running');
 	const hang = await runner.start('com.example.hang', 'scomo.onStop(() => new Promise(() => {}));', manifest('com.example.hang'));

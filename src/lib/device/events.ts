@@ -20,6 +20,8 @@ export type RuntimeEvent =
 	| { event: 'consent'; maId: string; correlators: string[]; decision: 'accepted' | 'refused'; how: string }
 	| { event: 'operation'; correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }
 	| { event: 'result-sent'; correlator: string; outcome: SendOutcome }
+	/** A set's journal entry is gone, durably: every operation of it has its result (a host's "idle" signal). */
+	| { event: 'set-finished'; maId: string; batchId: string | null; correlators: string[] }
 	| { event: 'component-state'; componentId: string; operational: OperationalState; message: string }
 	| { event: 'request-decided'; requestId: string; status: string; correlator: string | null }
 	| { event: 'error'; where: string; message: string };

@@ -421,17 +421,33 @@ describe('executor', () => {
 
 	it('a consent given before a restart is not asked again', async () => {
 		const store = new MemoryStateStore();
-		const consent = new ScriptedConsent('accept');
-		const first = await setup({ store, consent });
+		const firstConsent = new ScriptedConsent('accept');
+		const first = await setup({ store, consent: firstConsent });
 		const set = await first.commandSet([{ kind: 'DownloadInstall' }], { consentMode: 'confirm' });
-		first.link.bundles.clear(); // the download hangs up; we only want the consent recorded
-		await first.executor.receive(set);
-		// Record the decision as the runtime would, then "crash" before the operation ends.
-		store.ledger.journal[0]!.consent = 'accepted';
-		const second = await setup({ store, consent });
-		await second.run(await second.commandSet([{ kind: 'Inventory' }]));
-		expect(consent.asked).toHaveLength(0);
-		expect(second.link.results.map((r) => r.resultCode)).toEqual([1402, 1200]);
+		// The user accepts; the runtime records the decision, then its download hangs and the device "crashes"
+		// (the first runtime is abandoned mid-operation, never finishing or writing again).
+		let downloading!: () => void;
+		const downloadStarted = new Promise<void>((resolve) => (downloading = resolve));
+		first.link.fetchBundle = () => {
+			downloading();
+			return new Promise<Uint8Array>(() => {});
+		};
+		expect(await first.executor.receive(set)).toMatchObject({ ok: true });
+		first.executor.kick();
+		await downloadStarted;
+		expect(firstConsent.asked).toHaveLength(1);
+		expect(store.ledger.journal.map((e) => e.consent)).toEqual(['accepted']);
+
+		// After the restart: a new runtime over the same store runs the journal without asking again.
+		const secondConsent = new ScriptedConsent('refuse');
+		const second = await setup({ store, consent: secondConsent });
+		second.link.bundles = first.link.bundles;
+		second.executor.kick();
+		await second.executor.idle();
+		expect(secondConsent.asked).toHaveLength(0);
+		expect(second.link.codes()).toEqual({ [set.operations[0]!.correlator]: 1200 });
+		expect(second.entry()).toMatchObject({ stage: 'deployed', version: '1.0.0' });
+		expect(store.ledger.journal).toEqual([]);
 	});
 
 	it('a store that cannot write makes receive fail, so the set is not acked', async () => {

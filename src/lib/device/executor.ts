@@ -267,6 +267,7 @@ export class Executor {
 			const i = l.journal.indexOf(entry);
 			if (i >= 0) l.journal.splice(i, 1);
 		});
+		this.d.emit({ event: 'set-finished', maId: set.maId, batchId: set.batchId, correlators: set.operations.map((o) => o.correlator) });
 	}
 
 	/** One decision for the whole set (SCOMO-ADC-2). */

@@ -163,7 +163,15 @@ class RecordingLink implements DeviceLink {
 	}
 }
 
-async function device(opts: { trust?: TrustStatement | null; now?: () => number } = {}) {
+type Device = Awaited<ReturnType<typeof runtimeOver>>;
+
+/**
+ * A device runtime (keeper, verifier, executor) over a durable store. `restartOf` starts a NEW runtime over
+ * an earlier device's store and packages, as the agent or the PWA does after a restart: nothing in memory
+ * survives, only what the store holds (MemoryStateStore keeps copies, never the runtime's objects).
+ */
+async function device(opts: { trust?: TrustStatement | null; now?: () => number; restartOf?: Device } = {}) {
+	if (opts.restartOf) return runtimeOver(opts.restartOf.key, opts.restartOf.store, opts.restartOf.packages, opts.now);
 	const key = edKey();
 	const store = new MemoryStateStore();
 	const identity: Identity = {
@@ -183,11 +191,15 @@ async function device(opts: { trust?: TrustStatement | null; now?: () => number 
 	store.ledger.inventory = [item];
 	const packages = new MemoryPackageStore();
 	await packages.put(APP, '1.0.0', new TextEncoder().encode('export default {}'));
+	return runtimeOver(key, store, packages, opts.now);
+}
+
+async function runtimeOver(key: EdKey, store: MemoryStateStore, packages: MemoryPackageStore, now?: () => number) {
 	const runner = new MemoryRunner();
 	const link = new RecordingLink();
 	const events: RuntimeEvent[] = [];
 	const keeper = await LedgerKeeper.load(store);
-	const clock = { now: opts.now ?? (() => NOW) };
+	const clock = { now: now ?? (() => NOW) };
 	const verifier = new CommandVerifier({
 		identity: async () => (await store.readIdentity())!,
 		saveIdentity: (i) => store.writeIdentity(i),
@@ -215,11 +227,11 @@ async function device(opts: { trust?: TrustStatement | null; now?: () => number 
 		return ack;
 	}
 	const inventory = () => JSON.stringify(store.ledger.inventory);
-	return { key, store, runner, link, events, deliver, inventory, keeper };
+	return { key, store, packages, runner, link, events, deliver, inventory, keeper };
 }
 
 /** The device refused every operation of `set` with `code`, ran nothing and changed nothing. */
-async function expectRefused(d: Awaited<ReturnType<typeof device>>, set: CommandSetMsg, code: number) {
+async function expectRefused(d: Device, set: CommandSetMsg, code: number) {
 	const before = d.inventory();
 	const ack = await d.deliver(set);
 	expect(ack).toMatchObject({ ok: true });
@@ -322,8 +334,22 @@ describe('command verification on the device (shared by the agent and the PWA)',
 		const d = await device();
 		const first = batch({ key: d.key, ops: [start] });
 		await d.deliver(first);
-		expect(d.store.ledger.replay?.nonces[first.envelope!.header.nonce]).toBeDefined();
-		expect(d.store.ledger.replay?.correlators[first.operations[0]!.correlator]).toBe(first.envelope!.header.nonce);
+		expect(d.link.code(first.operations[0]!.correlator)).toEqual([RC.Successful]);
+		// A new runtime over the same store: only what was committed is there.
+		const restarted = await device({ restartOf: d });
+		expect(restarted.keeper).not.toBe(d.keeper);
+		// Another envelope under the used nonce, with a correlator the device has never seen: only the
+		// persisted nonce window can refuse it.
+		await expectRefused(restarted, batch({ key: d.key, ops: [remove], nonce: first.envelope!.header.nonce }), RC.CommandReplayed);
+		// And an envelope reusing the processed correlator under a fresh nonce: refused, the stored result of
+		// the operation that ran stays as it was, nothing runs.
+		const ran = first.operations[0]!.correlator;
+		const before = restarted.inventory();
+		await restarted.deliver(batch({ key: d.key, ops: [remove], correlators: [ran] }));
+		expect(restarted.events.some((e) => e.event === 'command-rejected' && e.code === RC.CommandReplayed && e.correlators.includes(ran))).toBe(true);
+		expect(restarted.keeper.result(ran)?.result.resultCode).toBe(RC.Successful);
+		expect(restarted.runner.started).toEqual([]);
+		expect(restarted.inventory()).toBe(before);
 	});
 
 	describe('passkey-bound operations (high-risk: Remove by default)', () => {

@@ -2,7 +2,7 @@
  * Structured logging with pino: JSON lines, one logger per process, children per concern.
  * Secrets never go into log fields; the redact list is the safety net for the ones that could slip in.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config';
 
 export type { Logger };
@@ -39,10 +39,12 @@ export const LOG_REDACT_PATHS = [
 	'*.setupLink'
 ];
 
-export function createLogger(level: Config['logLevel']): Logger {
-	return pino({
+/** The process's logger; `destination` is stdout unless given (the redaction test captures the lines). */
+export function createLogger(level: Config['logLevel'], destination?: DestinationStream): Logger {
+	const options = {
 		level,
 		base: { app: 'scomo-relay' },
 		redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' }
-	});
+	};
+	return destination ? pino(options, destination) : pino(options);
 }

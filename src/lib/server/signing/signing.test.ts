@@ -36,14 +36,14 @@ function fleet(n: number) {
 	return { h, maId: first.maId, devices, firstKeys: first.keys };
 }
 
-function ownerWithPasskey(h: ReturnType<typeof serviceHarness>, maId: string) {
+function ownerWithPasskey(h: ReturnType<typeof serviceHarness>, maId: string, role: 'owner' | 'operator' | 'viewer' = 'owner') {
 	const authenticator = new SoftAuthenticator(h.config.origin);
 	authenticator.register({ challenge: b64u(randomBytes(32)), rp: { id: 'localhost' }, user: { id: b64u(randomBytes(16)) } });
 	const cred = authenticator.credentials[0]!;
 	const adminId = newId();
 	insertAdmin(h.db, { id: adminId, displayName: 'Owner', userHandle: cred.userHandle }, h.time.now);
 	insertPasskey(h.db, adminId, { id: b64u(cred.id), publicKey: b64u(cred.cosePublicKey), counter: 0, transports: [], deviceType: 'singleDevice', backedUp: false }, 'key', h.time.now);
-	insertMembership(h.db, adminId, maId, 'owner', h.time.now);
+	insertMembership(h.db, adminId, maId, role, h.time.now);
 	h.services.signing.trust.invalidate(maId);
 	return { authenticator, adminId };
 }
@@ -128,8 +128,20 @@ describe('high-risk batches (passkey-bound operations)', () => {
 		const opts = approvals.options(maId, adminId, batchId);
 		expect(opts.ok).toBe(true);
 		if (!opts.ok) return;
-		// An operator of another MA, or a viewer, may not approve.
-		expect(approvals.options(maId, newId(), batchId).ok).toBe(false);
+		// An operator of another MA, a viewer of this one, and an unknown administrator may not approve, even
+		// with a valid assertion of their own passkey over the right challenge; the batch stays held.
+		const otherMa = h.maWithDevice().maId;
+		const outsider = ownerWithPasskey(h, otherMa, 'operator');
+		const viewer = ownerWithPasskey(h, maId, 'viewer');
+		for (const who of [outsider, viewer]) {
+			expect(approvals.options(maId, who.adminId, batchId)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+			const own = who.authenticator.assert({ challenge: opts.value.challenge, rpId: 'localhost' });
+			expect(await approvals.approve(maId, { type: 'admin', id: who.adminId }, batchId, own)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+		}
+		expect(approvals.options(maId, newId(), batchId)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+		expect(approvals.pending(maId).map((p) => p.batchId)).toEqual([batchId]);
+		await h.services.operations.relayBatch(batchId);
+		expect(h.relay.sent).toHaveLength(0);
 		const response = authenticator.assert({ challenge: opts.value.challenge, rpId: 'localhost' });
 		expect((await approvals.approve(maId, { type: 'admin', id: adminId }, batchId, response)).ok).toBe(true);
 		// Approved once: a second approval is a conflict, not a second relay.
