@@ -23,14 +23,29 @@ import { audit } from './audit';
 import { buildCommandSets, groupByBatch } from './command-set';
 import { fail, type Outcome } from './errors';
 import { applyInventoryEntry, replaceMaInventory } from './inventory';
+import { isCompatible } from './catalog';
 import { parseMaSettings } from './ma-settings';
 import type { PackageService } from './packages';
 import type { SigningService } from '../signing';
 import { operationView, type OperationView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
 
-/** approval 'pending': a high-risk batch, persisted but relayed only once an administrator's passkey approves it. */
-export type CreatedOperations = { batchId: string; operations: OperationView[]; approval?: 'not-required' | 'pending' };
+/**
+ * A device the server already expects to refuse an operation (its baseline is not one the package names):
+ * 1413 in advance. The operation is still created and sent: the device is the final judge (SCOMO-HLFR-9).
+ */
+export type OperationWarning = { deviceId: string; correlator: string; resultCode: number; message: string };
+
+/**
+ * approval 'pending': a high-risk batch, persisted but relayed only once an administrator's passkey approves it.
+ * warnings: one per operation a device will most likely refuse (empty when none).
+ */
+export type CreatedOperations = {
+	batchId: string;
+	operations: OperationView[];
+	warnings: OperationWarning[];
+	approval?: 'not-required' | 'pending';
+};
 export type OperationListFilter = { deviceId?: string; status?: string; batchId?: string; limit?: number };
 
 /** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
@@ -53,7 +68,13 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		}
 
 		// Resolve every step once: the component must be this MA's (ADC-3), the version must exist.
-		const steps: { kind: string; componentId: string | null; versionId: string | null; version: string | null }[] = [];
+		const steps: {
+			kind: string;
+			componentId: string | null;
+			versionId: string | null;
+			version: string | null;
+			baselines?: string[];
+		}[] = [];
 		for (const [i, s] of body.operations.entries()) {
 			const info = OPERATION_INFO[s.kind];
 			if (!info.targetsComponent) {
@@ -64,7 +85,13 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			if (info.needsPackage) {
 				const r = packages.resolveVersion(maId, s.componentId, s.version);
 				if (!r.ok) return r;
-				steps.push({ kind: s.kind, componentId: s.componentId, versionId: r.value.version.id, version: r.value.version.version });
+				steps.push({
+					kind: s.kind,
+					componentId: s.componentId,
+					versionId: r.value.version.id,
+					version: r.value.version.version,
+					baselines: JSON.parse(r.value.version.compatibleBaselines) as string[]
+				});
 			} else {
 				const p = pkgs.getPackageByComponentId(db, s.componentId);
 				if (!p || p.maId !== maId) return fail('not_found', `component ${s.componentId} not found`);
@@ -131,10 +158,40 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			});
 		});
 		emitUpdated(rows);
+		const warnings = baselineWarnings(deviceIds, steps, rows);
 		// SCOMO-SEC-01: one signature for the whole fan-out; a high-risk batch waits for a passkey (SEC-02).
 		const approval = signing?.prepareBatch(batchId, rows)?.approval ?? 'not-required';
 		if (approval !== 'pending') void relayNew(deviceIds, rows);
-		return ok({ batchId, operations: rows.map(operationView), ...(signing ? { approval: approval === 'pending' ? ('pending' as const) : ('not-required' as const) } : {}) });
+		return ok({ batchId, operations: rows.map(operationView), warnings, ...(signing ? { approval: approval === 'pending' ? ('pending' as const) : ('not-required' as const) } : {}) });
+	}
+
+	/**
+	 * Early 1413: the server knows each device's enrolled baseline, so it can say at once which devices a
+	 * package excludes. Only a warning: the device still checks, and its answer is the result.
+	 */
+	function baselineWarnings(
+		deviceIds: readonly string[],
+		steps: readonly { kind: string; componentId: string | null; version: string | null; baselines?: string[] }[],
+		rows: readonly OperationRow[]
+	): OperationWarning[] {
+		const picky = steps.map((s, seq) => ({ ...s, seq })).filter((s) => s.baselines !== undefined);
+		if (picky.length === 0) return [];
+		const baselines = devicesRepo.baselinesOf(db, deviceIds);
+		const correlatorOf = new Map(rows.map((r) => [`${r.deviceId} ${r.seq}`, r.correlator]));
+		const warnings: OperationWarning[] = [];
+		for (const deviceId of deviceIds) {
+			const baseline = baselines.get(deviceId) ?? '';
+			for (const s of picky) {
+				if (isCompatible(s.baselines!, baseline)) continue;
+				warnings.push({
+					deviceId,
+					correlator: correlatorOf.get(`${deviceId} ${s.seq}`)!,
+					resultCode: RC.UnsupportedEnvironment,
+					message: `${s.componentId} ${s.version} is built for ${s.baselines!.join(', ')}; this device runs ${baseline}, so it will most likely refuse it (1413).`
+				});
+			}
+		}
+		return warnings;
 	}
 
 	/** Relays freshly created operations to the devices that are online; the others get them on connect. */
@@ -264,9 +321,9 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 	}
 
 	/** Cancel an operation that has not started on the device (queued or delivered): 1462. */
-	function cancel(maId: string, actor: AuditActor, correlator: string): Outcome<OperationView> {
-		const op = opsRepo.getOperationByCorrelator(db, correlator);
-		if (!op || op.maId !== maId) return fail('not_found', 'operation not found');
+	function cancel(maId: string, actor: AuditActor, ref: string): Outcome<OperationView> {
+		const op = find(maId, ref);
+		if (!op) return fail('not_found', 'operation not found');
 		const now = deps.clock();
 		const done = db.transaction((tx) => {
 			const r = opsRepo.updateOperationFrom(tx, op.id, ['queued', 'delivered'], {
@@ -335,9 +392,18 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		return () => clearInterval(timer);
 	}
 
-	function get(maId: string, correlator: string): Outcome<OperationView> {
-		const op = opsRepo.getOperationByCorrelator(db, correlator);
-		if (!op || op.maId !== maId) return fail('not_found', 'operation not found');
+	/**
+	 * One way to address an operation: its correlator (what the device reports) or its ID (what create
+	 * returns next to it). Another MA's operation is absent, like a missing one (SCOMO-ADC-3).
+	 */
+	function find(maId: string, ref: string): OperationRow | null {
+		const op = opsRepo.getOperationByCorrelator(db, ref) ?? opsRepo.getOperation(db, ref);
+		return op && op.maId === maId ? op : null;
+	}
+
+	function get(maId: string, ref: string): Outcome<OperationView> {
+		const op = find(maId, ref);
+		if (!op) return fail('not_found', 'operation not found');
 		return ok(operationView(op));
 	}
 

@@ -53,7 +53,9 @@ export const actions: Actions = {
 		const r = appContext().services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
 		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
 		const op = r.value.operations[0];
-		return { message: `Operation queued (correlator ${op?.correlator}).`, batchId: r.value.batchId };
+		// Early 1413: say now that the device will most likely refuse it (it still decides).
+		const warning = r.value.warnings[0] ? ` Warning: ${r.value.warnings[0].message}` : '';
+		return { message: `Operation queued (correlator ${op?.correlator}).${warning}`, batchId: r.value.batchId, warnings: r.value.warnings };
 	},
 
 	/** One batch: `steps` (JSON array of {kind, componentId?, version?}), devices by id or by `filter`. */
@@ -83,7 +85,10 @@ export const actions: Actions = {
 			operations: r.value.operations.length,
 			devices: new Set(body.value.deviceIds).size,
 			// SCOMO-SEC-02: a high-risk batch (e.g. Remove) waits for an administrator's passkey before it is relayed.
-			approval: r.value.approval ?? 'not-required'
+			approval: r.value.approval ?? 'not-required',
+			// Early 1413: the devices whose baseline the package excludes (they still check and answer).
+			warnings: r.value.warnings.slice(0, 50),
+			warningCount: r.value.warnings.length
 		};
 	},
 
