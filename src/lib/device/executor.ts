@@ -150,19 +150,25 @@ export class Executor {
 		return { ok: true, accepted: correlators };
 	}
 
-	/** SCOMO-SEC-01: operations that failed verification are never run; their code is their result. */
+	/**
+	 * SCOMO-SEC-01: operations that failed verification are never run; their code is their result. A refusal
+	 * of a set nothing proved authentic goes to `refusals`, not `results`: anyone can forge a set under a
+	 * genuine correlator, and the genuine set arriving later must still run (issue #13).
+	 */
 	private async refuse(set: CommandSetMsg, refused: [CommandOperationMsg, Rejection][], verdict: Verdict): Promise<void> {
 		await this.d.keeper.commit((l) => {
 			for (const [op, r] of refused) {
 				const componentId = op.componentId ?? op.package?.componentId ?? null;
-				addResult(l, op.correlator, {
+				const stored = {
 					maId: set.maId,
 					acked: false,
 					result: this.toResult(op, { resultCode: r.code, message: r.message, componentId, item: 'unchanged', entry: this.visibleEntry(set.maId, componentId) })
-				});
+				};
+				if (r.authentic) addResult(l, op.correlator, stored);
+				else (l.refusals ??= {})[op.correlator] = stored;
 			}
 			// Expired or unapproved copies of an authentic envelope: their correlators belong to its nonce now.
-			verdict.remember(l, refused.filter(([, r]) => r.code !== RC.CommandReplayed).map(([op]) => op.correlator));
+			verdict.remember(l, refused.filter(([, r]) => r.authentic && r.code !== RC.CommandReplayed).map(([op]) => op.correlator));
 		});
 	}
 
@@ -186,6 +192,25 @@ export class Executor {
 		const correlators = new Set([...keeper.outbox().map((r) => r.result.correlator), ...this.resend]);
 		this.resend.clear();
 		for (const c of correlators) this.track(this.sendResult(c));
+		for (const c of keeper.refusalsToSend()) this.track(this.sendRefusal(c));
+	}
+
+	/** Reports a refusal of an unverified set once; the server's answer either way ends it (nothing to dedupe). */
+	private async sendRefusal(correlator: string): Promise<void> {
+		const stored = this.d.keeper.refusal(correlator);
+		if (!stored) return;
+		let outcome: Awaited<ReturnType<DeviceLink['sendResult']>>;
+		try {
+			outcome = await this.d.link().sendResult(stored.result);
+		} catch {
+			outcome = 'unsent';
+		}
+		this.d.emit({ event: 'result-sent', correlator, outcome });
+		if (outcome === 'unsent') return;
+		await this.d.keeper.commit((l) => {
+			// A newer refusal under the same correlator stays until it is reported too.
+			if (l.refusals?.[correlator] === stored) delete l.refusals[correlator];
+		});
 	}
 
 	drain(): Promise<void> {

@@ -58,6 +58,15 @@ export class LedgerKeeper {
 		return Object.values(this.ledger.results).filter((r) => !r.acked);
 	}
 
+	/** Refusals of unverified command sets not yet reported (never used to answer a duplicate). */
+	refusal(correlator: string): StoredResult | null {
+		return this.ledger.refusals?.[correlator] ?? null;
+	}
+
+	refusalsToSend(): string[] {
+		return Object.keys(this.ledger.refusals ?? {});
+	}
+
 	firstUnfinished(): JournalEntry | null {
 		return this.ledger.journal[0] ?? null;
 	}

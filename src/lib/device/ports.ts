@@ -83,6 +83,12 @@ export type Ledger = {
 	journal: JournalEntry[];
 	/** By correlator: the outbox (acked = false) and the dedupe memory (acked = true). */
 	results: Record<string, StoredResult>;
+	/**
+	 * By correlator: refusals of command sets nothing proved the MA sent (1453, 1456), waiting to be reported.
+	 * Kept apart from `results` so a forged set can never answer for the genuine one with the same correlator
+	 * (dedupe reads only `results`); dropped once the server has taken them.
+	 */
+	refusals?: Record<string, StoredResult>;
 	/** SCOMO-SEC-01: nonces and correlators of verified envelopes until they expire (verify.ts). */
 	replay?: ReplayWindow;
 };
