@@ -29,7 +29,7 @@ import {
 import type { ComponentState } from '../core';
 import { resultMessage } from '../core/envelope';
 import { errorMessage, type EventSink } from './events';
-import type { DeviceLink, SendOutcome } from './link';
+import { DownloadError, type DeviceLink, type SendOutcome } from './link';
 import type { Signer } from './ports';
 
 export type ConnectionOptions = {
@@ -231,12 +231,28 @@ export class Connection implements DeviceLink {
 
 	async fetchBundle(correlator: string): Promise<Uint8Array> {
 		// A download right after start-up or a reconnect waits a little for the connection rather than failing.
-		if (!(await this.whenOnline(this.timeoutMs * 3))) throw new Error('not connected to the server');
-		const res = await this.call('package:token', { correlator });
-		if (!res.ok || typeof res.url !== 'string') throw new Error(`no download token (${res.code ?? 'bad answer'})`);
-		const http = await fetch(new URL(res.url, this.o.serverUrl));
-		if (!http.ok) throw new Error(`the server answered ${http.status}`);
-		return new Uint8Array(await http.arrayBuffer());
+		if (!(await this.whenOnline(this.timeoutMs * 3))) throw new DownloadError('not connected to the server', false);
+		let res: Awaited<ReturnType<Connection['call']>>;
+		try {
+			res = await this.call('package:token', { correlator });
+		} catch (e) {
+			throw new DownloadError(`no download token: ${errorMessage(e)}`, false);
+		}
+		if (!res.ok || typeof res.url !== 'string') {
+			// "Try later" codes are transient; any other refusal (the operation is unknown or finished) is final.
+			throw new DownloadError(`no download token (${res.code ?? 'bad answer'})`, res.ok || !TRANSIENT_CODES.has(String(res.code)));
+		}
+		let http: Response;
+		let bytes: ArrayBuffer;
+		try {
+			http = await fetch(new URL(res.url, this.o.serverUrl));
+			if (http.ok) bytes = await http.arrayBuffer();
+		} catch (e) {
+			throw new DownloadError(`the download was cut: ${errorMessage(e)}`, false);
+		}
+		// A fresh token was just issued: a 4xx means this package will not be served; a 5xx may pass.
+		if (!http.ok) throw new DownloadError(`the server answered ${http.status}`, http.status < 500 && http.status !== 408 && http.status !== 429);
+		return new Uint8Array(bytes!);
 	}
 
 	async sendProgress(progress: ProgressMsg): Promise<void> {

@@ -18,6 +18,8 @@ export type RuntimeEvent =
 	| { event: 'consent'; maId: string; correlators: string[]; decision: 'accepted' | 'refused'; how: string }
 	| { event: 'operation'; correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }
 	| { event: 'result-sent'; correlator: string; outcome: SendOutcome }
+	/** A download failed for a reason that may pass (offline, server restarting): tried again after delayMs. */
+	| { event: 'download-retry'; correlator: string; attempt: number; delayMs: number; message: string }
 	| { event: 'component-state'; componentId: string; operational: OperationalState; message: string }
 	| { event: 'request-decided'; requestId: string; status: string; correlator: string | null }
 	| { event: 'error'; where: string; message: string };

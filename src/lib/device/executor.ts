@@ -20,7 +20,7 @@ import { checkPackage, type PackageKeys } from './package-check';
 import { errorMessage, wireText, type EventSink } from './events';
 import { addResult, setItem, type LedgerKeeper } from './ledger';
 import type { Rejection, Verdict } from './verify';
-import type { DeviceLink } from './link';
+import { DownloadError, type DeviceLink } from './link';
 import type { Clock, ComponentRunner, ConsentPort, InventoryItem, JournalEntry, Notice, PackageStore, StateStore } from './ports';
 
 export type ExecutorDeps = {
@@ -39,7 +39,12 @@ export type ExecutorDeps = {
 	packageKeys?: PackageKeys;
 	/** SCOMO-SEC-01: checks a command set before anything is acked, journaled or run (verify.ts); absent = no check (unit tests). */
 	verify?: (set: CommandSetMsg) => Promise<Verdict>;
+	/** Backoff between download attempts after a transient failure (defaults: 1 s doubling to 30 s). */
+	downloadRetry?: { firstDelayMs: number; maxDelayMs: number };
 };
+
+/** Thrown when the runtime stops mid-operation: nothing is committed, the journal runs it again next start. */
+class Interrupted extends Error {}
 
 /** How one operation ended: the result to report and the inventory change to commit with it. */
 type Outcome = {
@@ -63,8 +68,22 @@ export class Executor {
 	private readonly resend = new Set<string>();
 	private readonly sending = new Set<Promise<unknown>>();
 	private receiving: Promise<unknown> = Promise.resolve();
+	private halted = false;
+	/** Wakes a download waiting out its backoff (halt()). */
+	private wake: (() => void) | null = null;
 
 	constructor(private readonly d: ExecutorDeps) {}
+
+	/** The runtime is stopping: a download waiting to retry gives up without a result (it reruns next start). */
+	halt(): void {
+		this.halted = true;
+		this.wake?.();
+	}
+
+	/** The runtime starts (again). */
+	resume(): void {
+		this.halted = false;
+	}
 
 	/**
 	 * Validate, dedupe and journal a command set; the returned ack goes to the server. Call `kick()` after
@@ -229,7 +248,8 @@ export class Executor {
 			while ((entry = this.d.keeper.firstUnfinished())) await this.runSet(entry);
 		} catch (e) {
 			// A store failure: leave the journal as it is; the next kick (e.g. the next connection) retries.
-			this.d.emit({ event: 'error', where: 'executor', message: errorMessage(e) });
+			// Interrupted (the runtime stopped) leaves it too, on purpose.
+			if (!(e instanceof Interrupted)) this.d.emit({ event: 'error', where: 'executor', message: errorMessage(e) });
 		}
 	}
 
@@ -276,7 +296,10 @@ export class Executor {
 			const outcome: Outcome =
 				entry.consent === 'refused'
 					? this.refused(set.maId, op)
-					: await this.execute(set.maId, op).catch((e: unknown) => this.undefinedError(set.maId, op, e));
+					: await this.execute(set.maId, op, set.expiresAt).catch((e: unknown) => {
+							if (e instanceof Interrupted) throw e;
+							return this.undefinedError(set.maId, op, e);
+						});
 			await this.commit(set.maId, op, outcome);
 			done.results.push({
 				correlator: op.correlator,
@@ -389,7 +412,7 @@ export class Executor {
 		};
 	}
 
-	private async execute(maId: string, op: CommandOperationMsg): Promise<Outcome> {
+	private async execute(maId: string, op: CommandOperationMsg, deadline: number): Promise<Outcome> {
 		const { keeper } = this.d;
 		this.progress({ correlator: op.correlator, phase: 'in-progress' });
 		if (op.kind === 'Inventory') {
@@ -434,7 +457,7 @@ export class Executor {
 			deviceBaseline: this.d.baseline()
 		});
 		if (!decided.ok) return fail(decided.error.resultCode, decided.error.message, current);
-		return this.runSteps({ maId, op, componentId, owned, current, ...decided.value });
+		return this.runSteps({ maId, op, componentId, owned, current, deadline, ...decided.value });
 	}
 
 	private async runSteps(x: {
@@ -445,6 +468,7 @@ export class Executor {
 		current: ComponentState | null;
 		next: ComponentState | null;
 		steps: Step[];
+		deadline: number;
 	}): Promise<Outcome> {
 		const { packages, runner } = this.d;
 		const { op, componentId, owned, current, next, maId } = x;
@@ -471,11 +495,9 @@ export class Executor {
 			switch (step) {
 				case 'download': {
 					this.progress({ correlator: op.correlator, phase: 'in-progress', downloadStatus: 30 });
-					try {
-						bytes = await this.d.link().fetchBundle(op.correlator);
-					} catch (e) {
-						return failure(RC.DownloadFailed, `The package could not be downloaded: ${errorMessage(e)}`);
-					}
+					const got = await this.download(op.correlator, x.deadline);
+					if (!got.ok) return failure(RC.DownloadFailed, `The package could not be downloaded: ${got.message}`);
+					bytes = got.bytes;
 					break;
 				}
 				case 'verify': {
@@ -559,6 +581,39 @@ export class Executor {
 			entry: next,
 			cleanup: this.dropOldVersion(componentId, current, next)
 		};
+	}
+
+	/**
+	 * Fetches the bundle, trying again with backoff (and a new token each time) while the failure may pass:
+	 * a server restart or a lost connection must not end the operation. 1402 only when the server says the
+	 * package cannot be had, or when the operation's deadline has passed.
+	 */
+	private async download(correlator: string, deadline: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; message: string }> {
+		const { firstDelayMs, maxDelayMs } = this.d.downloadRetry ?? { firstDelayMs: 1000, maxDelayMs: 30_000 };
+		for (let attempt = 1; ; attempt++) {
+			if (this.halted) throw new Interrupted('the runtime stopped');
+			try {
+				return { ok: true, bytes: await this.d.link().fetchBundle(correlator) };
+			} catch (e) {
+				if (this.halted) throw new Interrupted('the runtime stopped');
+				const permanent = !(e instanceof DownloadError) || e.permanent;
+				const base = Math.min(maxDelayMs, firstDelayMs * 2 ** Math.min(attempt - 1, 20));
+				const delayMs = Math.round(base / 2 + Math.random() * (base / 2));
+				if (permanent || this.d.clock.now() + delayMs > deadline) return { ok: false, message: errorMessage(e) };
+				this.d.emit({ event: 'download-retry', correlator, attempt, delayMs, message: wireText(errorMessage(e)) });
+				await new Promise<void>((resolve) => {
+					const timer = setTimeout(() => {
+						this.wake = null;
+						resolve();
+					}, delayMs);
+					this.wake = () => {
+						clearTimeout(timer);
+						this.wake = null;
+						resolve();
+					};
+				});
+			}
+		}
 	}
 
 	/** After an Update or a newer Download, the bundle of the replaced version is no longer needed. */

@@ -111,6 +111,7 @@ export class DeviceRuntime {
 
 	/** Restore components, resume the journal (offline, the results wait in the outbox), then connect. */
 	async start(): Promise<void> {
+		this.executor.resume();
 		await this.restore();
 		this.connection = new Connection({
 			serverUrl: this.identity.serverUrl,
@@ -138,6 +139,7 @@ export class DeviceRuntime {
 	 * recorded state for the next start.
 	 */
 	async stop(graceMs = 5000): Promise<void> {
+		this.executor.halt();
 		this.connection?.close();
 		this.connection = null;
 		let timer: ReturnType<typeof setTimeout> | undefined;
