@@ -90,6 +90,19 @@ export const RequestDecided = v.strictObject({
 	message: HumanText(500)
 });
 
+/**
+ * The MA withdraws operations it sent to this device (an administrator cancelled them after delivery, maybe
+ * while the user is being asked). Signed by the MA's command key over core withdrawMessage(), so nobody else
+ * can withdraw; the device ends each one not yet started with 1462 and acks which ones it withdrew.
+ */
+export const Withdraw = v.strictObject({
+	maId: Id,
+	deviceId: Id,
+	correlators: v.pipe(v.array(Correlator), v.minLength(1), v.maxLength(100)),
+	keyId: Id,
+	signature: Base64Url(256)
+});
+
 export const ErrorEvent = v.strictObject({
 	code: v.string(),
 	message: v.string(),
@@ -171,6 +184,9 @@ export type PackageRefMsg = v.InferOutput<typeof PackageRef>;
 export type CommandOperationMsg = v.InferOutput<typeof CommandOperation>;
 export type CommandSetMsg = v.InferOutput<typeof CommandSet>;
 export type RequestDecidedMsg = v.InferOutput<typeof RequestDecided>;
+export type WithdrawMsg = v.InferOutput<typeof Withdraw>;
+/** withdrawn: ended with 1462 now; tooLate: already started or finished (their own result stands). */
+export type WithdrawAck = { ok: true; withdrawn: string[]; tooLate: string[] } | { ok: false; code: string; message: string };
 export type ErrorEventMsg = v.InferOutput<typeof ErrorEvent>;
 export type AuthProveMsg = v.InferOutput<typeof AuthProve>;
 export type DeviceInfoMsg = v.InferOutput<typeof DeviceInfo>;
@@ -185,6 +201,7 @@ export interface ServerToDeviceEvents {
 	'auth:challenge': (msg: AuthChallengeMsg) => void;
 	commands: (msg: CommandSetMsg, ack: (res: CommandAck) => void) => void;
 	'request:decided': (msg: RequestDecidedMsg) => void;
+	withdraw: (msg: WithdrawMsg, ack: (res: WithdrawAck) => void) => void;
 	error: (msg: ErrorEventMsg) => void;
 }
 
@@ -209,6 +226,7 @@ export const DEVICE_EVENTS = {
 	'auth:challenge': { from: 'server', schema: AuthChallenge, purpose: 'fresh nonce to sign, sent on connect' },
 	commands: { from: 'server', schema: CommandSet, purpose: 'a command set to verify, confirm and execute; acked on receipt' },
 	'request:decided': { from: 'server', schema: RequestDecided, purpose: 'outcome of a device request (Device-06)' },
+	withdraw: { from: 'server', schema: Withdraw, purpose: 'MA-signed withdrawal of delivered operations (cancel); acked' },
 	error: { from: 'server', schema: ErrorEvent, purpose: 'a rejected event, with a stable code' },
 	'auth:prove': { from: 'device', schema: AuthProve, purpose: 'device ID and signature over the challenge' },
 	'device:info': { from: 'device', schema: DeviceInfo, purpose: 'manufacturer, model, baseline, software version' },

@@ -24,7 +24,8 @@ import {
 	type OperationResultMsg,
 	type ProgressMsg,
 	type RequestDecidedMsg,
-	type ServerToDeviceEvents
+	type ServerToDeviceEvents,
+	type WithdrawAck
 } from '../contract';
 import type { ComponentState } from '../core';
 import { resultMessage } from '../core/envelope';
@@ -43,6 +44,8 @@ export type ConnectionOptions = {
 	/** After the ack went out, or after authenticating: run the journal and flush the outbox. */
 	onReady: () => void;
 	onRequestDecided?: (msg: RequestDecidedMsg) => void;
+	/** The MA withdraws delivered operations (cancel): verify and withdraw them; the answer is the ack. */
+	onWithdraw?: (raw: unknown) => Promise<WithdrawAck>;
 	emit: EventSink;
 	/** Ack timeout for every emit. */
 	ackTimeoutMs?: number;
@@ -152,6 +155,17 @@ export class Connection implements DeviceLink {
 				}
 				if (typeof ack === 'function') ack(answer);
 				if (answer.ok) this.o.onReady();
+			})();
+		});
+		s.on('withdraw', (raw, ack) => {
+			void (async () => {
+				let answer: WithdrawAck;
+				try {
+					answer = this.o.onWithdraw ? await this.o.onWithdraw(raw) : { ok: false, code: 'invalid_request', message: 'not supported' };
+				} catch (e) {
+					answer = { ok: false, code: 'internal', message: errorMessage(e) };
+				}
+				if (typeof ack === 'function') ack(answer);
 			})();
 		});
 		s.on('request:decided', (raw) => {

@@ -18,6 +18,10 @@ export type RuntimeEvent =
 	| { event: 'consent'; maId: string; correlators: string[]; decision: 'accepted' | 'refused'; how: string }
 	| { event: 'operation'; correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }
 	| { event: 'result-sent'; correlator: string; outcome: SendOutcome }
+	/** The MA withdrew operations (cancel): `correlators` end with 1462; `tooLate` had started, finished or are not its own. */
+	| { event: 'withdrawn'; maId: string; correlators: string[]; tooLate: string[] }
+	/** A withdrawal that does not verify (not signed by a key pinned for the MA, or for another device): ignored. */
+	| { event: 'withdraw-refused'; maId: string; code: string; message: string }
 	/** A download failed for a reason that may pass (offline, server restarting): tried again after delayMs. */
 	| { event: 'download-retry'; correlator: string; attempt: number; delayMs: number; message: string }
 	| { event: 'component-state'; componentId: string; operational: OperationalState; message: string }

@@ -69,6 +69,10 @@ export class Executor {
 	private readonly sending = new Set<Promise<unknown>>();
 	private receiving: Promise<unknown> = Promise.resolve();
 	private halted = false;
+	/** The operation being executed now: too late to withdraw. */
+	private running: string | null = null;
+	/** The set whose prompt is open now, and how to take the prompt away (withdraw). */
+	private asking: { entry: JournalEntry; controller: AbortController } | null = null;
 	/** Wakes a download waiting out its backoff (halt()). */
 	private wake: (() => void) | null = null;
 
@@ -191,6 +195,52 @@ export class Executor {
 		});
 	}
 
+	/**
+	 * The MA withdrew operations (an administrator cancelled them after delivery; the signature was checked,
+	 * verify.ts). Each one not started yet ends with 1462 and never runs, even if its set arrives later; an
+	 * open prompt for it is taken away and the user told. One under way, finished, or of another MA stays.
+	 */
+	async withdraw(w: { maId: string; maName: string; correlators: string[] }): Promise<{ withdrawn: string[]; tooLate: string[] }> {
+		const { keeper } = this.d;
+		const withdrawn: { correlator: string; componentId: string | null }[] = [];
+		const tooLate: string[] = [];
+		const touched = new Set<JournalEntry>();
+		for (const c of new Set(w.correlators)) {
+			const entry = keeper.ledger.journal.find((e) => e.set.operations.some((o) => o.correlator === c));
+			if (keeper.result(c) || this.running === c || (entry && entry.set.maId !== w.maId)) {
+				tooLate.push(c);
+				continue;
+			}
+			const op = entry?.set.operations.find((o) => o.correlator === c);
+			if (entry) touched.add(entry);
+			withdrawn.push({ correlator: c, componentId: op ? (op.componentId ?? op.package?.componentId ?? null) : null });
+		}
+		if (withdrawn.length > 0) {
+			await keeper.commit((l) => {
+				for (const { correlator, componentId } of withdrawn) {
+					addResult(l, correlator, {
+						maId: w.maId,
+						acked: false,
+						result: {
+							correlator,
+							resultCode: RC.Cancelled,
+							message: wireText(`Withdrawn by ${w.maName} before it started.`),
+							componentId,
+							entry: this.visibleEntry(w.maId, componentId),
+							completedAt: this.d.clock.now()
+						}
+					});
+				}
+			});
+		}
+		const seen = withdrawn.filter((x) => [...touched].some((e) => e.set.operations.some((o) => o.correlator === x.correlator)));
+		if (this.asking && touched.has(this.asking.entry)) this.asking.controller.abort();
+		if (seen.length > 0) this.d.consent.notify({ kind: 'withdrawn', maId: w.maId, maName: w.maName, correlators: seen.map((x) => x.correlator) });
+		this.d.emit({ event: 'withdrawn', maId: w.maId, correlators: withdrawn.map((x) => x.correlator), tooLate });
+		for (const { correlator } of withdrawn) this.track(this.sendResult(correlator));
+		return { withdrawn: withdrawn.map((x) => x.correlator), tooLate };
+	}
+
 	/** Run whatever the journal holds and send what the outbox holds. Safe to call any time. */
 	kick(): void {
 		void this.drain();
@@ -278,14 +328,17 @@ export class Executor {
 	private async runSet(entry: JournalEntry): Promise<void> {
 		const { keeper, consent } = this.d;
 		const set = entry.set;
-		const pending = set.operations.filter((o) => !keeper.result(o.correlator));
+		const open = () => set.operations.filter((o) => !keeper.result(o.correlator));
 		const plan = consentPlan(set.consentMode, (await this.d.store.readChoices())[set.maId] ?? 'ask');
-		if (pending.length > 0 && entry.consent === 'pending') {
-			const decision = await this.decide({ ...set, operations: pending }, plan);
+		// One decision for what is left of the set; when the MA withdraws part of it mid-prompt, ask again for the rest.
+		while (entry.consent === 'pending' && open().length > 0) {
+			const decision = await this.decide(entry, { ...set, operations: open() }, plan);
+			if (decision === 'withdrawn') continue;
 			await keeper.commit(() => {
 				entry.consent = decision;
 			});
 		}
+		const pending = open();
 		const done: Extract<Notice, { kind: 'after' }> = {
 			kind: 'after',
 			maId: set.maId,
@@ -293,14 +346,22 @@ export class Executor {
 			results: []
 		};
 		for (const op of pending) {
-			const outcome: Outcome =
-				entry.consent === 'refused'
-					? this.refused(set.maId, op)
-					: await this.execute(set.maId, op, set.expiresAt).catch((e: unknown) => {
-							if (e instanceof Interrupted) throw e;
-							return this.undefinedError(set.maId, op, e);
-						});
-			await this.commit(set.maId, op, outcome);
+			// Withdrawn by the MA while an earlier operation ran: it already has its 1462.
+			if (keeper.result(op.correlator)) continue;
+			this.running = op.correlator;
+			let outcome: Outcome;
+			try {
+				outcome =
+					entry.consent === 'refused'
+						? this.refused(set.maId, op)
+						: await this.execute(set.maId, op, set.expiresAt).catch((e: unknown) => {
+								if (e instanceof Interrupted) throw e;
+								return this.undefinedError(set.maId, op, e);
+							});
+				await this.commit(set.maId, op, outcome);
+			} finally {
+				this.running = null;
+			}
 			done.results.push({
 				correlator: op.correlator,
 				kind: op.kind,
@@ -317,8 +378,8 @@ export class Executor {
 		});
 	}
 
-	/** One decision for the whole set (SCOMO-ADC-2). */
-	private async decide(set: CommandSetMsg, plan: ConsentPlan): Promise<'accepted' | 'refused'> {
+	/** One decision for the whole set (SCOMO-ADC-2); 'withdrawn' when the MA withdrew operations mid-prompt. */
+	private async decide(entry: JournalEntry, set: CommandSetMsg, plan: ConsentPlan): Promise<'accepted' | 'refused' | 'withdrawn'> {
 		const { consent, keeper } = this.d;
 		const correlators = set.operations.map((o) => o.correlator);
 		const itemOf = (id: string) => keeper.item(id);
@@ -336,12 +397,21 @@ export class Executor {
 			});
 		} else if (plan === 'ask') {
 			for (const correlator of correlators) this.progress({ correlator, phase: 'awaiting-consent' });
+			const controller = new AbortController();
+			this.asking = { entry, controller };
 			try {
-				decision = (await consent.ask(consentRequest(set, itemOf))) === 'accept' ? 'accepted' : 'refused';
+				const answer = await new Promise<'accept' | 'refuse' | 'withdrawn'>((resolve, reject) => {
+					controller.signal.addEventListener('abort', () => resolve('withdrawn'));
+					consent.ask(consentRequest(set, itemOf), controller.signal).then(resolve, reject);
+				});
+				if (answer === 'withdrawn') return 'withdrawn';
+				decision = answer === 'accept' ? 'accepted' : 'refused';
 			} catch (e) {
 				// No answer is no consent (SCOMO-USA-1).
 				this.d.emit({ event: 'error', where: 'consent', message: errorMessage(e) });
 				decision = 'refused';
+			} finally {
+				this.asking = null;
 			}
 		}
 		this.d.emit({ event: 'consent', maId: set.maId, correlators, decision, how: plan });

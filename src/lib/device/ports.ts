@@ -172,11 +172,14 @@ export type Notice =
 			results: { correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }[];
 	  }
 	| { kind: 'blocked'; maId: string; maName: string; correlators: string[] }
+	/** The MA withdrew operations it had sent (cancelled before they started): an open prompt for them is gone. */
+	| { kind: 'withdrawn'; maId: string; maName: string; correlators: string[] }
 	| { kind: 'request-decided'; requestId: string; status: 'approved' | 'refused'; message: string };
 
 /** The end user (SCOMO-USA-1..4): a prompt on the device screen, a terminal, or a policy file. */
 export interface ConsentPort {
-	ask(request: ConsentRequest): Promise<'accept' | 'refuse'>;
+	/** `signal` aborts when the MA withdraws the set while the user is being asked: take the prompt away. */
+	ask(request: ConsentRequest, signal?: AbortSignal): Promise<'accept' | 'refuse'>;
 	notify(notice: Notice): void;
 }
 

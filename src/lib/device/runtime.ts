@@ -8,7 +8,7 @@
  * reported Failed. ShuttingDown becomes Stopped. So the inventory the server sees after a restart tells the truth.
  */
 import { isLive, type OperationalState } from '../core';
-import type { CatalogEntry, DeviceRequestMsg } from '../contract';
+import { Withdraw, parse, type CatalogEntry, type DeviceRequestMsg, type WithdrawAck } from '../contract';
 import { Connection } from './connection';
 import { errorMessage, wireText, type EventSink } from './events';
 import { Executor } from './executor';
@@ -51,6 +51,7 @@ const decoder = new TextDecoder();
 export class DeviceRuntime {
 	private connection: Connection | null = null;
 	private readonly executor: Executor;
+	private readonly verifier: CommandVerifier;
 	private readonly emit: EventSink;
 
 	private constructor(
@@ -60,7 +61,7 @@ export class DeviceRuntime {
 	) {
 		this.emit = d.emit ?? (() => {});
 		// SCOMO-SEC-01: every command set is verified against the MA keys this device pinned (verify.ts).
-		const verifier = new CommandVerifier({
+		const verifier = (this.verifier = new CommandVerifier({
 			identity: async () => (this.identity = (await d.store.readIdentity()) ?? this.identity),
 			saveIdentity: async (identity) => {
 				this.identity = identity;
@@ -69,7 +70,7 @@ export class DeviceRuntime {
 			ledger: () => keeper.ledger,
 			clock: d.clock ?? systemClock,
 			emit: this.emit
-		});
+		}));
 		this.executor = new Executor({
 			keeper,
 			store: d.store,
@@ -121,6 +122,7 @@ export class DeviceRuntime {
 			inventory: () => this.keeper.allComponents(),
 			onCommands: (raw) => this.executor.receive(raw),
 			onReady: () => this.executor.kick(),
+			onWithdraw: (raw) => this.withdraw(raw),
 			onRequestDecided: (m) =>
 				this.d.consent.notify({ kind: 'request-decided', requestId: m.requestId, status: m.status, message: m.message }),
 			emit: this.emit,
@@ -167,6 +169,19 @@ export class DeviceRuntime {
 	async catalog(maId: string): Promise<CatalogEntry[]> {
 		if (!this.connection?.online) throw new Error('Not connected to the server.');
 		return this.connection.catalog(maId);
+	}
+
+	/** The MA withdraws delivered operations (cancel): only a withdrawal signed by a key pinned for it counts. */
+	private async withdraw(raw: unknown): Promise<WithdrawAck> {
+		const msg = parse(Withdraw, raw);
+		if (!msg.ok) return { ok: false, code: 'invalid_request', message: msg.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+		const checked = await this.verifier.verifyWithdrawal(msg.value);
+		if (!checked.ok) {
+			this.emit({ event: 'withdraw-refused', maId: msg.value.maId, code: checked.code, message: checked.message });
+			return checked;
+		}
+		const r = await this.executor.withdraw({ maId: msg.value.maId, maName: checked.maName, correlators: msg.value.correlators });
+		return { ok: true, ...r };
 	}
 
 	/** Applies the restart policy (see the top of this file); start() calls it first. */

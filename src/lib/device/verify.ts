@@ -26,6 +26,7 @@ import {
 	needsApproval,
 	operationMatches,
 	trustMessage,
+	withdrawMessage,
 	type SignedEnvelope,
 	type SignedTrust,
 	type TrustStatement
@@ -34,7 +35,7 @@ import { fromB64u } from '../core/envelope-bytes';
 import { verifyMerkleProof } from '../core/merkle';
 import { sha256 } from '../core/merkle-sha256';
 import { checkAssertion } from '../core/webauthn-assertion';
-import type { CommandSetMsg } from '../contract';
+import type { CommandSetMsg, WithdrawMsg } from '../contract';
 import type { EventSink } from './events';
 import type { Clock, Identity, Ledger, ReplayWindow } from './ports';
 import { credentialVerifies, ed25519Verifies } from './verify-crypto';
@@ -175,6 +176,21 @@ export class CommandVerifier {
 				for (const c of cs) w.correlators[c] = h.nonce;
 			}
 		};
+	}
+
+	/**
+	 * A withdrawal (cancel after delivery) counts only when a key this device pinned for the MA signed it for
+	 * this device: neither a third party nor another MA can withdraw an MA's operations.
+	 */
+	async verifyWithdrawal(msg: WithdrawMsg): Promise<{ ok: true; maName: string } | { ok: false; code: string; message: string }> {
+		const identity = await this.d.identity();
+		const ma = identity.mas.find((m) => m.maId === msg.maId);
+		if (!ma || msg.deviceId !== identity.deviceId) return { ok: false, code: 'not_found', message: 'The withdrawal is not addressed to this device.' };
+		const key = ma.trust?.keys.find((k) => k.keyId === msg.keyId && keyValidAt(k, this.d.clock.now()));
+		if (!key || !(await ed25519Verifies(key.publicKey, withdrawMessage(msg), msg.signature))) {
+			return { ok: false, code: 'forbidden', message: 'The withdrawal is not signed by a key this device trusts for the MA.' };
+		}
+		return { ok: true, maName: ma.name };
 	}
 
 	private inBatch(env: SignedEnvelope): boolean {

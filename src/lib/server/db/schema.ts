@@ -182,7 +182,12 @@ export const operations = sqliteTable(
 		createdAt: integer('created_at').notNull(),
 		deliveredAt: integer('delivered_at'),
 		completedAt: integer('completed_at'),
-		expiresAt: integer('expires_at').notNull()
+		expiresAt: integer('expires_at').notNull(),
+		/**
+		 * An administrator cancelled the operation after it was delivered: the MA-signed withdrawal is sent to
+		 * the device (again on each connection) until its result arrives (1462, or its own if it had started).
+		 */
+		cancelRequestedAt: integer('cancel_requested_at')
 	},
 	(t) => [
 		uniqueIndex('operations_correlator_uq').on(t.correlator),

@@ -132,7 +132,8 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 					createdAt: now,
 					deliveredAt: null,
 					completedAt: null,
-					expiresAt
+					expiresAt,
+					cancelRequestedAt: null
 				})
 			);
 		}
@@ -226,9 +227,37 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		await relayNew([...new Set(open.map((o) => o.deviceId))], open);
 	}
 
-	/** On device authentication: every unfinished operation, batch by batch; the device dedupes by correlator. */
+	/**
+	 * On device authentication: first the withdrawals the device has not answered yet, then every other
+	 * unfinished operation, batch by batch; the device dedupes by correlator. A withdrawn operation is never
+	 * relayed again.
+	 */
 	async function deliverOpen(deviceId: string): Promise<void> {
-		await deliver(deviceId, opsRepo.listOpenOperationsOfDevice(db, deviceId));
+		const open = opsRepo.listOpenOperationsOfDevice(db, deviceId);
+		await withdraw(deviceId, open.filter((o) => o.cancelRequestedAt !== null));
+		await deliver(deviceId, open.filter((o) => o.cancelRequestedAt === null));
+	}
+
+	/**
+	 * Sends the MA-signed withdrawal of these operations to their device (cancel after delivery). The device
+	 * answers each with a result: 1462 when it had not started it, else its own. Best effort: offline, it is
+	 * sent again on the next connection (deliverOpen).
+	 */
+	async function withdraw(deviceId: string, ops: readonly OperationRow[]): Promise<void> {
+		const relay = deps.relay();
+		if (ops.length === 0 || !signing || !relay.sendWithdrawal || !relay.isOnline(deviceId)) return;
+		try {
+			const byMa = new Map<string, string[]>();
+			for (const o of ops) byMa.set(o.maId, [...(byMa.get(o.maId) ?? []), o.correlator]);
+			for (const [maId, correlators] of byMa) {
+				for (let i = 0; i < correlators.length; i += 100) {
+					const ack = await relay.sendWithdrawal(deviceId, signing.signWithdrawal(maId, deviceId, correlators.slice(i, i + 100)));
+					log.debug({ deviceId, maId, ack }, 'withdrawal sent');
+				}
+			}
+		} catch (e) {
+			log.error({ err: e, deviceId }, 'sending a withdrawal failed; it is sent again on the next connection');
+		}
 	}
 
 	async function deliver(deviceId: string, ops: readonly OperationRow[], refs?: ReturnType<typeof lookups>): Promise<void> {
@@ -248,6 +277,11 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 						continue;
 					}
 					markDelivered(deviceId, accepted);
+					// Cancelled while the set was on its way: the device has it now, so withdraw it there too.
+					const late = accepted
+						.map((c) => opsRepo.getOperationByCorrelator(db, c))
+						.filter((o): o is OperationRow => o !== undefined && (o.status === 'cancelled' || o.cancelRequestedAt !== null));
+					await withdraw(deviceId, late);
 				}
 			}
 		} catch (e) {
@@ -289,12 +323,15 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
 		if (isTerminalStatus(op.status as OperationStatus)) return ok({ duplicate: true });
 		const now = deps.clock();
-		const status: OperationStatus = isSuccessCode(msg.resultCode) ? 'completed' : 'failed';
+		// 1462 from the device: it withdrew the operation (cancelled by the MA) before it started.
+		const status: OperationStatus = isSuccessCode(msg.resultCode) ? 'completed' : msg.resultCode === RC.Cancelled ? 'cancelled' : 'failed';
 		const set = { status, resultCode: msg.resultCode, resultMessage: msg.message, completedAt: now, deliveredAt: op.deliveredAt ?? now };
 		const stored = db.transaction((tx) => {
 			const r = opsRepo.updateOpenOperation(tx, op.id, set);
 			if (r.changes === 0) return false;
-			if (op.kind === 'Inventory') {
+			if (msg.resultCode === RC.Cancelled) {
+				// Withdrawn before it started: nothing changed on the device, the inventory stays as it is.
+			} else if (op.kind === 'Inventory') {
 				if (msg.inventory) replaceMaInventory(tx, deviceId, op.maId, msg.inventory, now);
 			} else if (op.componentId) {
 				// Only the operation's own component: a result cannot touch another MA's entries (ADC-3).
@@ -320,25 +357,39 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		return ok({ duplicate: false });
 	}
 
-	/** Cancel an operation that has not started on the device (queued or delivered): 1462. */
+	/**
+	 * Cancel an operation that has not started on the device. Queued (the device never had it): cancelled at
+	 * once, 1462. Delivered or awaiting the user's consent: withdrawn on the device by an MA-signed message
+	 * (the prompt disappears, nothing runs); the device's 1462 result ends it, or its own result if it had
+	 * already started. Under way or finished: conflict.
+	 */
 	function cancel(maId: string, actor: AuditActor, ref: string): Outcome<OperationView> {
 		const op = find(maId, ref);
 		if (!op) return fail('not_found', 'operation not found');
 		const now = deps.clock();
-		const done = db.transaction((tx) => {
-			const r = opsRepo.updateOperationFrom(tx, op.id, ['queued', 'delivered'], {
+		const outcome = db.transaction((tx) => {
+			const queued = opsRepo.updateOperationFrom(tx, op.id, ['queued'], {
 				status: 'cancelled',
 				resultCode: RC.Cancelled,
 				resultMessage: 'cancelled by the MA',
 				completedAt: now
 			});
-			if (r.changes === 0) return false;
-			audit(tx, now, { maId, actor, action: 'operation.cancel', targetType: 'operation', targetId: op.id, outcome: 'ok' });
-			return true;
+			if (queued.changes > 0) {
+				audit(tx, now, { maId, actor, action: 'operation.cancel', targetType: 'operation', targetId: op.id, outcome: 'ok' });
+				return 'cancelled' as const;
+			}
+			if (!signing) return 'refused' as const;
+			const delivered = opsRepo.updateOperationFrom(tx, op.id, ['delivered', 'awaiting-consent'], { cancelRequestedAt: op.cancelRequestedAt ?? now });
+			if (delivered.changes === 0) return 'refused' as const;
+			audit(tx, now, { maId, actor, action: 'operation.cancel', targetType: 'operation', targetId: op.id, outcome: 'withdrawal-sent' });
+			return 'withdrawing' as const;
 		});
-		if (!done) return fail('conflict', `the operation is ${op.status}; only queued or delivered operations can be cancelled`);
+		if (outcome === 'refused') {
+			return fail('conflict', `the operation is ${op.status}; only operations not yet started on the device can be cancelled`);
+		}
 		const row = opsRepo.getOperation(db, op.id)!;
 		emitUpdated([row]);
+		if (outcome === 'withdrawing') void withdraw(row.deviceId, [row]);
 		return ok(operationView(row));
 	}
 

@@ -1,0 +1,1 @@
+ALTER TABLE `operations` ADD `cancel_requested_at` integer;
