@@ -129,6 +129,12 @@ export const Progress = v.strictObject({
 	bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)))
 });
 
+/**
+ * The device's report sequence: it grows with every change the device records (a result, a state change),
+ * so the server never lets an older report overwrite a newer one when reports arrive reordered or twice.
+ */
+const ReportSeq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
 /** SCOMO OperationComplete (urn:oma:at:scomo:1.0:OperationComplete): the result of one operation. */
 export const OperationResult = v.strictObject({
 	correlator: Correlator,
@@ -140,20 +146,25 @@ export const OperationResult = v.strictObject({
 	/** For Inventory: the components of the requesting MA on the device (SCOMO-ADC-3). */
 	inventory: v.optional(v.pipe(v.array(ComponentStateSchema), v.maxLength(500))),
 	completedAt: v.number(),
+	/** The device's report sequence when it recorded this result (optional: absent = applied as it comes). */
+	seq: v.optional(ReportSeq),
 	/** SCOMO-SEC-02: the device key's Ed25519 signature over core resultMessage(deviceId, result); required by the server. */
 	signature: v.optional(Base64Url(256))
 });
 
 /** The device's whole inventory, sent after authentication so the server's view is current. */
 export const InventoryReport = v.strictObject({
-	components: v.pipe(v.array(ComponentStateSchema), v.maxLength(500))
+	components: v.pipe(v.array(ComponentStateSchema), v.maxLength(500)),
+	/** The device's report sequence at the time of the report: entries newer on the server are kept. */
+	seq: v.optional(ReportSeq)
 });
 
 /** An operational state change not caused by an operation (a component crashed or exited). */
 export const ComponentStateChange = v.strictObject({
 	componentId: ComponentId,
 	operational: OperationalStateSchema,
-	message: v.optional(HumanText(500), '')
+	message: v.optional(HumanText(500), ''),
+	seq: v.optional(ReportSeq)
 });
 
 /** SCOMO-Device-06: the device asks an MA for an install or update from its catalog. */

@@ -21,13 +21,13 @@ import {
 	type DeviceInfoMsg,
 	type DeviceRequestMsg,
 	type DeviceToServerEvents,
+	type InventoryReportMsg,
 	type OperationResultMsg,
 	type ProgressMsg,
 	type RequestDecidedMsg,
 	type ServerToDeviceEvents,
 	type WithdrawAck
 } from '../contract';
-import type { ComponentState } from '../core';
 import { resultMessage } from '../core/envelope';
 import { errorMessage, type EventSink } from './events';
 import { DownloadError, type DeviceLink, type SendOutcome } from './link';
@@ -38,7 +38,8 @@ export type ConnectionOptions = {
 	deviceId: string;
 	signer: Signer;
 	info: () => DeviceInfoMsg;
-	inventory: () => ComponentState[];
+	/** The full inventory report sent after authenticating (with the current report sequence). */
+	inventory: () => InventoryReportMsg;
 	/** A command set arrived: journal it and return the ack (executor.receive). */
 	onCommands: (raw: unknown) => Promise<CommandAck>;
 	/** After the ack went out, or after authenticating: run the journal and flush the outbox. */
@@ -203,7 +204,7 @@ export class Connection implements DeviceLink {
 			this.authenticated = true;
 			this.failures = 0;
 			await this.call('device:info', this.o.info());
-			await this.call('inventory', { components: this.o.inventory() });
+			await this.call('inventory', this.o.inventory());
 			this.o.emit({ event: 'connected', deviceId: res.deviceId, maIds: res.maIds });
 			for (const w of [...this.onlineWaiters]) w(true);
 			this.o.onReady();

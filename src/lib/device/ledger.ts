@@ -42,6 +42,11 @@ export class LedgerKeeper {
 		return this.ledger.inventory.filter((i) => i.maId === maId).map((i) => i.component);
 	}
 
+	/** The report sequence now: the inventory as it stands includes every change numbered up to it. */
+	get seq(): number {
+		return this.ledger.seq ?? 0;
+	}
+
 	allComponents(): ComponentState[] {
 		return this.ledger.inventory.map((i) => i.component);
 	}
@@ -81,8 +86,18 @@ export function setItem(ledger: Ledger, componentId: string, next: InventoryItem
 	else ledger.inventory.push(next);
 }
 
-/** Records a result in the outbox and forgets the oldest acknowledged ones beyond REMEMBERED_RESULTS. */
+/** The next report sequence number (monotonic for this device; committed with the change it numbers). */
+export function nextSeq(ledger: Ledger): number {
+	ledger.seq = (ledger.seq ?? 0) + 1;
+	return ledger.seq;
+}
+
+/**
+ * Records a result in the outbox, numbered with the next report sequence (so the server can tell it from an
+ * older one), and forgets the oldest acknowledged ones beyond REMEMBERED_RESULTS.
+ */
 export function addResult(ledger: Ledger, correlator: string, stored: StoredResult): void {
+	stored.result.seq = nextSeq(ledger);
 	ledger.results[correlator] = stored;
 	const acked = Object.keys(ledger.results).filter((c) => ledger.results[c]!.acked);
 	for (const c of acked.slice(0, Math.max(0, acked.length - REMEMBERED_RESULTS))) delete ledger.results[c];

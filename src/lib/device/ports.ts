@@ -91,6 +91,8 @@ export type Ledger = {
 	refusals?: Record<string, StoredResult>;
 	/** SCOMO-SEC-01: nonces and correlators of verified envelopes until they expire (verify.ts). */
 	replay?: ReplayWindow;
+	/** The last report sequence given (results, state changes); the inventory report carries the current one. */
+	seq?: number;
 };
 
 /**

@@ -12,7 +12,7 @@ import { Withdraw, parse, type CatalogEntry, type DeviceRequestMsg, type Withdra
 import { Connection } from './connection';
 import { errorMessage, wireText, type EventSink } from './events';
 import { Executor } from './executor';
-import { LedgerKeeper } from './ledger';
+import { LedgerKeeper, nextSeq } from './ledger';
 import { offlineLink, type DeviceLink } from './link';
 import { CommandVerifier } from './verify';
 import { pinnedMaKeys } from './package-check';
@@ -119,7 +119,7 @@ export class DeviceRuntime {
 			deviceId: this.identity.deviceId,
 			signer: this.d.signer,
 			info: () => this.identity.info,
-			inventory: () => this.keeper.allComponents(),
+			inventory: () => ({ components: this.keeper.allComponents(), seq: this.keeper.seq }),
 			onCommands: (raw) => this.executor.receive(raw),
 			onReady: () => this.executor.kick(),
 			onWithdraw: (raw) => this.withdraw(raw),
@@ -203,8 +203,9 @@ export class DeviceRuntime {
 				if (!r.ok) this.emit({ event: 'component-state', componentId: c.componentId, operational, message: r.message });
 			}
 			if (operational !== c.operational) {
-				await this.keeper.commit(() => {
+				await this.keeper.commit((l) => {
 					item.component = { ...c, operational };
+					nextSeq(l);
 				});
 			}
 		}
@@ -215,9 +216,11 @@ export class DeviceRuntime {
 		const item = this.keeper.item(change.componentId);
 		if (!item || !isLive(item.component) || item.component.stage !== 'deployed') return;
 		const component = { ...item.component, operational: change.operational };
+		let seq: number | undefined;
 		try {
-			await this.keeper.commit(() => {
+			await this.keeper.commit((l) => {
 				item.component = component;
+				seq = nextSeq(l);
 			});
 		} catch (e) {
 			this.emit({ event: 'error', where: 'runner', message: errorMessage(e) });
@@ -225,6 +228,6 @@ export class DeviceRuntime {
 		const message = wireText(change.message);
 		this.emit({ event: 'component-state', componentId: change.componentId, operational: change.operational, message });
 		// Offline, the full inventory sent on the next connection carries the new state.
-		await this.link().sendComponentState({ componentId: change.componentId, operational: change.operational, message });
+		await this.link().sendComponentState({ componentId: change.componentId, operational: change.operational, message, seq });
 	}
 }

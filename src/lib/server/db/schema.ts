@@ -137,6 +137,23 @@ export const inventory = sqliteTable(
 	(t) => [primaryKey({ columns: [t.deviceId, t.componentId] }), index('inventory_ma_idx').on(t.maId)]
 );
 
+/**
+ * The device's report sequence (OperationResult.seq, InventoryReport.seq, ComponentStateChange.seq) last
+ * applied to each of its components, kept when the component is removed: a report older than it changes
+ * nothing, so results delivered reordered or twice never put the inventory back in time.
+ */
+export const inventoryReportSeqs = sqliteTable(
+	'inventory_report_seqs',
+	{
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		componentId: text('component_id').notNull(),
+		seq: integer('seq').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.deviceId, t.componentId] })]
+);
+
 /** A batch (job): operations created together, confirmed once per device (SCOMO-ADC-2). */
 export const batches = sqliteTable(
 	'batches',

@@ -332,12 +332,12 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			if (msg.resultCode === RC.Cancelled) {
 				// Withdrawn before it started: nothing changed on the device, the inventory stays as it is.
 			} else if (op.kind === 'Inventory') {
-				if (msg.inventory) replaceMaInventory(tx, deviceId, op.maId, msg.inventory, now);
+				if (msg.inventory) replaceMaInventory(tx, deviceId, op.maId, msg.inventory, now, msg.seq);
 			} else if (op.componentId) {
 				// Only the operation's own component: a result cannot touch another MA's entries (ADC-3).
 				const entry = msg.entry && msg.entry.componentId === op.componentId ? msg.entry : msg.entry === null ? null : undefined;
 				// The operation's MA owns its component (checked when it was created): no owner lookup per result.
-				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.componentId, entry, now, op.maId);
+				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.componentId, entry, now, op.maId, msg.seq);
 			}
 			audit(tx, now, {
 				maId: op.maId,
