@@ -156,7 +156,12 @@ export const OperationResult = v.strictObject({
 export const InventoryReport = v.strictObject({
 	components: v.pipe(v.array(ComponentStateSchema), v.maxLength(500)),
 	/** The device's report sequence at the time of the report: entries newer on the server are kept. */
-	seq: v.optional(ReportSeq)
+	seq: v.optional(ReportSeq),
+	/**
+	 * MAs whose components the device leaves out because its user did not consent to share them (blocked, or
+	 * refused their Inventory query): the server keeps what it last knew of them instead of dropping it.
+	 */
+	withheld: v.optional(v.pipe(v.array(Id), v.maxLength(100)))
 });
 
 /** An operational state change not caused by an operation (a component crashed or exited). */

@@ -39,7 +39,7 @@ export type ConnectionOptions = {
 	signer: Signer;
 	info: () => DeviceInfoMsg;
 	/** The full inventory report sent after authenticating (with the current report sequence). */
-	inventory: () => InventoryReportMsg;
+	inventory: () => InventoryReportMsg | Promise<InventoryReportMsg>;
 	/** A command set arrived: journal it and return the ack (executor.receive). */
 	onCommands: (raw: unknown) => Promise<CommandAck>;
 	/** After the ack went out, or after authenticating: run the journal and flush the outbox. */
@@ -204,7 +204,7 @@ export class Connection implements DeviceLink {
 			this.authenticated = true;
 			this.failures = 0;
 			await this.call('device:info', this.o.info());
-			await this.call('inventory', this.o.inventory());
+			await this.call('inventory', await this.o.inventory());
 			this.o.emit({ event: 'connected', deviceId: res.deviceId, maIds: res.maIds });
 			for (const w of [...this.onlineWaiters]) w(true);
 			this.o.onReady();

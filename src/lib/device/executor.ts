@@ -334,8 +334,12 @@ export class Executor {
 		while (entry.consent === 'pending' && open().length > 0) {
 			const decision = await this.decide(entry, { ...set, operations: open() }, plan);
 			if (decision === 'withdrawn') continue;
-			await keeper.commit(() => {
+			await keeper.commit((l) => {
 				entry.consent = decision;
+				// The user refused to show this MA its inventory: unsolicited reports leave it out too.
+				if (decision === 'refused' && set.operations.some((o) => o.kind === 'Inventory') && !(l.withheld ?? []).includes(set.maId)) {
+					l.withheld = [...(l.withheld ?? []), set.maId];
+				}
 			});
 		}
 		const pending = open();
@@ -428,6 +432,8 @@ export class Executor {
 		await this.d.keeper.commit((l) => {
 			if (outcome.item !== 'unchanged' && outcome.componentId) setItem(l, outcome.componentId, outcome.item);
 			addResult(l, op.correlator, { maId, result, acked: false });
+			// The MA was shown its inventory: there is nothing left to withhold from it.
+			if (op.kind === 'Inventory' && outcome.inventory && l.withheld?.includes(maId)) l.withheld = l.withheld.filter((m) => m !== maId);
 		});
 		this.d.emit({
 			event: 'operation',

@@ -51,6 +51,11 @@ export class LedgerKeeper {
 		return this.ledger.inventory.map((i) => i.component);
 	}
 
+	/** The components reported without being asked: none of an MA whose scope the user withholds. */
+	shareableComponents(withheld: ReadonlySet<string>): ComponentState[] {
+		return this.ledger.inventory.filter((i) => !withheld.has(i.maId)).map((i) => i.component);
+	}
+
 	result(correlator: string): StoredResult | null {
 		return this.ledger.results[correlator] ?? null;
 	}

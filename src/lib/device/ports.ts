@@ -93,6 +93,11 @@ export type Ledger = {
 	replay?: ReplayWindow;
 	/** The last report sequence given (results, state changes); the inventory report carries the current one. */
 	seq?: number;
+	/**
+	 * MAs whose Inventory query the user refused (SCOMO-USA-1, ADC-1): their components are left out of
+	 * unsolicited reports (the connect-time inventory, state changes) until an Inventory of theirs runs.
+	 */
+	withheld?: string[];
 };
 
 /**

@@ -12,6 +12,7 @@ import { Withdraw, parse, type CatalogEntry, type DeviceRequestMsg, type Withdra
 import { Connection } from './connection';
 import { errorMessage, wireText, type EventSink } from './events';
 import { Executor } from './executor';
+import { inventoryWithheld } from './consent';
 import { LedgerKeeper, nextSeq } from './ledger';
 import { offlineLink, type DeviceLink } from './link';
 import { CommandVerifier } from './verify';
@@ -119,7 +120,10 @@ export class DeviceRuntime {
 			deviceId: this.identity.deviceId,
 			signer: this.d.signer,
 			info: () => this.identity.info,
-			inventory: () => ({ components: this.keeper.allComponents(), seq: this.keeper.seq }),
+			inventory: async () => {
+				const withheld = await this.withheldMas();
+				return { components: this.keeper.shareableComponents(withheld), seq: this.keeper.seq, withheld: [...withheld] };
+			},
 			onCommands: (raw) => this.executor.receive(raw),
 			onReady: () => this.executor.kick(),
 			onWithdraw: (raw) => this.withdraw(raw),
@@ -211,6 +215,13 @@ export class DeviceRuntime {
 		}
 	}
 
+	/** The MAs whose components the user does not let unsolicited reports show (consent.ts inventoryWithheld). */
+	private async withheldMas(): Promise<Set<string>> {
+		const choices = await this.d.store.readChoices();
+		const refused = this.keeper.ledger.withheld ?? [];
+		return new Set(this.identity.mas.map((m) => m.maId).filter((maId) => inventoryWithheld(maId, choices[maId] ?? 'ask', refused)));
+	}
+
 	/** A component crashed or exited on its own: record it and tell the server (LwM2M Object 9 states). */
 	private async onRunnerChange(change: RunnerStateChange): Promise<void> {
 		const item = this.keeper.item(change.componentId);
@@ -227,6 +238,8 @@ export class DeviceRuntime {
 		}
 		const message = wireText(change.message);
 		this.emit({ event: 'component-state', componentId: change.componentId, operational: change.operational, message });
+		// Consent (SCOMO-USA-1): nothing about a withheld MA's components leaves the device unasked.
+		if ((await this.withheldMas()).has(item.maId)) return;
 		// Offline, the full inventory sent on the next connection carries the new state.
 		await this.link().sendComponentState({ componentId: change.componentId, operational: change.operational, message, seq });
 	}

@@ -208,7 +208,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		});
 
 		on('inventory', (msg: InventoryReportMsg, deviceId) => {
-			services().inventory.report(deviceId, msg.components, msg.seq);
+			services().inventory.report(deviceId, msg.components, msg.seq, msg.withheld);
 			return { ok: true };
 		});
 

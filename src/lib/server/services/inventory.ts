@@ -32,13 +32,22 @@ function owners(q: Q, componentIds: readonly string[]): Map<string, string> {
  * A full report replaces every row of the device, except the components a newer report (a higher device
  * report sequence than `seq`) already changed: reports delivered late never put the inventory back in time.
  */
-export function replaceDeviceInventory(q: Q, deviceId: string, components: readonly ComponentState[], at: number, seq?: number): void {
+export function replaceDeviceInventory(
+	q: Q,
+	deviceId: string,
+	components: readonly ComponentState[],
+	at: number,
+	seq?: number,
+	/** MAs the device's user withholds (consent): their rows stay as last shared, and nothing of theirs is taken. */
+	withheld: readonly string[] = []
+): void {
 	const own = owners(
 		q,
 		components.map((c) => c.componentId)
 	);
-	const unique = new Map(components.map((c) => [c.componentId, c]));
-	if (seq === undefined) {
+	const hidden = new Set(withheld);
+	const unique = new Map(components.filter((c) => !hidden.has(own.get(c.componentId) ?? '')).map((c) => [c.componentId, c]));
+	if (seq === undefined && hidden.size === 0) {
 		inv.deleteInventoryOfDevice(q, deviceId);
 		inv.insertInventory(
 			q,
@@ -46,8 +55,14 @@ export function replaceDeviceInventory(q: Q, deviceId: string, components: reado
 		);
 		return;
 	}
+	const rows = inv.listInventory(q, deviceId);
+	if (seq === undefined) {
+		for (const r of rows) if (!r.maId || !hidden.has(r.maId)) inv.deleteInventoryEntry(q, deviceId, r.componentId);
+		for (const c of unique.values()) inv.upsertInventoryEntry(q, row(deviceId, c, own.get(c.componentId) ?? null, at));
+		return;
+	}
 	const applied = inv.reportSeqsOfDevice(q, deviceId);
-	const current = inv.listInventory(q, deviceId).map((r) => r.componentId);
+	const current = rows.filter((r) => !r.maId || !hidden.has(r.maId)).map((r) => r.componentId);
 	for (const componentId of new Set([...current, ...unique.keys()])) {
 		const c = unique.get(componentId) ?? null;
 		applyInventoryEntry(q, deviceId, componentId, c, at, c ? (own.get(componentId) ?? null) : undefined, seq, applied.get(componentId) ?? null, true);
@@ -108,8 +123,8 @@ export function applyInventoryEntry(
 export function createInventoryService(deps: ServiceDeps) {
 	const { db } = deps;
 
-	function report(deviceId: string, components: readonly ComponentState[], seq?: number): void {
-		db.transaction((tx) => replaceDeviceInventory(tx, deviceId, components, deps.clock(), seq));
+	function report(deviceId: string, components: readonly ComponentState[], seq?: number, withheld?: readonly string[]): void {
+		db.transaction((tx) => replaceDeviceInventory(tx, deviceId, components, deps.clock(), seq, withheld));
 		deps.events.emit('inventory:changed', { deviceId });
 	}
 
