@@ -99,6 +99,8 @@ export const actions: Actions = {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation', correlator);
 		const r = appContext().services.operations.cancel(maId, { type: 'admin', id: actor.id }, correlator);
 		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
-		return { message: `Operation ${correlator} cancelled.` };
+		return {
+			message: r.value.cancelRequestedAt ? `Operation ${correlator} cancelled: the device is withdrawing it.` : `Operation ${correlator} cancelled.`
+		};
 	}
 };
