@@ -26,15 +26,16 @@ export async function readPolicy(file: string | undefined): Promise<ConsentPolic
 	return r.output;
 }
 
-export type Terminal = { isTTY: boolean; question(text: string): Promise<string> };
+export type Terminal = { isTTY: boolean; question(text: string, signal?: AbortSignal): Promise<string> };
 
 export function processTerminal(): Terminal {
 	return {
 		isTTY: Boolean(process.stdin.isTTY),
-		async question(text: string) {
+		async question(text: string, signal?: AbortSignal) {
 			const rl = createInterface({ input: process.stdin, output: process.stderr });
 			try {
-				return await rl.question(text);
+				// Aborted when the MA withdraws the operations: the question goes away unanswered.
+				return await rl.question(text, { signal: signal ?? new AbortController().signal });
 			} finally {
 				rl.close();
 			}
@@ -64,13 +65,14 @@ export class PolicyConsent implements ConsentPort {
 		private readonly terminal: Terminal = processTerminal()
 	) {}
 
-	ask(request: ConsentRequest): Promise<'accept' | 'refuse'> {
+	ask(request: ConsentRequest, signal?: AbortSignal): Promise<'accept' | 'refuse'> {
 		const rule = this.policy.perMa[request.maId] ?? this.policy.default;
 		this.print({ event: 'consent-asked', maId: request.maId, rule, text: describeRequest(request) });
 		if (rule !== 'prompt') return Promise.resolve(rule);
 		if (!this.terminal.isTTY) return Promise.resolve('refuse');
 		const answer = this.queue.then(async () => {
-			const text = await this.terminal.question(`${describeRequest(request)}\nAccept? [y/N] `);
+			if (signal?.aborted) return 'refuse' as const;
+			const text = await this.terminal.question(`${describeRequest(request)}\nAccept? [y/N] `, signal);
 			return /^y(es)?$/i.test(text.trim()) ? ('accept' as const) : ('refuse' as const);
 		});
 		this.queue = answer.catch(() => {});

@@ -128,7 +128,11 @@ async function expectRefused(set: CommandSetMsg, code: number) {
 	for (const op of set.operations) {
 		await agent.waitAfter(mark, (e) => e.event === 'command-rejected' && e.code === code && (e.correlators as string[]).includes(op.correlator), `${code} for ${op.correlator}`);
 		await agent.waitAfter(mark, (e) => e.event === 'result-sent' && e.correlator === op.correlator, `the ${code} result of ${op.correlator} to be sent`);
-		expect(agent.ledger().results[op.correlator]?.result.resultCode).toBe(code);
+		// A refusal of an unverified set (1453, 1456) is reported and dropped, never kept as the correlator's
+		// result (it must not answer for a genuine set); the other refusals are the correlator's result.
+		const stored = agent.ledger().results[op.correlator];
+		if (code === RC.SignatureInvalid || code === RC.WrongDevice) expect(stored).toBeUndefined();
+		else expect(stored?.result.resultCode).toBe(code);
 	}
 	await agent.waitAfter(mark, (e) => e.event === 'commands', 'the set to be handled');
 	expect(agent.events.slice(mark).some((e) => e.event === 'component-log')).toBe(false);
@@ -190,6 +194,20 @@ describe('hostile commands against the real agent: refused with their codes, nev
 
 	it('forged signature: 1453', async () => {
 		await expectRefused(craft({ ops: [start], forge: true }), RC.SignatureInvalid);
+	});
+
+	it('a forged set under a genuine correlator is refused (1453) without shadowing the genuine set, which then runs', async () => {
+		const correlator = fakeCorrelator();
+		const forged = craft({ ops: [start], correlators: [correlator], forge: true });
+		await expectRefused(forged, RC.SignatureInvalid);
+		expect(agent.ledger().results[correlator]).toBeUndefined();
+		const genuine = craft({ ops: [start], correlators: [correlator] });
+		const mark = await send(genuine);
+		const ran = await agent.waitAfter(mark, (e) => e.event === 'operation' && e.correlator === correlator, 'the genuine set to run');
+		expect(ran.resultCode).toBe(RC.Successful);
+		expect(agent.ledger().results[correlator]!.result.resultCode).toBe(RC.Successful);
+		expect(agentInventory(agent, acme.maId)[0]).toMatchObject({ operational: 'Running' });
+		expect(await runOp(acme.api, stop)).toMatchObject({ status: 'completed', resultCode: 1200 });
 	});
 
 	it('unsigned command set: 1453', async () => {

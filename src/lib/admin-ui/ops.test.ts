@@ -24,6 +24,7 @@ const op = (extra: Partial<OpRow> = {}): OpRow => ({
 	deliveredAt: null,
 	completedAt: null,
 	expiresAt: 9999,
+	cancelRequestedAt: null,
 	...extra
 });
 const item = (extra: Partial<InventoryItem>): InventoryItem => ({

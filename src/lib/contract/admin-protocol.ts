@@ -30,6 +30,8 @@ export type OperationView = {
 	deliveredAt: number | null;
 	completedAt: number | null;
 	expiresAt: number;
+	/** When an administrator cancelled it after delivery: the device is withdrawing it (ends 1462, or its own result). */
+	cancelRequestedAt: number | null;
 };
 
 /** The live event carries exactly the REST view, so the console renders both the same way. */

@@ -90,6 +90,19 @@ export const RequestDecided = v.strictObject({
 	message: HumanText(500)
 });
 
+/**
+ * The MA withdraws operations it sent to this device (an administrator cancelled them after delivery, maybe
+ * while the user is being asked). Signed by the MA's command key over core withdrawMessage(), so nobody else
+ * can withdraw; the device ends each one not yet started with 1462 and acks which ones it withdrew.
+ */
+export const Withdraw = v.strictObject({
+	maId: Id,
+	deviceId: Id,
+	correlators: v.pipe(v.array(Correlator), v.minLength(1), v.maxLength(100)),
+	keyId: Id,
+	signature: Base64Url(256)
+});
+
 export const ErrorEvent = v.strictObject({
 	code: v.string(),
 	message: v.string(),
@@ -121,6 +134,12 @@ export const Progress = v.strictObject({
 	bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)))
 });
 
+/**
+ * The device's report sequence: it grows with every change the device records (a result, a state change),
+ * so the server never lets an older report overwrite a newer one when reports arrive reordered or twice.
+ */
+const ReportSeq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
 /** SCOMO OperationComplete (urn:oma:at:scomo:1.0:OperationComplete): the result of one operation. */
 export const OperationResult = v.strictObject({
 	correlator: Correlator,
@@ -132,20 +151,30 @@ export const OperationResult = v.strictObject({
 	/** For Inventory: the components of the requesting MA on the device (SCOMO-ADC-3). */
 	inventory: v.optional(v.pipe(v.array(ComponentStateSchema), v.maxLength(500))),
 	completedAt: v.number(),
+	/** The device's report sequence when it recorded this result (optional: absent = applied as it comes). */
+	seq: v.optional(ReportSeq),
 	/** SCOMO-SEC-02: the device key's Ed25519 signature over core resultMessage(deviceId, result); required by the server. */
 	signature: v.optional(Base64Url(256))
 });
 
 /** The device's whole inventory, sent after authentication so the server's view is current. */
 export const InventoryReport = v.strictObject({
-	components: v.pipe(v.array(ComponentStateSchema), v.maxLength(500))
+	components: v.pipe(v.array(ComponentStateSchema), v.maxLength(500)),
+	/** The device's report sequence at the time of the report: entries newer on the server are kept. */
+	seq: v.optional(ReportSeq),
+	/**
+	 * MAs whose components the device leaves out because its user did not consent to share them (blocked, or
+	 * refused their Inventory query): the server keeps what it last knew of them instead of dropping it.
+	 */
+	withheld: v.optional(v.pipe(v.array(Id), v.maxLength(100)))
 });
 
 /** An operational state change not caused by an operation (a component crashed or exited). */
 export const ComponentStateChange = v.strictObject({
 	componentId: ComponentId,
 	operational: OperationalStateSchema,
-	message: v.optional(HumanText(500), '')
+	message: v.optional(HumanText(500), ''),
+	seq: v.optional(ReportSeq)
 });
 
 /** SCOMO-Device-06: the device asks an MA for an install or update from its catalog. */
@@ -176,6 +205,9 @@ export type PackageRefMsg = v.InferOutput<typeof PackageRef>;
 export type CommandOperationMsg = v.InferOutput<typeof CommandOperation>;
 export type CommandSetMsg = v.InferOutput<typeof CommandSet>;
 export type RequestDecidedMsg = v.InferOutput<typeof RequestDecided>;
+export type WithdrawMsg = v.InferOutput<typeof Withdraw>;
+/** withdrawn: ended with 1462 now; tooLate: already started or finished (their own result stands). */
+export type WithdrawAck = { ok: true; withdrawn: string[]; tooLate: string[] } | { ok: false; code: string; message: string };
 export type ErrorEventMsg = v.InferOutput<typeof ErrorEvent>;
 export type AuthProveMsg = v.InferOutput<typeof AuthProve>;
 export type DeviceInfoMsg = v.InferOutput<typeof DeviceInfo>;
@@ -190,6 +222,7 @@ export interface ServerToDeviceEvents {
 	'auth:challenge': (msg: AuthChallengeMsg) => void;
 	commands: (msg: CommandSetMsg, ack: (res: CommandAck) => void) => void;
 	'request:decided': (msg: RequestDecidedMsg) => void;
+	withdraw: (msg: WithdrawMsg, ack: (res: WithdrawAck) => void) => void;
 	error: (msg: ErrorEventMsg) => void;
 }
 
@@ -214,6 +247,7 @@ export const DEVICE_EVENTS = {
 	'auth:challenge': { from: 'server', schema: AuthChallenge, purpose: 'fresh nonce to sign, sent on connect' },
 	commands: { from: 'server', schema: CommandSet, purpose: 'a command set to verify, confirm and execute; acked on receipt' },
 	'request:decided': { from: 'server', schema: RequestDecided, purpose: 'outcome of a device request (Device-06)' },
+	withdraw: { from: 'server', schema: Withdraw, purpose: 'MA-signed withdrawal of delivered operations (cancel); acked' },
 	error: { from: 'server', schema: ErrorEvent, purpose: 'a rejected event, with a stable code' },
 	'auth:prove': { from: 'device', schema: AuthProve, purpose: 'device ID and signature over the challenge' },
 	'device:info': { from: 'device', schema: DeviceInfo, purpose: 'manufacturer, model, baseline, software version' },

@@ -145,6 +145,15 @@ export const leafBytes = (leaf: EnvelopeLeaf) => utf8(canonicalJson({ c: leaf.co
 /** Lowercase hex SHA-256 of a manifest's canonical JSON. */
 export const manifestDigest = (sha256: Sha256, manifest: unknown) => hex(sha256(utf8(canonicalJson(manifest))));
 
+/**
+ * What the MA key signs to withdraw operations it sent to one device (cancel after delivery): the device
+ * ends them with 1462 unless they already started. Bound to the MA and the device; correlators are unique,
+ * so replaying it changes nothing.
+ */
+export type Withdrawal = { maId: string; deviceId: string; correlators: string[] };
+export const withdrawMessage = (w: Withdrawal) =>
+	`scomo-withdraw:v1:${canonicalJson({ correlators: w.correlators, deviceId: w.deviceId, maId: w.maId })}`;
+
 /** What the device key signs for one result (SCOMO-SEC-02: the server verifies the source of results). */
 export function resultMessage(deviceId: string, result: Record<string, unknown>): string {
 	const { signature: _ignored, ...rest } = result;

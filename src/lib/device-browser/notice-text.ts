@@ -41,6 +41,12 @@ export function noticeText(n: Notice): NoticeText {
 				body: `${n.correlators.length} operation(s) from ${n.maName} were refused because you blocked this organisation on this device.`,
 				tone: 'bad'
 			};
+		case 'withdrawn':
+			return {
+				title: `Withdrawn by ${n.maName}`,
+				body: `${n.maName} withdrew ${n.correlators.length} operation(s) before they started; nothing was changed.`,
+				tone: 'info'
+			};
 		case 'request-decided':
 			return {
 				title: n.status === 'approved' ? 'Your request was approved' : 'Your request was refused',

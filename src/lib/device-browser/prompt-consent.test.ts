@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { get } from 'svelte/store';
 import type { ConsentRequest, Notice } from '../device';
-import { PromptConsent, PromptExpired } from './prompt-consent';
+import { PromptConsent, PromptExpired, PromptWithdrawn } from './prompt-consent';
 
 const request = (maId = 'ma-1', correlators = ['c1']): ConsentRequest => ({
 	maId,
@@ -32,6 +32,18 @@ describe('PromptConsent (SCOMO-USA-1, ADC-2)', () => {
 		consent.answer(shown[0]!.id, 'accept');
 		await expect(a).resolves.toBe('accept');
 		await expect(b).resolves.toBe('refuse');
+		expect(get(consent.prompts)).toEqual([]);
+	});
+
+	it('takes a prompt away when the MA withdraws its operations; a late answer changes nothing', async () => {
+		const consent = new PromptConsent({ notice: () => {} });
+		const controller = new AbortController();
+		const a = consent.ask(request(), controller.signal);
+		const [shown] = get(consent.prompts);
+		controller.abort();
+		await expect(a).rejects.toBeInstanceOf(PromptWithdrawn);
+		expect(get(consent.prompts)).toEqual([]);
+		consent.answer(shown!.id, 'accept');
 		expect(get(consent.prompts)).toEqual([]);
 	});
 

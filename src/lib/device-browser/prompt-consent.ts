@@ -18,6 +18,13 @@ export class PromptExpired extends Error {
 	}
 }
 
+/** The MA withdrew the operations while the prompt was open (cancelled): the prompt is taken away. */
+export class PromptWithdrawn extends Error {
+	constructor() {
+		super('The operations were withdrawn before they were answered.');
+	}
+}
+
 /** setTimeout's delay is a 32-bit signed integer: longer waits are taken in steps. */
 const MAX_DELAY = 2 ** 31 - 1;
 
@@ -45,10 +52,12 @@ export class PromptConsent implements ConsentPort {
 		this.store.set([...this.waiting.values()].map(({ id, request, shownAt, expiresAt }) => ({ id, request, shownAt, expiresAt })));
 	}
 
-	ask(request: ConsentRequest): Promise<'accept' | 'refuse'> {
+	ask(request: ConsentRequest, signal?: AbortSignal): Promise<'accept' | 'refuse'> {
 		const now = this.hooks.now ?? Date.now;
 		return new Promise((resolve, reject) => {
 			const id = this.nextId++;
+			if (signal?.aborted) return reject(new PromptWithdrawn());
+			signal?.addEventListener('abort', () => this.settle(id, new PromptWithdrawn()));
 			const expiresAt = this.hooks.expiresAt?.(request) ?? null;
 			const w: Waiting = { id, request, shownAt: now(), expiresAt, resolve, reject };
 			this.waiting.set(id, w);

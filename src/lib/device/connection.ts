@@ -21,15 +21,16 @@ import {
 	type DeviceInfoMsg,
 	type DeviceRequestMsg,
 	type DeviceToServerEvents,
+	type InventoryReportMsg,
 	type OperationResultMsg,
 	type ProgressMsg,
 	type RequestDecidedMsg,
-	type ServerToDeviceEvents
+	type ServerToDeviceEvents,
+	type WithdrawAck
 } from '../contract';
-import type { ComponentState } from '../core';
 import { resultMessage } from '../core/envelope';
 import { errorMessage, type EventSink } from './events';
-import type { DeviceLink, SendOutcome } from './link';
+import { DownloadError, type DeviceLink, type SendOutcome } from './link';
 import type { Signer } from './ports';
 
 export type ConnectionOptions = {
@@ -37,12 +38,15 @@ export type ConnectionOptions = {
 	deviceId: string;
 	signer: Signer;
 	info: () => DeviceInfoMsg;
-	inventory: () => ComponentState[];
+	/** The full inventory report sent after authenticating (with the current report sequence). */
+	inventory: () => InventoryReportMsg | Promise<InventoryReportMsg>;
 	/** A command set arrived: journal it and return the ack (executor.receive). */
 	onCommands: (raw: unknown) => Promise<CommandAck>;
 	/** After the ack went out, or after authenticating: run the journal and flush the outbox. */
 	onReady: () => void;
 	onRequestDecided?: (msg: RequestDecidedMsg) => void;
+	/** The MA withdraws delivered operations (cancel): verify and withdraw them; the answer is the ack. */
+	onWithdraw?: (raw: unknown) => Promise<WithdrawAck>;
 	emit: EventSink;
 	/** Ack timeout for every emit. */
 	ackTimeoutMs?: number;
@@ -154,6 +158,17 @@ export class Connection implements DeviceLink {
 				if (answer.ok) this.o.onReady();
 			})();
 		});
+		s.on('withdraw', (raw, ack) => {
+			void (async () => {
+				let answer: WithdrawAck;
+				try {
+					answer = this.o.onWithdraw ? await this.o.onWithdraw(raw) : { ok: false, code: 'invalid_request', message: 'not supported' };
+				} catch (e) {
+					answer = { ok: false, code: 'internal', message: errorMessage(e) };
+				}
+				if (typeof ack === 'function') ack(answer);
+			})();
+		});
 		s.on('request:decided', (raw) => {
 			const msg = parse(RequestDecided, raw);
 			if (msg.ok) {
@@ -189,7 +204,7 @@ export class Connection implements DeviceLink {
 			this.authenticated = true;
 			this.failures = 0;
 			await this.call('device:info', this.o.info());
-			await this.call('inventory', { components: this.o.inventory() });
+			await this.call('inventory', await this.o.inventory());
 			this.o.emit({ event: 'connected', deviceId: res.deviceId, maIds: res.maIds });
 			for (const w of [...this.onlineWaiters]) w(true);
 			this.o.onReady();
@@ -231,12 +246,28 @@ export class Connection implements DeviceLink {
 
 	async fetchBundle(correlator: string): Promise<Uint8Array> {
 		// A download right after start-up or a reconnect waits a little for the connection rather than failing.
-		if (!(await this.whenOnline(this.timeoutMs * 3))) throw new Error('not connected to the server');
-		const res = await this.call('package:token', { correlator });
-		if (!res.ok || typeof res.url !== 'string') throw new Error(`no download token (${res.code ?? 'bad answer'})`);
-		const http = await fetch(new URL(res.url, this.o.serverUrl));
-		if (!http.ok) throw new Error(`the server answered ${http.status}`);
-		return new Uint8Array(await http.arrayBuffer());
+		if (!(await this.whenOnline(this.timeoutMs * 3))) throw new DownloadError('not connected to the server', false);
+		let res: Awaited<ReturnType<Connection['call']>>;
+		try {
+			res = await this.call('package:token', { correlator });
+		} catch (e) {
+			throw new DownloadError(`no download token: ${errorMessage(e)}`, false);
+		}
+		if (!res.ok || typeof res.url !== 'string') {
+			// "Try later" codes are transient; any other refusal (the operation is unknown or finished) is final.
+			throw new DownloadError(`no download token (${res.code ?? 'bad answer'})`, res.ok || !TRANSIENT_CODES.has(String(res.code)));
+		}
+		let http: Response;
+		let bytes: ArrayBuffer;
+		try {
+			http = await fetch(new URL(res.url, this.o.serverUrl));
+			if (http.ok) bytes = await http.arrayBuffer();
+		} catch (e) {
+			throw new DownloadError(`the download was cut: ${errorMessage(e)}`, false);
+		}
+		// A fresh token was just issued: a 4xx means this package will not be served; a 5xx may pass.
+		if (!http.ok) throw new DownloadError(`the server answered ${http.status}`, http.status < 500 && http.status !== 408 && http.status !== 429);
+		return new Uint8Array(bytes!);
 	}
 
 	async sendProgress(progress: ProgressMsg): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { consentPlan, describeOperations } from './consent';
+import { consentPlan, describeOperations, inventoryWithheld } from './consent';
 import type { CommandSetMsg } from '../contract';
 import type { InventoryItem } from './ports';
 
@@ -17,6 +17,16 @@ describe('consentPlan', () => {
 			});
 		}
 	}
+});
+
+describe('inventoryWithheld (unsolicited reports obey consent)', () => {
+	it('withholds a blocked MA, and one whose Inventory the user refused unless now allowed', () => {
+		expect(inventoryWithheld('ma-1', 'block', [])).toBe(true);
+		expect(inventoryWithheld('ma-1', 'ask', ['ma-1'])).toBe(true);
+		expect(inventoryWithheld('ma-1', 'ask', ['ma-2'])).toBe(false);
+		expect(inventoryWithheld('ma-1', 'allow', ['ma-1'])).toBe(false);
+		expect(inventoryWithheld('ma-1', 'ask', [])).toBe(false);
+	});
 });
 
 describe('describeOperations', () => {

@@ -21,6 +21,17 @@ export function consentPlan(mode: ConsentMode, choice: UserChoice): ConsentPlan 
 	return choice === 'allow' ? 'run' : 'ask';
 }
 
+/**
+ * SCOMO-USA-1, ADC-1 for unsolicited reports: is this MA's inventory withheld? When the user blocked the
+ * MA, or refused its Inventory query (`refused`) and has not allowed it since. The connect-time inventory
+ * and state changes obey this like an Inventory query obeys the prompt.
+ */
+export function inventoryWithheld(maId: string, choice: UserChoice, refused: readonly string[]): boolean {
+	if (choice === 'block') return true;
+	if (choice === 'allow') return false;
+	return refused.includes(maId);
+}
+
 /** What each operation means for the user (SCOMO-USA-4): its implication, the component and its permissions. */
 export function describeOperations(
 	set: CommandSetMsg,

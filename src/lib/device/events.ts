@@ -22,6 +22,12 @@ export type RuntimeEvent =
 	| { event: 'result-sent'; correlator: string; outcome: SendOutcome }
 	/** A set's journal entry is gone, durably: every operation of it has its result (a host's "idle" signal). */
 	| { event: 'set-finished'; maId: string; batchId: string | null; correlators: string[] }
+	/** The MA withdrew operations (cancel): `correlators` end with 1462; `tooLate` had started, finished or are not its own. */
+	| { event: 'withdrawn'; maId: string; correlators: string[]; tooLate: string[] }
+	/** A withdrawal that does not verify (not signed by a key pinned for the MA, or for another device): ignored. */
+	| { event: 'withdraw-refused'; maId: string; code: string; message: string }
+	/** A download failed for a reason that may pass (offline, server restarting): tried again after delayMs. */
+	| { event: 'download-retry'; correlator: string; attempt: number; delayMs: number; message: string }
 	| { event: 'component-state'; componentId: string; operational: OperationalState; message: string }
 	| { event: 'request-decided'; requestId: string; status: string; correlator: string | null }
 	| { event: 'error'; where: string; message: string };

@@ -4,7 +4,7 @@ import type { ConsentMode, OperationKind } from '../core';
 import { sha256Hex } from './crypto';
 import { Executor } from './executor';
 import { LedgerKeeper } from './ledger';
-import type { DeviceLink, SendOutcome } from './link';
+import { DownloadError, type DeviceLink, type SendOutcome } from './link';
 import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } from './memory-adapters';
 import type { RuntimeEvent } from './events';
 
@@ -32,8 +32,16 @@ class FakeLink implements DeviceLink {
 	progress: ProgressMsg[] = [];
 	states: ComponentStateChangeMsg[] = [];
 	answer: SendOutcome = 'acked';
+	/** How many fetches fail as if the server were restarting (DownloadError, not permanent). */
+	transientFailures = 0;
+	onTransientFailure: () => void = () => {};
 	async fetchBundle(correlator: string) {
 		this.fetched.push(correlator);
+		if (this.transientFailures > 0) {
+			this.transientFailures--;
+			this.onTransientFailure();
+			throw new DownloadError('the server is restarting', false);
+		}
 		const b = this.bundles.get(correlator);
 		if (!b) throw new Error('404');
 		return b;
@@ -69,7 +77,9 @@ async function setup(opts: { consent?: ScriptedConsent; baseline?: string; store
 	const link = new FakeLink();
 	const events: RuntimeEvent[] = [];
 	const keeper = await LedgerKeeper.load(store);
-	const clock = { now: () => NOW };
+	let elapsed = 0;
+	const clock = { now: () => NOW + elapsed };
+	const advance = (ms: number) => (elapsed += ms);
 	const executor = new Executor({
 		keeper,
 		store,
@@ -79,7 +89,8 @@ async function setup(opts: { consent?: ScriptedConsent; baseline?: string; store
 		clock,
 		baseline: () => opts.baseline ?? 'acme-os-1',
 		link: () => link,
-		emit: (e) => events.push(e)
+		emit: (e) => events.push(e),
+		downloadRetry: { firstDelayMs: 1, maxDelayMs: 4 }
 	});
 
 	/** Builds a command set and serves the bundles its package operations need. */
@@ -132,7 +143,7 @@ async function setup(opts: { consent?: ScriptedConsent; baseline?: string; store
 	}
 
 	const entry = () => keeper.item(CLOCK)?.component ?? null;
-	return { store, packages, runner, consent, link, events, keeper, executor, commandSet, run, entry };
+	return { store, packages, runner, consent, link, events, keeper, executor, commandSet, run, entry, advance };
 }
 
 async function installed(env: Env, kind: OperationKind = 'DownloadInstall') {
@@ -294,6 +305,27 @@ describe('executor', () => {
 		env.link.bundles.clear();
 		await env.run(set);
 		expect(Object.values(env.link.codes())).toEqual([1402]);
+		expect(env.entry()).toBeNull();
+	});
+
+	it('a download that fails while the server restarts is tried again with a new token, and succeeds', async () => {
+		const set = await env.commandSet([{ kind: 'Download' }]);
+		env.link.transientFailures = 2;
+		await env.run(set);
+		expect(Object.values(env.link.codes())).toEqual([1200]);
+		expect(env.link.fetched).toEqual([set.operations[0]!.correlator, set.operations[0]!.correlator, set.operations[0]!.correlator]);
+		expect(env.events.filter((e) => e.event === 'download-retry').map((e) => e.event === 'download-retry' && e.attempt)).toEqual([1, 2]);
+		expect(env.entry()).toMatchObject({ stage: 'delivered' });
+	});
+
+	it('transient download failures end with 1402 once the operation’s deadline has passed', async () => {
+		const set = await env.commandSet([{ kind: 'Download' }]);
+		env.link.transientFailures = Number.POSITIVE_INFINITY;
+		env.link.onTransientFailure = () => env.advance(25_000);
+		await env.run(set);
+		expect(Object.values(env.link.codes())).toEqual([1402]);
+		// 60 s of validity, 25 s per failed attempt: the third failure is past the deadline.
+		expect(env.link.fetched).toHaveLength(3);
 		expect(env.entry()).toBeNull();
 	});
 

@@ -20,7 +20,7 @@ import { checkPackage, type PackageKeys } from './package-check';
 import { errorMessage, wireText, type EventSink } from './events';
 import { addResult, setItem, type LedgerKeeper } from './ledger';
 import type { Rejection, Verdict } from './verify';
-import type { DeviceLink } from './link';
+import { DownloadError, type DeviceLink } from './link';
 import type { Clock, ComponentRunner, ConsentPort, InventoryItem, JournalEntry, Notice, PackageStore, StateStore } from './ports';
 
 export type ExecutorDeps = {
@@ -39,7 +39,12 @@ export type ExecutorDeps = {
 	packageKeys?: PackageKeys;
 	/** SCOMO-SEC-01: checks a command set before anything is acked, journaled or run (verify.ts); absent = no check (unit tests). */
 	verify?: (set: CommandSetMsg) => Promise<Verdict>;
+	/** Backoff between download attempts after a transient failure (defaults: 1 s doubling to 30 s). */
+	downloadRetry?: { firstDelayMs: number; maxDelayMs: number };
 };
+
+/** Thrown when the runtime stops mid-operation: nothing is committed, the journal runs it again next start. */
+class Interrupted extends Error {}
 
 /** How one operation ended: the result to report and the inventory change to commit with it. */
 type Outcome = {
@@ -63,8 +68,26 @@ export class Executor {
 	private readonly resend = new Set<string>();
 	private readonly sending = new Set<Promise<unknown>>();
 	private receiving: Promise<unknown> = Promise.resolve();
+	private halted = false;
+	/** The operation being executed now: too late to withdraw. */
+	private running: string | null = null;
+	/** The set whose prompt is open now, and how to take the prompt away (withdraw). */
+	private asking: { entry: JournalEntry; controller: AbortController } | null = null;
+	/** Wakes a download waiting out its backoff (halt()). */
+	private wake: (() => void) | null = null;
 
 	constructor(private readonly d: ExecutorDeps) {}
+
+	/** The runtime is stopping: a download waiting to retry gives up without a result (it reruns next start). */
+	halt(): void {
+		this.halted = true;
+		this.wake?.();
+	}
+
+	/** The runtime starts (again). */
+	resume(): void {
+		this.halted = false;
+	}
 
 	/**
 	 * Validate, dedupe and journal a command set; the returned ack goes to the server. Call `kick()` after
@@ -150,20 +173,72 @@ export class Executor {
 		return { ok: true, accepted: correlators };
 	}
 
-	/** SCOMO-SEC-01: operations that failed verification are never run; their code is their result. */
+	/**
+	 * SCOMO-SEC-01: operations that failed verification are never run; their code is their result. A refusal
+	 * of a set nothing proved authentic goes to `refusals`, not `results`: anyone can forge a set under a
+	 * genuine correlator, and the genuine set arriving later must still run (issue #13).
+	 */
 	private async refuse(set: CommandSetMsg, refused: [CommandOperationMsg, Rejection][], verdict: Verdict): Promise<void> {
 		await this.d.keeper.commit((l) => {
 			for (const [op, r] of refused) {
 				const componentId = op.componentId ?? op.package?.componentId ?? null;
-				addResult(l, op.correlator, {
+				const stored = {
 					maId: set.maId,
 					acked: false,
 					result: this.toResult(op, { resultCode: r.code, message: r.message, componentId, item: 'unchanged', entry: this.visibleEntry(set.maId, componentId) })
-				});
+				};
+				if (r.authentic) addResult(l, op.correlator, stored);
+				else (l.refusals ??= {})[op.correlator] = stored;
 			}
 			// Expired or unapproved copies of an authentic envelope: their correlators belong to its nonce now.
-			verdict.remember(l, refused.filter(([, r]) => r.code !== RC.CommandReplayed).map(([op]) => op.correlator));
+			verdict.remember(l, refused.filter(([, r]) => r.authentic && r.code !== RC.CommandReplayed).map(([op]) => op.correlator));
 		});
+	}
+
+	/**
+	 * The MA withdrew operations (an administrator cancelled them after delivery; the signature was checked,
+	 * verify.ts). Each one not started yet ends with 1462 and never runs, even if its set arrives later; an
+	 * open prompt for it is taken away and the user told. One under way, finished, or of another MA stays.
+	 */
+	async withdraw(w: { maId: string; maName: string; correlators: string[] }): Promise<{ withdrawn: string[]; tooLate: string[] }> {
+		const { keeper } = this.d;
+		const withdrawn: { correlator: string; componentId: string | null }[] = [];
+		const tooLate: string[] = [];
+		const touched = new Set<JournalEntry>();
+		for (const c of new Set(w.correlators)) {
+			const entry = keeper.ledger.journal.find((e) => e.set.operations.some((o) => o.correlator === c));
+			if (keeper.result(c) || this.running === c || (entry && entry.set.maId !== w.maId)) {
+				tooLate.push(c);
+				continue;
+			}
+			const op = entry?.set.operations.find((o) => o.correlator === c);
+			if (entry) touched.add(entry);
+			withdrawn.push({ correlator: c, componentId: op ? (op.componentId ?? op.package?.componentId ?? null) : null });
+		}
+		if (withdrawn.length > 0) {
+			await keeper.commit((l) => {
+				for (const { correlator, componentId } of withdrawn) {
+					addResult(l, correlator, {
+						maId: w.maId,
+						acked: false,
+						result: {
+							correlator,
+							resultCode: RC.Cancelled,
+							message: wireText(`Withdrawn by ${w.maName} before it started.`),
+							componentId,
+							entry: this.visibleEntry(w.maId, componentId),
+							completedAt: this.d.clock.now()
+						}
+					});
+				}
+			});
+		}
+		const seen = withdrawn.filter((x) => [...touched].some((e) => e.set.operations.some((o) => o.correlator === x.correlator)));
+		if (this.asking && touched.has(this.asking.entry)) this.asking.controller.abort();
+		if (seen.length > 0) this.d.consent.notify({ kind: 'withdrawn', maId: w.maId, maName: w.maName, correlators: seen.map((x) => x.correlator) });
+		this.d.emit({ event: 'withdrawn', maId: w.maId, correlators: withdrawn.map((x) => x.correlator), tooLate });
+		for (const { correlator } of withdrawn) this.track(this.sendResult(correlator));
+		return { withdrawn: withdrawn.map((x) => x.correlator), tooLate };
 	}
 
 	/** Run whatever the journal holds and send what the outbox holds. Safe to call any time. */
@@ -186,6 +261,25 @@ export class Executor {
 		const correlators = new Set([...keeper.outbox().map((r) => r.result.correlator), ...this.resend]);
 		this.resend.clear();
 		for (const c of correlators) this.track(this.sendResult(c));
+		for (const c of keeper.refusalsToSend()) this.track(this.sendRefusal(c));
+	}
+
+	/** Reports a refusal of an unverified set once; the server's answer either way ends it (nothing to dedupe). */
+	private async sendRefusal(correlator: string): Promise<void> {
+		const stored = this.d.keeper.refusal(correlator);
+		if (!stored) return;
+		let outcome: Awaited<ReturnType<DeviceLink['sendResult']>>;
+		try {
+			outcome = await this.d.link().sendResult(stored.result);
+		} catch {
+			outcome = 'unsent';
+		}
+		this.d.emit({ event: 'result-sent', correlator, outcome });
+		if (outcome === 'unsent') return;
+		await this.d.keeper.commit((l) => {
+			// A newer refusal under the same correlator stays until it is reported too.
+			if (l.refusals?.[correlator] === stored) delete l.refusals[correlator];
+		});
 	}
 
 	drain(): Promise<void> {
@@ -204,7 +298,8 @@ export class Executor {
 			while ((entry = this.d.keeper.firstUnfinished())) await this.runSet(entry);
 		} catch (e) {
 			// A store failure: leave the journal as it is; the next kick (e.g. the next connection) retries.
-			this.d.emit({ event: 'error', where: 'executor', message: errorMessage(e) });
+			// Interrupted (the runtime stopped) leaves it too, on purpose.
+			if (!(e instanceof Interrupted)) this.d.emit({ event: 'error', where: 'executor', message: errorMessage(e) });
 		}
 	}
 
@@ -233,14 +328,21 @@ export class Executor {
 	private async runSet(entry: JournalEntry): Promise<void> {
 		const { keeper, consent } = this.d;
 		const set = entry.set;
-		const pending = set.operations.filter((o) => !keeper.result(o.correlator));
+		const open = () => set.operations.filter((o) => !keeper.result(o.correlator));
 		const plan = consentPlan(set.consentMode, (await this.d.store.readChoices())[set.maId] ?? 'ask');
-		if (pending.length > 0 && entry.consent === 'pending') {
-			const decision = await this.decide({ ...set, operations: pending }, plan);
-			await keeper.commit(() => {
+		// One decision for what is left of the set; when the MA withdraws part of it mid-prompt, ask again for the rest.
+		while (entry.consent === 'pending' && open().length > 0) {
+			const decision = await this.decide(entry, { ...set, operations: open() }, plan);
+			if (decision === 'withdrawn') continue;
+			await keeper.commit((l) => {
 				entry.consent = decision;
+				// The user refused to show this MA its inventory: unsolicited reports leave it out too.
+				if (decision === 'refused' && set.operations.some((o) => o.kind === 'Inventory') && !(l.withheld ?? []).includes(set.maId)) {
+					l.withheld = [...(l.withheld ?? []), set.maId];
+				}
 			});
 		}
+		const pending = open();
 		const done: Extract<Notice, { kind: 'after' }> = {
 			kind: 'after',
 			maId: set.maId,
@@ -248,11 +350,22 @@ export class Executor {
 			results: []
 		};
 		for (const op of pending) {
-			const outcome: Outcome =
-				entry.consent === 'refused'
-					? this.refused(set.maId, op)
-					: await this.execute(set.maId, op).catch((e: unknown) => this.undefinedError(set.maId, op, e));
-			await this.commit(set.maId, op, outcome);
+			// Withdrawn by the MA while an earlier operation ran: it already has its 1462.
+			if (keeper.result(op.correlator)) continue;
+			this.running = op.correlator;
+			let outcome: Outcome;
+			try {
+				outcome =
+					entry.consent === 'refused'
+						? this.refused(set.maId, op)
+						: await this.execute(set.maId, op, set.expiresAt).catch((e: unknown) => {
+								if (e instanceof Interrupted) throw e;
+								return this.undefinedError(set.maId, op, e);
+							});
+				await this.commit(set.maId, op, outcome);
+			} finally {
+				this.running = null;
+			}
 			done.results.push({
 				correlator: op.correlator,
 				kind: op.kind,
@@ -270,8 +383,8 @@ export class Executor {
 		this.d.emit({ event: 'set-finished', maId: set.maId, batchId: set.batchId, correlators: set.operations.map((o) => o.correlator) });
 	}
 
-	/** One decision for the whole set (SCOMO-ADC-2). */
-	private async decide(set: CommandSetMsg, plan: ConsentPlan): Promise<'accepted' | 'refused'> {
+	/** One decision for the whole set (SCOMO-ADC-2); 'withdrawn' when the MA withdrew operations mid-prompt. */
+	private async decide(entry: JournalEntry, set: CommandSetMsg, plan: ConsentPlan): Promise<'accepted' | 'refused' | 'withdrawn'> {
 		const { consent, keeper } = this.d;
 		const correlators = set.operations.map((o) => o.correlator);
 		const itemOf = (id: string) => keeper.item(id);
@@ -289,12 +402,21 @@ export class Executor {
 			});
 		} else if (plan === 'ask') {
 			for (const correlator of correlators) this.progress({ correlator, phase: 'awaiting-consent' });
+			const controller = new AbortController();
+			this.asking = { entry, controller };
 			try {
-				decision = (await consent.ask(consentRequest(set, itemOf))) === 'accept' ? 'accepted' : 'refused';
+				const answer = await new Promise<'accept' | 'refuse' | 'withdrawn'>((resolve, reject) => {
+					controller.signal.addEventListener('abort', () => resolve('withdrawn'));
+					consent.ask(consentRequest(set, itemOf), controller.signal).then(resolve, reject);
+				});
+				if (answer === 'withdrawn') return 'withdrawn';
+				decision = answer === 'accept' ? 'accepted' : 'refused';
 			} catch (e) {
 				// No answer is no consent (SCOMO-USA-1).
 				this.d.emit({ event: 'error', where: 'consent', message: errorMessage(e) });
 				decision = 'refused';
+			} finally {
+				this.asking = null;
 			}
 		}
 		this.d.emit({ event: 'consent', maId: set.maId, correlators, decision, how: plan });
@@ -311,6 +433,8 @@ export class Executor {
 		await this.d.keeper.commit((l) => {
 			if (outcome.item !== 'unchanged' && outcome.componentId) setItem(l, outcome.componentId, outcome.item);
 			addResult(l, op.correlator, { maId, result, acked: false });
+			// The MA was shown its inventory: there is nothing left to withhold from it.
+			if (op.kind === 'Inventory' && outcome.inventory && l.withheld?.includes(maId)) l.withheld = l.withheld.filter((m) => m !== maId);
 		});
 		this.d.emit({
 			event: 'operation',
@@ -365,7 +489,7 @@ export class Executor {
 		};
 	}
 
-	private async execute(maId: string, op: CommandOperationMsg): Promise<Outcome> {
+	private async execute(maId: string, op: CommandOperationMsg, deadline: number): Promise<Outcome> {
 		const { keeper } = this.d;
 		this.progress({ correlator: op.correlator, phase: 'in-progress' });
 		if (op.kind === 'Inventory') {
@@ -410,7 +534,7 @@ export class Executor {
 			deviceBaseline: this.d.baseline()
 		});
 		if (!decided.ok) return fail(decided.error.resultCode, decided.error.message, current);
-		return this.runSteps({ maId, op, componentId, owned, current, ...decided.value });
+		return this.runSteps({ maId, op, componentId, owned, current, deadline, ...decided.value });
 	}
 
 	private async runSteps(x: {
@@ -421,6 +545,7 @@ export class Executor {
 		current: ComponentState | null;
 		next: ComponentState | null;
 		steps: Step[];
+		deadline: number;
 	}): Promise<Outcome> {
 		const { packages, runner } = this.d;
 		const { op, componentId, owned, current, next, maId } = x;
@@ -447,11 +572,9 @@ export class Executor {
 			switch (step) {
 				case 'download': {
 					this.progress({ correlator: op.correlator, phase: 'in-progress', downloadStatus: 30 });
-					try {
-						bytes = await this.d.link().fetchBundle(op.correlator);
-					} catch (e) {
-						return failure(RC.DownloadFailed, `The package could not be downloaded: ${errorMessage(e)}`);
-					}
+					const got = await this.download(op.correlator, x.deadline);
+					if (!got.ok) return failure(RC.DownloadFailed, `The package could not be downloaded: ${got.message}`);
+					bytes = got.bytes;
 					break;
 				}
 				case 'verify': {
@@ -535,6 +658,39 @@ export class Executor {
 			entry: next,
 			cleanup: this.dropOldVersion(componentId, current, next)
 		};
+	}
+
+	/**
+	 * Fetches the bundle, trying again with backoff (and a new token each time) while the failure may pass:
+	 * a server restart or a lost connection must not end the operation. 1402 only when the server says the
+	 * package cannot be had, or when the operation's deadline has passed.
+	 */
+	private async download(correlator: string, deadline: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; message: string }> {
+		const { firstDelayMs, maxDelayMs } = this.d.downloadRetry ?? { firstDelayMs: 1000, maxDelayMs: 30_000 };
+		for (let attempt = 1; ; attempt++) {
+			if (this.halted) throw new Interrupted('the runtime stopped');
+			try {
+				return { ok: true, bytes: await this.d.link().fetchBundle(correlator) };
+			} catch (e) {
+				if (this.halted) throw new Interrupted('the runtime stopped');
+				const permanent = !(e instanceof DownloadError) || e.permanent;
+				const base = Math.min(maxDelayMs, firstDelayMs * 2 ** Math.min(attempt - 1, 20));
+				const delayMs = Math.round(base / 2 + Math.random() * (base / 2));
+				if (permanent || this.d.clock.now() + delayMs > deadline) return { ok: false, message: errorMessage(e) };
+				this.d.emit({ event: 'download-retry', correlator, attempt, delayMs, message: wireText(errorMessage(e)) });
+				await new Promise<void>((resolve) => {
+					const timer = setTimeout(() => {
+						this.wake = null;
+						resolve();
+					}, delayMs);
+					this.wake = () => {
+						clearTimeout(timer);
+						this.wake = null;
+						resolve();
+					};
+				});
+			}
+		}
 	}
 
 	/** After an Update or a newer Download, the bundle of the replaced version is no longer needed. */

@@ -42,8 +42,18 @@ export class LedgerKeeper {
 		return this.ledger.inventory.filter((i) => i.maId === maId).map((i) => i.component);
 	}
 
+	/** The report sequence now: the inventory as it stands includes every change numbered up to it. */
+	get seq(): number {
+		return this.ledger.seq ?? 0;
+	}
+
 	allComponents(): ComponentState[] {
 		return this.ledger.inventory.map((i) => i.component);
+	}
+
+	/** The components reported without being asked: none of an MA whose scope the user withholds. */
+	shareableComponents(withheld: ReadonlySet<string>): ComponentState[] {
+		return this.ledger.inventory.filter((i) => !withheld.has(i.maId)).map((i) => i.component);
 	}
 
 	result(correlator: string): StoredResult | null {
@@ -56,6 +66,15 @@ export class LedgerKeeper {
 
 	outbox(): StoredResult[] {
 		return Object.values(this.ledger.results).filter((r) => !r.acked);
+	}
+
+	/** Refusals of unverified command sets not yet reported (never used to answer a duplicate). */
+	refusal(correlator: string): StoredResult | null {
+		return this.ledger.refusals?.[correlator] ?? null;
+	}
+
+	refusalsToSend(): string[] {
+		return Object.keys(this.ledger.refusals ?? {});
 	}
 
 	firstUnfinished(): JournalEntry | null {
@@ -72,8 +91,18 @@ export function setItem(ledger: Ledger, componentId: string, next: InventoryItem
 	else ledger.inventory.push(next);
 }
 
-/** Records a result in the outbox and forgets the oldest acknowledged ones beyond REMEMBERED_RESULTS. */
+/** The next report sequence number (monotonic for this device; committed with the change it numbers). */
+export function nextSeq(ledger: Ledger): number {
+	ledger.seq = (ledger.seq ?? 0) + 1;
+	return ledger.seq;
+}
+
+/**
+ * Records a result in the outbox, numbered with the next report sequence (so the server can tell it from an
+ * older one), and forgets the oldest acknowledged ones beyond REMEMBERED_RESULTS.
+ */
 export function addResult(ledger: Ledger, correlator: string, stored: StoredResult): void {
+	stored.result.seq = nextSeq(ledger);
 	ledger.results[correlator] = stored;
 	const acked = Object.keys(ledger.results).filter((c) => ledger.results[c]!.acked);
 	for (const c of acked.slice(0, Math.max(0, acked.length - REMEMBERED_RESULTS))) delete ledger.results[c];

@@ -83,8 +83,21 @@ export type Ledger = {
 	journal: JournalEntry[];
 	/** By correlator: the outbox (acked = false) and the dedupe memory (acked = true). */
 	results: Record<string, StoredResult>;
+	/**
+	 * By correlator: refusals of command sets nothing proved the MA sent (1453, 1456), waiting to be reported.
+	 * Kept apart from `results` so a forged set can never answer for the genuine one with the same correlator
+	 * (dedupe reads only `results`); dropped once the server has taken them.
+	 */
+	refusals?: Record<string, StoredResult>;
 	/** SCOMO-SEC-01: nonces and correlators of verified envelopes until they expire (verify.ts). */
 	replay?: ReplayWindow;
+	/** The last report sequence given (results, state changes); the inventory report carries the current one. */
+	seq?: number;
+	/**
+	 * MAs whose Inventory query the user refused (SCOMO-USA-1, ADC-1): their components are left out of
+	 * unsolicited reports (the connect-time inventory, state changes) until an Inventory of theirs runs.
+	 */
+	withheld?: string[];
 };
 
 /**
@@ -166,11 +179,14 @@ export type Notice =
 			results: { correlator: string; kind: OperationKind; componentId: string | null; resultCode: number; message: string }[];
 	  }
 	| { kind: 'blocked'; maId: string; maName: string; correlators: string[] }
+	/** The MA withdrew operations it had sent (cancelled before they started): an open prompt for them is gone. */
+	| { kind: 'withdrawn'; maId: string; maName: string; correlators: string[] }
 	| { kind: 'request-decided'; requestId: string; status: 'approved' | 'refused'; message: string };
 
 /** The end user (SCOMO-USA-1..4): a prompt on the device screen, a terminal, or a policy file. */
 export interface ConsentPort {
-	ask(request: ConsentRequest): Promise<'accept' | 'refuse'>;
+	/** `signal` aborts when the MA withdraws the set while the user is being asked: take the prompt away. */
+	ask(request: ConsentRequest, signal?: AbortSignal): Promise<'accept' | 'refuse'>;
 	notify(notice: Notice): void;
 }
 

@@ -8,11 +8,12 @@
  * reported Failed. ShuttingDown becomes Stopped. So the inventory the server sees after a restart tells the truth.
  */
 import { isLive, type OperationalState } from '../core';
-import type { CatalogEntry, DeviceRequestMsg } from '../contract';
+import { Withdraw, parse, type CatalogEntry, type DeviceRequestMsg, type WithdrawAck } from '../contract';
 import { Connection } from './connection';
 import { errorMessage, wireText, type EventSink } from './events';
 import { Executor } from './executor';
-import { LedgerKeeper } from './ledger';
+import { inventoryWithheld } from './consent';
+import { LedgerKeeper, nextSeq } from './ledger';
 import { offlineLink, type DeviceLink } from './link';
 import { CommandVerifier } from './verify';
 import { pinnedMaKeys } from './package-check';
@@ -51,6 +52,7 @@ const decoder = new TextDecoder();
 export class DeviceRuntime {
 	private connection: Connection | null = null;
 	private readonly executor: Executor;
+	private readonly verifier: CommandVerifier;
 	private readonly emit: EventSink;
 
 	private constructor(
@@ -60,7 +62,7 @@ export class DeviceRuntime {
 	) {
 		this.emit = d.emit ?? (() => {});
 		// SCOMO-SEC-01: every command set is verified against the MA keys this device pinned (verify.ts).
-		const verifier = new CommandVerifier({
+		const verifier = (this.verifier = new CommandVerifier({
 			identity: async () => (this.identity = (await d.store.readIdentity()) ?? this.identity),
 			saveIdentity: async (identity) => {
 				this.identity = identity;
@@ -69,7 +71,7 @@ export class DeviceRuntime {
 			ledger: () => keeper.ledger,
 			clock: d.clock ?? systemClock,
 			emit: this.emit
-		});
+		}));
 		this.executor = new Executor({
 			keeper,
 			store: d.store,
@@ -111,6 +113,7 @@ export class DeviceRuntime {
 
 	/** Restore components, resume the journal (offline, the results wait in the outbox), then connect. */
 	async start(): Promise<void> {
+		this.executor.resume();
 		await this.restore();
 		this.connection = new Connection({
 			serverUrl: this.identity.serverUrl,
@@ -118,9 +121,13 @@ export class DeviceRuntime {
 			signer: this.d.signer,
 			// The pinned trust sequence per MA rides along, so a server restored from a backup continues above it.
 			info: () => ({ ...this.identity.info, trust: this.identity.mas.flatMap((m) => (m.trust ? [{ maId: m.maId, seq: m.trust.seq }] : [])) }),
-			inventory: () => this.keeper.allComponents(),
+			inventory: async () => {
+				const withheld = await this.withheldMas();
+				return { components: this.keeper.shareableComponents(withheld), seq: this.keeper.seq, withheld: [...withheld] };
+			},
 			onCommands: (raw) => this.executor.receive(raw),
 			onReady: () => this.executor.kick(),
+			onWithdraw: (raw) => this.withdraw(raw),
 			onRequestDecided: (m) =>
 				this.d.consent.notify({ kind: 'request-decided', requestId: m.requestId, status: m.status, message: m.message }),
 			emit: this.emit,
@@ -139,6 +146,7 @@ export class DeviceRuntime {
 	 * recorded state for the next start.
 	 */
 	async stop(graceMs = 5000): Promise<void> {
+		this.executor.halt();
 		this.connection?.close();
 		this.connection = null;
 		let timer: ReturnType<typeof setTimeout> | undefined;
@@ -168,6 +176,19 @@ export class DeviceRuntime {
 		return this.connection.catalog(maId);
 	}
 
+	/** The MA withdraws delivered operations (cancel): only a withdrawal signed by a key pinned for it counts. */
+	private async withdraw(raw: unknown): Promise<WithdrawAck> {
+		const msg = parse(Withdraw, raw);
+		if (!msg.ok) return { ok: false, code: 'invalid_request', message: msg.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+		const checked = await this.verifier.verifyWithdrawal(msg.value);
+		if (!checked.ok) {
+			this.emit({ event: 'withdraw-refused', maId: msg.value.maId, code: checked.code, message: checked.message });
+			return checked;
+		}
+		const r = await this.executor.withdraw({ maId: msg.value.maId, maName: checked.maName, correlators: msg.value.correlators });
+		return { ok: true, ...r };
+	}
+
 	/** Applies the restart policy (see the top of this file); start() calls it first. */
 	async restore(): Promise<void> {
 		for (const item of this.keeper.ledger.inventory) {
@@ -187,11 +208,19 @@ export class DeviceRuntime {
 				if (!r.ok) this.emit({ event: 'component-state', componentId: c.componentId, operational, message: r.message });
 			}
 			if (operational !== c.operational) {
-				await this.keeper.commit(() => {
+				await this.keeper.commit((l) => {
 					item.component = { ...c, operational };
+					nextSeq(l);
 				});
 			}
 		}
+	}
+
+	/** The MAs whose components the user does not let unsolicited reports show (consent.ts inventoryWithheld). */
+	private async withheldMas(): Promise<Set<string>> {
+		const choices = await this.d.store.readChoices();
+		const refused = this.keeper.ledger.withheld ?? [];
+		return new Set(this.identity.mas.map((m) => m.maId).filter((maId) => inventoryWithheld(maId, choices[maId] ?? 'ask', refused)));
 	}
 
 	/** A component crashed or exited on its own: record it and tell the server (LwM2M Object 9 states). */
@@ -199,16 +228,20 @@ export class DeviceRuntime {
 		const item = this.keeper.item(change.componentId);
 		if (!item || !isLive(item.component) || item.component.stage !== 'deployed') return;
 		const component = { ...item.component, operational: change.operational };
+		let seq: number | undefined;
 		try {
-			await this.keeper.commit(() => {
+			await this.keeper.commit((l) => {
 				item.component = component;
+				seq = nextSeq(l);
 			});
 		} catch (e) {
 			this.emit({ event: 'error', where: 'runner', message: errorMessage(e) });
 		}
 		const message = wireText(change.message);
 		this.emit({ event: 'component-state', componentId: change.componentId, operational: change.operational, message });
+		// Consent (SCOMO-USA-1): nothing about a withheld MA's components leaves the device unasked.
+		if ((await this.withheldMas()).has(item.maId)) return;
 		// Offline, the full inventory sent on the next connection carries the new state.
-		await this.link().sendComponentState({ componentId: change.componentId, operational: change.operational, message });
+		await this.link().sendComponentState({ componentId: change.componentId, operational: change.operational, message, seq });
 	}
 }

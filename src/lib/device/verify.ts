@@ -28,6 +28,7 @@ import {
 	needsApproval,
 	operationMatches,
 	trustMessage,
+	withdrawMessage,
 	type SignedEnvelope,
 	type SignedTrust,
 	type TrustStatement
@@ -37,12 +38,17 @@ import { verifyMerkleProof } from '../core/merkle';
 import { sha256 } from '../core/merkle-sha256';
 import { checkAssertion } from '../core/webauthn-assertion';
 import { planTrustUpdate } from '../core/trust-grant';
-import type { CommandSetMsg } from '../contract';
+import type { CommandSetMsg, WithdrawMsg } from '../contract';
 import type { EventSink } from './events';
 import type { Clock, Identity, Ledger, ReplayWindow } from './ports';
 import { credentialVerifies, ed25519Verifies } from './verify-crypto';
 
-export type Rejection = { code: number; message: string };
+/**
+ * `authentic`: the MA's signature over this very operation verified (an expired, replayed or unapproved copy
+ * of a real command). False when nothing proves the MA sent it: its refusal must never stand in for the
+ * result of a genuine command with the same correlator (executor.ts keeps such refusals apart).
+ */
+export type Rejection = { code: number; message: string; authentic: boolean };
 
 export type Verdict = {
 	/** Correlator → why it must not run. Absent = run it (or answer it again if already done). */
@@ -115,7 +121,7 @@ export class CommandVerifier {
 		const correlators = set.operations.map((o) => o.correlator);
 		const all = (code: number, message: string): Verdict => {
 			this.d.emit?.({ event: 'command-rejected', maId: set.maId, batchId: set.batchId, correlators, code, message });
-			return { rejected: new Map(correlators.map((c) => [c, { code, message }])), remember: () => {} };
+			return { rejected: new Map(correlators.map((c) => [c, { code, message, authentic: false }])), remember: () => {} };
 		};
 		const now = this.d.clock.now();
 		let identity = await this.d.identity();
@@ -169,17 +175,17 @@ export class CommandVerifier {
 		const fresh = correlators.filter((c) => {
 			const owner = window.correlators[c];
 			if ((seenNonce && seenNonce.digest !== digest) || (owner !== undefined && owner !== h.nonce)) {
-				rejected.set(c, { code: RC.CommandReplayed, message: 'Another command already used this nonce or correlator; this copy was refused.' });
+				rejected.set(c, { code: RC.CommandReplayed, message: 'Another command already used this nonce or correlator; this copy was refused.', authentic: true });
 				return false;
 			}
 			return !processed(c);
 		});
 		// Only operations that have not run yet are refused for expiry or approval; done ones are answered again.
 		if (fresh.length > 0 && h.expiresAt < now) {
-			for (const c of fresh) rejected.set(c, { code: RC.CommandExpired, message: 'The command reached the device after it expired.' });
+			for (const c of fresh) rejected.set(c, { code: RC.CommandExpired, message: 'The command reached the device after it expired.', authentic: true });
 		} else if (fresh.length > 0 && needsApproval(h, trust)) {
 			const problem = await this.approvalProblem(env, trust);
-			if (problem) for (const c of fresh) rejected.set(c, { code: RC.ApprovalInvalid, message: problem });
+			if (problem) for (const c of fresh) rejected.set(c, { code: RC.ApprovalInvalid, message: problem, authentic: true });
 		}
 		if (rejected.size > 0) {
 			const byCode = new Map<number, string[]>();
@@ -198,6 +204,21 @@ export class CommandVerifier {
 				for (const c of cs) w.correlators[c] = h.nonce;
 			}
 		};
+	}
+
+	/**
+	 * A withdrawal (cancel after delivery) counts only when a key this device pinned for the MA signed it for
+	 * this device: neither a third party nor another MA can withdraw an MA's operations.
+	 */
+	async verifyWithdrawal(msg: WithdrawMsg): Promise<{ ok: true; maName: string } | { ok: false; code: string; message: string }> {
+		const identity = await this.d.identity();
+		const ma = identity.mas.find((m) => m.maId === msg.maId);
+		if (!ma || msg.deviceId !== identity.deviceId) return { ok: false, code: 'not_found', message: 'The withdrawal is not addressed to this device.' };
+		const key = ma.trust?.keys.find((k) => k.keyId === msg.keyId && keyValidAt(k, this.d.clock.now()));
+		if (!key || !(await ed25519Verifies(key.publicKey, withdrawMessage(msg), msg.signature))) {
+			return { ok: false, code: 'forbidden', message: 'The withdrawal is not signed by a key this device trusts for the MA.' };
+		}
+		return { ok: true, maName: ma.name };
 	}
 
 	private inBatch(env: SignedEnvelope): boolean {

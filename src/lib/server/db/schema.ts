@@ -137,6 +137,23 @@ export const inventory = sqliteTable(
 	(t) => [primaryKey({ columns: [t.deviceId, t.componentId] }), index('inventory_ma_idx').on(t.maId)]
 );
 
+/**
+ * The device's report sequence (OperationResult.seq, InventoryReport.seq, ComponentStateChange.seq) last
+ * applied to each of its components, kept when the component is removed: a report older than it changes
+ * nothing, so results delivered reordered or twice never put the inventory back in time.
+ */
+export const inventoryReportSeqs = sqliteTable(
+	'inventory_report_seqs',
+	{
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		componentId: text('component_id').notNull(),
+		seq: integer('seq').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.deviceId, t.componentId] })]
+);
+
 /** A batch (job): operations created together, confirmed once per device (SCOMO-ADC-2). */
 export const batches = sqliteTable(
 	'batches',
@@ -182,7 +199,12 @@ export const operations = sqliteTable(
 		createdAt: integer('created_at').notNull(),
 		deliveredAt: integer('delivered_at'),
 		completedAt: integer('completed_at'),
-		expiresAt: integer('expires_at').notNull()
+		expiresAt: integer('expires_at').notNull(),
+		/**
+		 * An administrator cancelled the operation after it was delivered: the MA-signed withdrawal is sent to
+		 * the device (again on each connection) until its result arrives (1462, or its own if it had started).
+		 */
+		cancelRequestedAt: integer('cancel_requested_at')
 	},
 	(t) => [
 		uniqueIndex('operations_correlator_uq').on(t.correlator),

@@ -26,7 +26,9 @@ import {
 	type OperationResultMsg,
 	type PackageTokenQuery,
 	type ProgressMsg,
-	type RequestDecidedMsg
+	type RequestDecidedMsg,
+	type WithdrawAck,
+	type WithdrawMsg
 } from '../../contract';
 import type { InferOutput } from 'valibot';
 import type { AppContext } from '../app-context';
@@ -65,6 +67,15 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 				return replies.length === 0 ? null : [...accepted];
 			} catch (e) {
 				log.debug({ deviceId, err: e }, 'command set not acknowledged in time');
+				return null;
+			}
+		},
+		async sendWithdrawal(deviceId, msg: WithdrawMsg) {
+			try {
+				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(COMMAND_ACK_TIMEOUT_MS).emitWithAck('withdraw', msg)) as WithdrawAck[];
+				return replies.find((r) => r && r.ok === true) ?? replies[0] ?? null;
+			} catch (e) {
+				log.debug({ deviceId, err: e }, 'withdrawal not acknowledged in time');
 				return null;
 			}
 		},
@@ -198,7 +209,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		});
 
 		on('inventory', (msg: InventoryReportMsg, deviceId) => {
-			services().inventory.report(deviceId, msg.components);
+			services().inventory.report(deviceId, msg.components, msg.seq, msg.withheld);
 			return { ok: true };
 		});
 

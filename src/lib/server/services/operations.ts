@@ -23,14 +23,29 @@ import { audit } from './audit';
 import { buildCommandSets, groupByBatch } from './command-set';
 import { fail, type Outcome } from './errors';
 import { applyInventoryEntry, replaceMaInventory } from './inventory';
+import { isCompatible } from './catalog';
 import { parseMaSettings } from './ma-settings';
 import type { PackageService } from './packages';
 import type { SigningService } from '../signing';
 import { operationView, type OperationView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
 
-/** approval 'pending': a high-risk batch, persisted but relayed only once an administrator's passkey approves it. */
-export type CreatedOperations = { batchId: string; operations: OperationView[]; approval?: 'not-required' | 'pending' };
+/**
+ * A device the server already expects to refuse an operation (its baseline is not one the package names):
+ * 1413 in advance. The operation is still created and sent: the device is the final judge (SCOMO-HLFR-9).
+ */
+export type OperationWarning = { deviceId: string; correlator: string; resultCode: number; message: string };
+
+/**
+ * approval 'pending': a high-risk batch, persisted but relayed only once an administrator's passkey approves it.
+ * warnings: one per operation a device will most likely refuse (empty when none).
+ */
+export type CreatedOperations = {
+	batchId: string;
+	operations: OperationView[];
+	warnings: OperationWarning[];
+	approval?: 'not-required' | 'pending';
+};
 export type OperationListFilter = { deviceId?: string; status?: string; batchId?: string; limit?: number };
 
 /** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
@@ -53,7 +68,13 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		}
 
 		// Resolve every step once: the component must be this MA's (ADC-3), the version must exist.
-		const steps: { kind: string; componentId: string | null; versionId: string | null; version: string | null }[] = [];
+		const steps: {
+			kind: string;
+			componentId: string | null;
+			versionId: string | null;
+			version: string | null;
+			baselines?: string[];
+		}[] = [];
 		for (const [i, s] of body.operations.entries()) {
 			const info = OPERATION_INFO[s.kind];
 			if (!info.targetsComponent) {
@@ -64,7 +85,13 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			if (info.needsPackage) {
 				const r = packages.resolveVersion(maId, s.componentId, s.version);
 				if (!r.ok) return r;
-				steps.push({ kind: s.kind, componentId: s.componentId, versionId: r.value.version.id, version: r.value.version.version });
+				steps.push({
+					kind: s.kind,
+					componentId: s.componentId,
+					versionId: r.value.version.id,
+					version: r.value.version.version,
+					baselines: JSON.parse(r.value.version.compatibleBaselines) as string[]
+				});
 			} else {
 				const p = pkgs.getPackageByComponentId(db, s.componentId);
 				if (!p || p.maId !== maId) return fail('not_found', `component ${s.componentId} not found`);
@@ -105,7 +132,8 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 					createdAt: now,
 					deliveredAt: null,
 					completedAt: null,
-					expiresAt
+					expiresAt,
+					cancelRequestedAt: null
 				})
 			);
 		}
@@ -131,10 +159,40 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			});
 		});
 		emitUpdated(rows);
+		const warnings = baselineWarnings(deviceIds, steps, rows);
 		// SCOMO-SEC-01: one signature for the whole fan-out; a high-risk batch waits for a passkey (SEC-02).
 		const approval = signing?.prepareBatch(batchId, rows)?.approval ?? 'not-required';
 		if (approval !== 'pending') void relayNew(deviceIds, rows);
-		return ok({ batchId, operations: rows.map(operationView), ...(signing ? { approval: approval === 'pending' ? ('pending' as const) : ('not-required' as const) } : {}) });
+		return ok({ batchId, operations: rows.map(operationView), warnings, ...(signing ? { approval: approval === 'pending' ? ('pending' as const) : ('not-required' as const) } : {}) });
+	}
+
+	/**
+	 * Early 1413: the server knows each device's enrolled baseline, so it can say at once which devices a
+	 * package excludes. Only a warning: the device still checks, and its answer is the result.
+	 */
+	function baselineWarnings(
+		deviceIds: readonly string[],
+		steps: readonly { kind: string; componentId: string | null; version: string | null; baselines?: string[] }[],
+		rows: readonly OperationRow[]
+	): OperationWarning[] {
+		const picky = steps.map((s, seq) => ({ ...s, seq })).filter((s) => s.baselines !== undefined);
+		if (picky.length === 0) return [];
+		const baselines = devicesRepo.baselinesOf(db, deviceIds);
+		const correlatorOf = new Map(rows.map((r) => [`${r.deviceId} ${r.seq}`, r.correlator]));
+		const warnings: OperationWarning[] = [];
+		for (const deviceId of deviceIds) {
+			const baseline = baselines.get(deviceId) ?? '';
+			for (const s of picky) {
+				if (isCompatible(s.baselines!, baseline)) continue;
+				warnings.push({
+					deviceId,
+					correlator: correlatorOf.get(`${deviceId} ${s.seq}`)!,
+					resultCode: RC.UnsupportedEnvironment,
+					message: `${s.componentId} ${s.version} is built for ${s.baselines!.join(', ')}; this device runs ${baseline}, so it will most likely refuse it (1413).`
+				});
+			}
+		}
+		return warnings;
 	}
 
 	/** Relays freshly created operations to the devices that are online; the others get them on connect. */
@@ -169,9 +227,37 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		await relayNew([...new Set(open.map((o) => o.deviceId))], open);
 	}
 
-	/** On device authentication: every unfinished operation, batch by batch; the device dedupes by correlator. */
+	/**
+	 * On device authentication: first the withdrawals the device has not answered yet, then every other
+	 * unfinished operation, batch by batch; the device dedupes by correlator. A withdrawn operation is never
+	 * relayed again.
+	 */
 	async function deliverOpen(deviceId: string): Promise<void> {
-		await deliver(deviceId, opsRepo.listOpenOperationsOfDevice(db, deviceId));
+		const open = opsRepo.listOpenOperationsOfDevice(db, deviceId);
+		await withdraw(deviceId, open.filter((o) => o.cancelRequestedAt !== null));
+		await deliver(deviceId, open.filter((o) => o.cancelRequestedAt === null));
+	}
+
+	/**
+	 * Sends the MA-signed withdrawal of these operations to their device (cancel after delivery). The device
+	 * answers each with a result: 1462 when it had not started it, else its own. Best effort: offline, it is
+	 * sent again on the next connection (deliverOpen).
+	 */
+	async function withdraw(deviceId: string, ops: readonly OperationRow[]): Promise<void> {
+		const relay = deps.relay();
+		if (ops.length === 0 || !signing || !relay.sendWithdrawal || !relay.isOnline(deviceId)) return;
+		try {
+			const byMa = new Map<string, string[]>();
+			for (const o of ops) byMa.set(o.maId, [...(byMa.get(o.maId) ?? []), o.correlator]);
+			for (const [maId, correlators] of byMa) {
+				for (let i = 0; i < correlators.length; i += 100) {
+					const ack = await relay.sendWithdrawal(deviceId, signing.signWithdrawal(maId, deviceId, correlators.slice(i, i + 100)));
+					log.debug({ deviceId, maId, ack }, 'withdrawal sent');
+				}
+			}
+		} catch (e) {
+			log.error({ err: e, deviceId }, 'sending a withdrawal failed; it is sent again on the next connection');
+		}
 	}
 
 	async function deliver(deviceId: string, ops: readonly OperationRow[], refs?: ReturnType<typeof lookups>): Promise<void> {
@@ -191,6 +277,11 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 						continue;
 					}
 					markDelivered(deviceId, accepted);
+					// Cancelled while the set was on its way: the device has it now, so withdraw it there too.
+					const late = accepted
+						.map((c) => opsRepo.getOperationByCorrelator(db, c))
+						.filter((o): o is OperationRow => o !== undefined && (o.status === 'cancelled' || o.cancelRequestedAt !== null));
+					await withdraw(deviceId, late);
 				}
 			}
 		} catch (e) {
@@ -232,18 +323,21 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
 		if (isTerminalStatus(op.status as OperationStatus)) return ok({ duplicate: true });
 		const now = deps.clock();
-		const status: OperationStatus = isSuccessCode(msg.resultCode) ? 'completed' : 'failed';
+		// 1462 from the device: it withdrew the operation (cancelled by the MA) before it started.
+		const status: OperationStatus = isSuccessCode(msg.resultCode) ? 'completed' : msg.resultCode === RC.Cancelled ? 'cancelled' : 'failed';
 		const set = { status, resultCode: msg.resultCode, resultMessage: msg.message, completedAt: now, deliveredAt: op.deliveredAt ?? now };
 		const stored = db.transaction((tx) => {
 			const r = opsRepo.updateOpenOperation(tx, op.id, set);
 			if (r.changes === 0) return false;
-			if (op.kind === 'Inventory') {
-				if (msg.inventory) replaceMaInventory(tx, deviceId, op.maId, msg.inventory, now);
+			if (msg.resultCode === RC.Cancelled) {
+				// Withdrawn before it started: nothing changed on the device, the inventory stays as it is.
+			} else if (op.kind === 'Inventory') {
+				if (msg.inventory) replaceMaInventory(tx, deviceId, op.maId, msg.inventory, now, msg.seq);
 			} else if (op.componentId) {
 				// Only the operation's own component: a result cannot touch another MA's entries (ADC-3).
 				const entry = msg.entry && msg.entry.componentId === op.componentId ? msg.entry : msg.entry === null ? null : undefined;
 				// The operation's MA owns its component (checked when it was created): no owner lookup per result.
-				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.componentId, entry, now, op.maId);
+				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.componentId, entry, now, op.maId, msg.seq);
 			}
 			audit(tx, now, {
 				maId: op.maId,
@@ -264,27 +358,39 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 	}
 
 	/**
-	 * Cancel an operation that has not started on the device (queued or delivered): 1462. `reason` is an
-	 * approver's, when they reject a high-risk batch: it becomes the operation's result message.
+	 * Cancel an operation that has not started on the device. Queued (the device never had it): cancelled at
+	 * once, 1462. Delivered or awaiting the user's consent: withdrawn on the device by an MA-signed message
+	 * (the prompt disappears, nothing runs); the device's 1462 result ends it, or its own result if it had
+	 * already started. Under way or finished: conflict. `reason` is an approver's, when they reject a
+	 * high-risk batch: it becomes the operation's result message.
 	 */
-	function cancel(maId: string, actor: AuditActor, correlator: string, reason?: string): Outcome<OperationView> {
-		const op = opsRepo.getOperationByCorrelator(db, correlator);
-		if (!op || op.maId !== maId) return fail('not_found', 'operation not found');
+	function cancel(maId: string, actor: AuditActor, ref: string, reason?: string): Outcome<OperationView> {
+		const op = find(maId, ref);
+		if (!op) return fail('not_found', 'operation not found');
 		const now = deps.clock();
-		const done = db.transaction((tx) => {
-			const r = opsRepo.updateOperationFrom(tx, op.id, ['queued', 'delivered'], {
+		const outcome = db.transaction((tx) => {
+			const queued = opsRepo.updateOperationFrom(tx, op.id, ['queued'], {
 				status: 'cancelled',
 				resultCode: RC.Cancelled,
 				resultMessage: reason ? `rejected: ${reason}` : 'cancelled by the MA',
 				completedAt: now
 			});
-			if (r.changes === 0) return false;
-			audit(tx, now, { maId, actor, action: 'operation.cancel', targetType: 'operation', targetId: op.id, outcome: 'ok' });
-			return true;
+			if (queued.changes > 0) {
+				audit(tx, now, { maId, actor, action: 'operation.cancel', targetType: 'operation', targetId: op.id, outcome: 'ok' });
+				return 'cancelled' as const;
+			}
+			if (!signing) return 'refused' as const;
+			const delivered = opsRepo.updateOperationFrom(tx, op.id, ['delivered', 'awaiting-consent'], { cancelRequestedAt: op.cancelRequestedAt ?? now });
+			if (delivered.changes === 0) return 'refused' as const;
+			audit(tx, now, { maId, actor, action: 'operation.cancel', targetType: 'operation', targetId: op.id, outcome: 'withdrawal-sent' });
+			return 'withdrawing' as const;
 		});
-		if (!done) return fail('conflict', `the operation is ${op.status}; only queued or delivered operations can be cancelled`);
+		if (outcome === 'refused') {
+			return fail('conflict', `the operation is ${op.status}; only operations not yet started on the device can be cancelled`);
+		}
 		const row = opsRepo.getOperation(db, op.id)!;
 		emitUpdated([row]);
+		if (outcome === 'withdrawing') void withdraw(row.deviceId, [row]);
 		return ok(operationView(row));
 	}
 
@@ -338,9 +444,18 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		return () => clearInterval(timer);
 	}
 
-	function get(maId: string, correlator: string): Outcome<OperationView> {
-		const op = opsRepo.getOperationByCorrelator(db, correlator);
-		if (!op || op.maId !== maId) return fail('not_found', 'operation not found');
+	/**
+	 * One way to address an operation: its correlator (what the device reports) or its ID (what create
+	 * returns next to it). Another MA's operation is absent, like a missing one (SCOMO-ADC-3).
+	 */
+	function find(maId: string, ref: string): OperationRow | null {
+		const op = opsRepo.getOperationByCorrelator(db, ref) ?? opsRepo.getOperation(db, ref);
+		return op && op.maId === maId ? op : null;
+	}
+
+	function get(maId: string, ref: string): Outcome<OperationView> {
+		const op = find(maId, ref);
+		if (!op) return fail('not_found', 'operation not found');
 		return ok(operationView(op));
 	}
 

@@ -2,7 +2,7 @@
  * The seam between services and the realtime transport: services decide what to send, the device
  * namespace sends it. With several nodes, the socket.io adapter makes a room reach any node.
  */
-import type { CommandSetMsg, RequestDecidedMsg } from '../../contract';
+import type { CommandSetMsg, RequestDecidedMsg, WithdrawAck, WithdrawMsg } from '../../contract';
 
 export interface Relay {
 	/** Is a socket of this device connected (to this node)? */
@@ -12,6 +12,11 @@ export interface Relay {
 	 * no socket answered (offline, timeout, refusal). Never throws.
 	 */
 	sendCommands(deviceId: string, set: CommandSetMsg): Promise<string[] | null>;
+	/**
+	 * Sends an MA-signed withdrawal of delivered operations and waits for the device's ack; null when no
+	 * socket answered (the server sends it again on the next connection). Never throws.
+	 */
+	sendWithdrawal?(deviceId: string, msg: WithdrawMsg): Promise<WithdrawAck | null>;
 	/** SCOMO-Device-06: tells the device how its request was decided (best effort; it can also ask again). */
 	requestDecided(deviceId: string, msg: RequestDecidedMsg): void;
 	/** SCOMO-SEC-02: closes every socket of a revoked device at once (signing/revocation.ts). */

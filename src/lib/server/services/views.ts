@@ -32,7 +32,8 @@ export const operationView = (r: OperationRow): OperationView => ({
 	createdAt: r.createdAt,
 	deliveredAt: r.deliveredAt,
 	completedAt: r.completedAt,
-	expiresAt: r.expiresAt
+	expiresAt: r.expiresAt,
+	cancelRequestedAt: r.cancelRequestedAt
 });
 
 export type DeviceView = {

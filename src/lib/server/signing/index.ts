@@ -5,6 +5,7 @@
  * docs/security.md explains the design.
  */
 import type { OperationResultMsg } from '../../contract';
+import { withdrawMessage } from '../../core/envelope';
 import type { Q } from '../db/repos/types';
 import type { ServiceDeps } from '../services/deps';
 import { createApprovals } from './approvals';
@@ -62,9 +63,16 @@ export function createSigningService(deps: ServiceDeps) {
 		return { keyId: row.id, publicKey: row.publicKey, sign: (bytes: Uint8Array) => keys.signWith(row, bytes) };
 	}
 
+	/** The MA key's signature withdrawing delivered operations from one device (cancel; core withdrawMessage). */
+	function signWithdrawal(maId: string, deviceId: string, correlators: string[]) {
+		const { keyId, signature } = keys.signCurrent(maId, withdrawMessage({ maId, deviceId, correlators }));
+		return { maId, deviceId, correlators, keyId, signature };
+	}
+
 	return {
 		keys,
 		trust,
+		signWithdrawal,
 		/** Signs a new batch; { approval: 'pending' } means: persist, do not relay until a passkey approves. */
 		prepareBatch: envelopes.prepare,
 		/** Adds the envelope and trust statement to a command set; null = do not send (awaiting approval). */

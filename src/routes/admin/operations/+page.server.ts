@@ -103,7 +103,13 @@ export const actions: Actions = {
 			devices,
 			// SCOMO-SEC-02: a high-risk batch (e.g. Remove) waits for an administrator's passkey before it is relayed.
 			approval,
-			message: approval === 'pending' ? 'Saved; it waits for an approval under Approvals before any device runs it.' : `Sent to ${devices} device${devices === 1 ? '' : 's'}.`
+			message:
+				approval === 'pending'
+					? 'Saved; it waits for an approval under Approvals before any device runs it.'
+					: `Sent to ${devices} device${devices === 1 ? '' : 's'}.`,
+			// Early 1413: the devices whose baseline the package excludes (they still check and answer).
+			warnings: r.value.warnings.slice(0, 50),
+			warningCount: r.value.warnings.length
 		};
 	},
 
@@ -114,6 +120,8 @@ export const actions: Actions = {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation', correlator);
 		const r = appContext().services.operations.cancel(maId, { type: 'admin', id: actor.id }, correlator);
 		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
-		return { message: `Operation ${correlator} cancelled.` };
+		return {
+			message: r.value.cancelRequestedAt ? `Operation ${correlator} cancelled: the device is withdrawing it.` : `Operation ${correlator} cancelled.`
+		};
 	}
 };

@@ -47,6 +47,17 @@ export function enrolledDeviceIds(q: Q, maId: string, ids: readonly string[]): S
 	return out;
 }
 
+/** The enrolled baseline (SCOMO-HLFR-9) of each of these devices, by ID. */
+export function baselinesOf(q: Q, ids: readonly string[]): Map<string, string> {
+	const out = new Map<string, string>();
+	for (let i = 0; i < ids.length; i += 500) {
+		for (const r of q.select({ id: t.id, baseline: t.baselineBuildId }).from(t).where(inArray(t.id, ids.slice(i, i + 500))).all()) {
+			out.set(r.id, r.baseline);
+		}
+	}
+	return out;
+}
+
 /** Devices currently enrolled with an MA, newest enrollment first. */
 export const listDevicesOfMa = (q: Q, maId: string): (DeviceRow & { enrolledAt: number })[] =>
 	q

@@ -1,6 +1,6 @@
 /** Each device's inventory as last reported (SCOMO Inventory/Delivered and Inventory/Deployed). */
 import { and, asc, eq } from 'drizzle-orm';
-import { inventory as t } from '../schema';
+import { inventory as t, inventoryReportSeqs as seqs } from '../schema';
 import type { Q } from './types';
 
 export type InventoryRow = typeof t.$inferSelect;
@@ -49,3 +49,25 @@ export const setOperationalState = (q: Q, deviceId: string, componentId: string,
 		.set({ operationalState: operational, updatedAt: at })
 		.where(and(eq(t.deviceId, deviceId), eq(t.componentId, componentId), eq(t.stage, 'deployed')))
 		.run();
+
+/** The report sequence last applied to each component of a device (see inventoryReportSeqs). */
+export function reportSeqsOfDevice(q: Q, deviceId: string): Map<string, number> {
+	return new Map(
+		q
+			.select({ componentId: seqs.componentId, seq: seqs.seq })
+			.from(seqs)
+			.where(eq(seqs.deviceId, deviceId))
+			.all()
+			.map((r) => [r.componentId, r.seq])
+	);
+}
+
+export const reportSeqOf = (q: Q, deviceId: string, componentId: string): number | null =>
+	q
+		.select({ seq: seqs.seq })
+		.from(seqs)
+		.where(and(eq(seqs.deviceId, deviceId), eq(seqs.componentId, componentId)))
+		.get()?.seq ?? null;
+
+export const setReportSeq = (q: Q, deviceId: string, componentId: string, seq: number) =>
+	q.insert(seqs).values({ deviceId, componentId, seq }).onConflictDoUpdate({ target: [seqs.deviceId, seqs.componentId], set: { seq } }).run();

@@ -62,9 +62,17 @@ export const actions: Actions = {
 
 	cancelQueued: async ({ locals, url, params }) => {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation');
-		const open = batchOps(maId, params.batchId).filter((o) => o.status === 'queued' || o.status === 'delivered');
+		// Not started yet: queued ones end at once; delivered or awaiting the user are withdrawn on the device.
+		const open = batchOps(maId, params.batchId).filter(
+			(o) => (o.status === 'queued' || o.status === 'delivered' || o.status === 'awaiting-consent') && o.cancelRequestedAt === null
+		);
 		let cancelled = 0;
 		for (const o of open) if (appContext().services.operations.cancel(maId, { type: 'admin', id: actor.id }, o.correlator).ok) cancelled++;
-		return { message: cancelled === 0 ? 'Nothing was waiting to be cancelled.' : `${cancelled} queued operation${cancelled === 1 ? '' : 's'} cancelled (Operation cancelled, 1462).` };
+		return {
+			message:
+				cancelled === 0
+					? 'Nothing was waiting to be cancelled.'
+					: `${cancelled} operation${cancelled === 1 ? '' : 's'} cancelled; those already on a device are withdrawn there (Operation cancelled, 1462).`
+		};
 	}
 };
