@@ -41,14 +41,20 @@ export const OperationViewSchema = v.strictObject({
 	createdAt: Epoch,
 	deliveredAt: NullableEpoch,
 	completedAt: NullableEpoch,
-	expiresAt: Epoch
+	expiresAt: Epoch,
+	/** When the MA asked to withdraw it from the device (cancel after delivery), else null. */
+	cancelRequestedAt: NullableEpoch
 });
 
 export const CreatedOperationsSchema = v.strictObject({
 	batchId: Uuid,
 	operations: v.array(OperationViewSchema),
 	/** 'pending' when a high-risk batch waits for an administrator's passkey approval (docs/security.md). */
-	approval: v.optional(v.picklist(['not-required', 'pending']))
+	approval: v.optional(v.picklist(['not-required', 'pending'])),
+	/** Early 1413: one per operation whose package excludes the device's enrolled baseline (it is still sent; the device decides). */
+	warnings: v.array(
+		v.strictObject({ deviceId: Uuid, correlator: v.string(), resultCode: v.number(), message: v.string() })
+	)
 });
 
 export const DeviceViewSchema = v.strictObject({

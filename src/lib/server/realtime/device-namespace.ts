@@ -72,7 +72,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		},
 		async sendWithdrawal(deviceId, msg: WithdrawMsg) {
 			try {
-				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(COMMAND_ACK_TIMEOUT_MS).emitWithAck('withdraw', msg)) as WithdrawAck[];
+				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(ctx.config.commandAckTimeoutMs).emitWithAck('withdraw', msg)) as WithdrawAck[];
 				return replies.find((r) => r && r.ok === true) ?? replies[0] ?? null;
 			} catch (e) {
 				log.debug({ deviceId, err: e }, 'withdrawal not acknowledged in time');
