@@ -76,6 +76,8 @@ describe('cancel withdraws delivered operations on the device', () => {
 	});
 
 	it('ignores a withdrawal not signed by the MA key; the operation runs when the user accepts', async () => {
+		// Marked before the create: the server relays at once, so the prompt may come before the REST answer.
+		const mark = agent.mark();
 		const created = await acme.api.createOperations({
 			deviceIds: [deviceId],
 			operations: [{ kind: 'Inventory' }],
@@ -83,7 +85,6 @@ describe('cancel withdraws delivered operations on the device', () => {
 			intent: 'what is installed'
 		});
 		const op = created.body.operations[0]!;
-		const mark = agent.mark();
 		await agent.waitAfter(mark, (e) => e.event === 'consent-asked', 'the prompt');
 		const keyId = server.ctx.services.signing.keys.current(acme.maId).id;
 		const { privateKey } = generateKeyPairSync('ed25519');
