@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { PolicyConsent, describeRequest, type ConsentPolicy, type Terminal } from './policy-consent';
+import { PassThrough } from 'node:stream';
+import { PolicyConsent, describeRequest, processTerminal, type ConsentPolicy, type Terminal } from './policy-consent';
 import type { ConsentRequest } from '../src/lib/device';
 
 const request = (maId = 'ma-1'): ConsentRequest => ({
@@ -59,5 +60,28 @@ describe('PolicyConsent', () => {
 		const lines: Record<string, unknown>[] = [];
 		new PolicyConsent(policy({}), (l) => lines.push(l), terminal(false)).notify({ kind: 'blocked', maId: 'm', maName: 'Acme', correlators: ['c'] });
 		expect(lines).toEqual([{ event: 'notice', kind: 'blocked', maId: 'm', maName: 'Acme', correlators: ['c'] }]);
+	});
+});
+
+describe('processTerminal', () => {
+	it('takes a line only as the answer to the question on screen; a line typed before it is dropped', async () => {
+		const input = new PassThrough();
+		const output = new PassThrough();
+		const t = processTerminal(input, output, true);
+		const withdrawn = new AbortController();
+		const first = t.question('Install? ', withdrawn.signal);
+		withdrawn.abort();
+		await expect(first).rejects.toThrow(/withdrawn/);
+		// The user answers the prompt that just went away: nothing is asking, so the line counts for nothing.
+		input.write('y\n');
+		await new Promise((r) => setImmediate(r));
+		const second = t.question('Remove? ');
+		let answered: string | null = null;
+		void second.then((a) => (answered = a));
+		await new Promise((r) => setImmediate(r));
+		expect(answered).toBeNull();
+		input.write('n\n');
+		expect(await second).toBe('n');
+		expect(output.read()?.toString()).toBe('Install? Remove? ');
 	});
 });

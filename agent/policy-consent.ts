@@ -7,7 +7,7 @@
  *                "choices": { "<maId>": "ask" | "allow" | "block" } }  (choices: the user's standing choice)
  */
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline';
 import * as v from 'valibot';
 import type { ConsentPort, ConsentRequest, Notice } from '../src/lib/device';
 
@@ -28,17 +28,43 @@ export async function readPolicy(file: string | undefined): Promise<ConsentPolic
 
 export type Terminal = { isTTY: boolean; question(text: string, signal?: AbortSignal): Promise<string> };
 
-export function processTerminal(): Terminal {
+/**
+ * The terminal of this process. One line reader for the agent's lifetime, and a line counts only as the
+ * answer to the question on screen: a line typed while no question is pending (after a withdrawn prompt,
+ * say) is dropped, so it can never answer a later, different question. (A reader per question would pick
+ * up such a typed-ahead line from the stream's buffer and accept the next prompt unseen.)
+ */
+export function processTerminal(
+	input: NodeJS.ReadableStream = process.stdin,
+	output: NodeJS.WritableStream = process.stderr,
+	isTTY = Boolean(process.stdin.isTTY)
+): Terminal {
+	let reader: Interface | null = null;
+	let pending: ((line: string) => void) | null = null;
+	const lines = () =>
+		(reader ??= createInterface({ input, terminal: false }).on('line', (line) => {
+			const answer = pending;
+			pending = null;
+			answer?.(line);
+		}));
 	return {
-		isTTY: Boolean(process.stdin.isTTY),
-		async question(text: string, signal?: AbortSignal) {
-			const rl = createInterface({ input: process.stdin, output: process.stderr });
-			try {
+		isTTY,
+		question(text: string, signal?: AbortSignal) {
+			lines();
+			return new Promise<string>((resolve, reject) => {
+				if (signal?.aborted) return reject(new Error('the question was withdrawn'));
+				output.write(text);
+				pending = resolve;
 				// Aborted when the MA withdraws the operations: the question goes away unanswered.
-				return await rl.question(text, { signal: signal ?? new AbortController().signal });
-			} finally {
-				rl.close();
-			}
+				signal?.addEventListener(
+					'abort',
+					() => {
+						if (pending === resolve) pending = null;
+						reject(new Error('the question was withdrawn'));
+					},
+					{ once: true }
+				);
+			});
 		}
 	};
 }
