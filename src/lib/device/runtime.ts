@@ -218,6 +218,9 @@ export class DeviceRuntime {
 
 	/** The MAs whose components the user does not let unsolicited reports show (consent.ts inventoryWithheld). */
 	private async withheldMas(): Promise<Set<string>> {
+		// The identity as stored: an MA the user has left is no longer enrolled, so it is not withheld but gone
+		// (its components are off the device and the report says so); the copy in memory may predate the leave.
+		this.identity = (await this.d.store.readIdentity()) ?? this.identity;
 		const choices = await this.d.store.readChoices();
 		const refused = this.keeper.ledger.withheld ?? [];
 		return new Set(this.identity.mas.map((m) => m.maId).filter((maId) => inventoryWithheld(maId, choices[maId] ?? 'ask', refused)));
