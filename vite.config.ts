@@ -77,6 +77,8 @@ export default defineConfig({
 					include: ['tests/integration/**/*.test.ts'],
 					environment: 'node',
 					setupFiles: ['tests/support/cleanup-setup.ts'],
+					// PostgreSQL found or started once per run (a fresh database per test file or run on it).
+					globalSetup: ['tests/support/postgres-global-setup.ts'],
 					testTimeout: 60_000,
 					// A bound, not an expectation: a file's beforeAll starts a server, runs the admin CLI and starts
 					// and enrolls an agent (~10 s alone, past 60 s on two cores shared with other builds).

@@ -9,6 +9,8 @@ import { createContext } from '../src/lib/server/create-context';
 import { createLogger } from '../src/lib/server/logger';
 import { createApiToken, listApiTokens, revokeApiToken } from '../src/lib/server/auth/api-tokens';
 import { CONSENT_MODES, type ConsentMode } from '../src/lib/core';
+import { migrateStore } from '../src/lib/server/db/migrate-store';
+import { existsSync } from 'node:fs';
 
 const SYSTEM = { type: 'system', id: 'admin-cli' } as const;
 
@@ -119,8 +121,42 @@ program
 		})
 	);
 
+program
+	.command('migrate-store')
+	.description('copy a SQLite store into an empty PostgreSQL database and verify row counts and checksums')
+	.requiredOption('--from <url>', 'the SQLite store, sqlite:<file>')
+	.requiredOption('--to <url>', 'the PostgreSQL database, postgres://...')
+	.action(async (o: { from: string; to: string }) => {
+		if (!o.from.startsWith('sqlite:')) die('--from must be sqlite:<file>', 64);
+		if (!/^postgres(ql)?:\/\//.test(o.to)) die('--to must be a postgres:// URL', 64);
+		const file = o.from.slice('sqlite:'.length);
+		if (!existsSync(file)) die(`no SQLite store at ${file}`, 66);
+		let r: Awaited<ReturnType<typeof migrateStore>>;
+		try {
+			r = await migrateStore(file, o.to);
+		} catch (e) {
+			die(`PostgreSQL at ${redactUrl(o.to)}: ${(e as Error).message}`, 69);
+		}
+		if (!r.ok) {
+			process.stderr.write(`${JSON.stringify(r.error)}\n`);
+			die(r.error.message);
+		}
+		out(r.report);
+	});
+
+/** A database URL without its password, for messages. */
+function redactUrl(url: string): string {
+	try {
+		const u = new URL(url);
+		if (u.password) u.password = '***';
+		return u.toString();
+	} catch {
+		return 'the given URL';
+	}
+}
+
 try {
-	program.parse();
+	await program.parseAsync();
 } catch (e) {
 	if (e instanceof ConfigError) die(e.message, 78);
 	throw e;

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startServerProcess, tempDir } from '../support/server-process';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../src/lib/server/free-port';
 import { createMa } from '../support/admin-cli';
 import { ApiClient } from '../support/api-client';
 import { manifest, bundle } from '../support/test-server';

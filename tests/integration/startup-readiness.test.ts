@@ -9,7 +9,7 @@ import { describe, it, expect } from 'vitest';
 import http from 'node:http';
 import { rmSync } from 'node:fs';
 import { startServerProcess, tempDir } from '../support/server-process';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../src/lib/server/free-port';
 
 type Outcome = { kind: 'answered'; status: number } | { kind: 'refused' } | { kind: 'broken'; error: string };
 

@@ -9,11 +9,12 @@
  * request of its own, so whoever prints "running at" afterwards tells the truth.
  */
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Config } from './config';
+import { freePort } from './free-port';
 import { createContext } from './create-context';
 import { setAppContext, type AppContext } from './app-context';
 import { attachRealtime } from './realtime/attach';
@@ -54,23 +55,6 @@ async function loadSvelteKitHandler(): Promise<NodeHandler> {
 	return mod.handler;
 }
 
-/**
- * Port 0 means "any free port". The port must be known before the handler loads (adapter-node reads ORIGIN
- * once, when its module loads), and the handler must load before listen(): so ask the OS for a free port
- * with a throw-away listener first. Node listens with SO_REUSEADDR, so only another listener taking the port
- * in between could make the real listen() fail, and that fails loudly (EADDRINUSE), never silently.
- */
-async function freePort(host: string): Promise<number> {
-	const probe = net.createServer();
-	await new Promise<void>((resolve, reject) => {
-		probe.once('error', reject);
-		probe.listen(0, host, () => resolve());
-	});
-	const { port } = probe.address() as AddressInfo;
-	await new Promise<void>((resolve) => probe.close(() => resolve()));
-	return port;
-}
-
 /** Where this process itself can reach the listener (a wildcard address is reached through loopback). */
 function loopbackUrl(address: AddressInfo): string {
 	const host = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
@@ -89,6 +73,10 @@ function answersRequests(url: string): Promise<void> {
 }
 
 export async function startServer(config: Config, opts: { log?: Logger } = {}): Promise<RunningServer> {
+	// Port 0 means "any free port". The port must be known before the handler loads (adapter-node reads ORIGIN
+	// once, when its module loads), and the handler must load before listen(): so ask the OS for a free port
+	// with a throw-away listener first. Node listens with SO_REUSEADDR, so only another listener taking the port
+	// in between could make the real listen() fail, and that fails loudly (EADDRINUSE), never silently.
 	const port = config.port === 0 ? await freePort(config.host) : config.port;
 	const effective: Config =
 		config.port === 0

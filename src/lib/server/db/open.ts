@@ -1,5 +1,5 @@
 /**
- * Opening the embedded store: better-sqlite3 in WAL mode, migrations from drizzle/ applied at start.
+ * Opening the embedded store: better-sqlite3 in WAL mode, migrations from drizzle/sqlite/ applied at start.
  * Opened lazily by whoever starts the server, never at import time (vite build imports server modules).
  */
 import Database from 'better-sqlite3';
@@ -17,8 +17,8 @@ const schema = { ...coreSchema, ...authSchema, ...securitySchema };
 export type Db = BetterSQLite3Database<typeof schema>;
 export type Store = { db: Db; sqlite: Database.Database; close(): void };
 
-/** drizzle/ at the project root, resolved from this file, not from the working directory. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../drizzle', import.meta.url));
+/** drizzle/sqlite/ at the project root, resolved from this file, not from the working directory. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../drizzle/sqlite', import.meta.url));
 
 export function openStore(file: string, migrationsFolder = MIGRATIONS_DIR): Store {
 	// Each distinct SQL text is prepared once (statement-cache.ts: drizzle re-prepares on every call).

@@ -1,4 +1,4 @@
-/** A TCP port that is free right now on this host (the OS picks it; the probe closes at once). */
+/** A TCP port that is free right now on this host: the OS picks it, the probe closes at once. */
 import net, { type AddressInfo } from 'node:net';
 
 export async function freePort(host = 'localhost'): Promise<number> {
