@@ -14,7 +14,7 @@ import { cacheStatements } from './statement-cache';
 /** Every table, for drizzle's relational queries: the product's, the administrators' (auth) and command security's. */
 const schema = { ...coreSchema, ...authSchema, ...securitySchema };
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Store = { db: Db; sqlite: Database.Database; close(): void };
 
 /** drizzle/sqlite/ at the project root, resolved from this file, not from the working directory. */

@@ -196,15 +196,17 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 			return { ok: true };
 		});
 
-		on('progress', (msg: ProgressMsg, deviceId) => {
-			const r = services().operations.recordProgress(deviceId, msg);
+		on('progress', async (msg: ProgressMsg, deviceId) => {
+			const r = await services().operations.recordProgress(deviceId, msg);
 			return r.ok ? { ok: true } : failure(r.error.code, r.error.message);
 		});
 
-		on('result', (msg: OperationResultMsg, deviceId) => {
+		on('result', async (msg: OperationResultMsg, deviceId) => {
 			// SCOMO-SEC-02: only results the device key signed are recorded.
 			if (!services().signing.verifyResult(deviceId, msg)) return failure('device_auth_failed', 'the result is not signed by this device’s key');
-			const r = services().operations.recordResult(deviceId, msg);
+			// Acked after the group commit that holds it: an ack means persisted; a failed commit answers 'internal'
+			// and the device keeps the result in its outbox and sends it again.
+			const r = await services().operations.recordResult(deviceId, msg);
 			return r.ok ? { ok: true, duplicate: r.value.duplicate } : failure(r.error.code, r.error.message);
 		});
 

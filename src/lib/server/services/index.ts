@@ -12,6 +12,7 @@ import { createOperationService } from './operations';
 import { createPackageService } from './packages';
 import type { ServiceDeps } from './deps';
 import { createSigningService } from '../signing';
+import { createGroupCommit } from '../db/group-commit';
 
 export function createServices(deps: ServiceDeps) {
 	// SCOMO-SEC-01: command signing first; operations seal every command set they relay with it.
@@ -19,7 +20,9 @@ export function createServices(deps: ServiceDeps) {
 	// SCOMO-SEC-03: package versions are signed on upload with the MA's current command-signing key.
 	const packages = createPackageService(deps, (maId) => signing.packageSigner(maId));
 	const inventory = createInventoryService(deps);
-	const operations = createOperationService(deps, packages, signing);
+	// One write pipeline for the store: the writes of one event-loop turn share a transaction.
+	const writes = createGroupCommit(deps.db);
+	const operations = createOperationService(deps, packages, writes, signing);
 	return {
 		signing: {
 			...signing,
@@ -36,6 +39,7 @@ export function createServices(deps: ServiceDeps) {
 		inventory,
 		devices: createDeviceService(deps, inventory),
 		operations,
+		writes,
 		catalog: createCatalogService(deps, operations),
 		deviceRequests: createDeviceRequestService(deps, packages, operations)
 	};

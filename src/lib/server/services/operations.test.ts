@@ -83,7 +83,7 @@ describe('operations service', () => {
 		expect(opsRepo.listOperations(h.db, { maId: a.maId, limit: 10 })).toHaveLength(0);
 	});
 
-	it('stores a result once; a repeat or late result changes nothing', () => {
+	it('stores a result once; a repeat or late result changes nothing', async () => {
 		const h = serviceHarness();
 		const { maId, deviceId } = h.maWithDevice();
 		h.upload(maId, 'com.acme.app', '1.0.0');
@@ -95,8 +95,8 @@ describe('operations service', () => {
 		});
 		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
 		const msg = { correlator, resultCode: 1200, message: '', componentId: 'com.acme.app', entry: entry('1.0.0'), completedAt: 1 };
-		expect(h.services.operations.recordResult(deviceId, msg)).toEqual({ ok: true, value: { duplicate: false } });
-		expect(h.services.operations.recordResult(deviceId, { ...msg, resultCode: 1405, entry: null })).toEqual({
+		expect(await h.services.operations.recordResult(deviceId, msg)).toEqual({ ok: true, value: { duplicate: false } });
+		expect(await h.services.operations.recordResult(deviceId, { ...msg, resultCode: 1405, entry: null })).toEqual({
 			ok: true,
 			value: { duplicate: true }
 		});
@@ -105,10 +105,32 @@ describe('operations service', () => {
 		expect(h.services.inventory.listForMa(deviceId, maId)).toEqual([expect.objectContaining({ version: '1.0.0', state: 'Active' })]);
 		// Another device cannot answer for it.
 		const other = h.enrollDevice(maId);
-		expect(h.services.operations.recordResult(other.deviceId, msg)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await h.services.operations.recordResult(other.deviceId, msg)).toMatchObject({ ok: false, error: { code: 'not_found' } });
 	});
 
-	it('records progress, and a failure code ends the operation failed', () => {
+	it('results of one turn share a commit: two copies sent together are stored once, each answered', async () => {
+		const h = serviceHarness();
+		const { maId, deviceId } = h.maWithDevice();
+		h.upload(maId, 'com.acme.app', '1.0.0');
+		const c = h.services.operations.create(maId, h.system, {
+			deviceIds: [deviceId],
+			operations: [{ kind: 'DownloadInstall', componentId: 'com.acme.app' }],
+			consentMode: 'silent',
+			intent: ''
+		});
+		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		const msg = { correlator, resultCode: 1200, message: '', componentId: 'com.acme.app', entry: entry('1.0.0'), completedAt: 1 };
+		const before = h.services.writes.stats();
+		const answers = await Promise.all([h.services.operations.recordResult(deviceId, msg), h.services.operations.recordResult(deviceId, msg)]);
+		expect(answers).toEqual([
+			{ ok: true, value: { duplicate: false } },
+			{ ok: true, value: { duplicate: true } }
+		]);
+		expect(h.services.writes.stats()).toEqual({ groups: before.groups + 1, writes: before.writes + 2 });
+		expect(h.seen['operation:updated']!.filter((u) => u.correlator === correlator && u.status === 'completed')).toHaveLength(1);
+	});
+
+	it('records progress, and a failure code ends the operation failed', async () => {
 		const h = serviceHarness();
 		const { maId, deviceId } = h.maWithDevice();
 		h.upload(maId, 'com.acme.app', '1.0.0');
@@ -119,14 +141,14 @@ describe('operations service', () => {
 			intent: ''
 		});
 		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
-		h.services.operations.recordProgress(deviceId, { correlator, phase: 'awaiting-consent' });
+		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'awaiting-consent' });
 		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'awaiting-consent' } });
-		h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress', downloadStatus: 50 });
+		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress', downloadStatus: 50 });
 		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'in-progress', downloadStatus: 50 } });
-		h.services.operations.recordResult(deviceId, { correlator, resultCode: 1450, message: 'inactive', componentId: 'com.acme.app', entry: null, completedAt: 1 });
+		await h.services.operations.recordResult(deviceId, { correlator, resultCode: 1450, message: 'inactive', componentId: 'com.acme.app', entry: null, completedAt: 1 });
 		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'failed', resultCode: 1450, resultName: 'Start failed' } });
 		// Progress after the end is ignored.
-		h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress' });
+		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress' });
 		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'failed' } });
 	});
 
@@ -144,12 +166,12 @@ describe('operations service', () => {
 		expect(h.seen['operation:updated']!.at(-1)).toMatchObject({ correlator, status: 'expired', maId });
 	});
 
-	it('cancels queued operations with 1462 only', () => {
+	it('cancels queued operations with 1462 only', async () => {
 		const h = serviceHarness();
 		const { maId, deviceId } = h.maWithDevice();
 		const c = h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
 		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
-		h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress' });
+		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress' });
 		expect(h.services.operations.cancel(maId, h.system, correlator)).toMatchObject({ ok: false, error: { code: 'conflict' } });
 		const c2 = h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
 		const c2c = c2.ok ? c2.value.operations[0]!.correlator : '';

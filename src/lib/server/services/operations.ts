@@ -29,6 +29,7 @@ import type { PackageService } from './packages';
 import type { SigningService } from '../signing';
 import { operationView, type OperationView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
+import type { GroupCommit } from '../db/group-commit';
 
 /**
  * A device the server already expects to refuse an operation (its baseline is not one the package names):
@@ -51,7 +52,7 @@ export type OperationListFilter = { deviceId?: string; status?: string; batchId?
 /** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
 const newCorrelator = () => newSecret(16);
 
-export function createOperationService(deps: ServiceDeps, packages: PackageService, signing?: SigningService) {
+export function createOperationService(deps: ServiceDeps, packages: PackageService, writes: GroupCommit, signing?: SigningService) {
 	const { db, log } = deps;
 
 	const emitUpdated = (rows: readonly OperationRow[]) => {
@@ -300,8 +301,11 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		);
 	}
 
-	/** Progress: consent wait or a step under way, with the SCOMO Download status 30/40/50. */
-	function recordProgress(deviceId: string, msg: ProgressMsg): Outcome<void> {
+	/**
+	 * Progress: consent wait or a step under way, with the SCOMO Download status 30/40/50. Written through the
+	 * group commit with the turn's other writes.
+	 */
+	async function recordProgress(deviceId: string, msg: ProgressMsg): Promise<Outcome<void>> {
 		const op = opsRepo.getOperationByCorrelator(db, msg.correlator);
 		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
 		if (isTerminalStatus(op.status as OperationStatus)) return ok(undefined); // late progress changes nothing
@@ -309,7 +313,8 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		const set: Partial<OperationRow> = { status: msg.phase, deliveredAt: op.deliveredAt ?? now };
 		if (msg.downloadStatus !== undefined) set.downloadStatus = msg.downloadStatus;
 		// The row after the update is `op` with `set` applied: no second read (bench/ profile).
-		if (opsRepo.updateOpenOperation(db, op.id, set).changes > 0) emitUpdated([{ ...op, ...set }]);
+		const changed = await writes.submit((tx) => opsRepo.updateOpenOperation(tx, op.id, set).changes > 0);
+		if (changed) emitUpdated([{ ...op, ...set }]);
 		return ok(undefined);
 	}
 
@@ -317,8 +322,11 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 	 * SCOMO OperationComplete: stored once per correlator. A repeated or late result (the operation has
 	 * finished, expired or was cancelled) changes nothing and is answered duplicate: true, so the device
 	 * can drop it from its outbox either way.
+	 *
+	 * Written through the group commit: the promise settles after the COMMIT holding this result, so the ack
+	 * the device gets means "persisted". Two copies in one group stay one: the update only moves an open row.
 	 */
-	function recordResult(deviceId: string, msg: OperationResultMsg): Outcome<{ duplicate: boolean }> {
+	async function recordResult(deviceId: string, msg: OperationResultMsg): Promise<Outcome<{ duplicate: boolean }>> {
 		const op = opsRepo.getOperationByCorrelator(db, msg.correlator);
 		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
 		if (isTerminalStatus(op.status as OperationStatus)) return ok({ duplicate: true });
@@ -326,9 +334,8 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		// 1462 from the device: it withdrew the operation (cancelled by the MA) before it started.
 		const status: OperationStatus = isSuccessCode(msg.resultCode) ? 'completed' : msg.resultCode === RC.Cancelled ? 'cancelled' : 'failed';
 		const set = { status, resultCode: msg.resultCode, resultMessage: msg.message, completedAt: now, deliveredAt: op.deliveredAt ?? now };
-		const stored = db.transaction((tx) => {
-			const r = opsRepo.updateOpenOperation(tx, op.id, set);
-			if (r.changes === 0) return false;
+		const stored = await writes.submit((tx) => {
+			if (opsRepo.closeOpenOperation(tx, op.id, set) === 0) return false;
 			if (msg.resultCode === RC.Cancelled) {
 				// Withdrawn before it started: nothing changed on the device, the inventory stays as it is.
 			} else if (op.kind === 'Inventory') {

@@ -1,5 +1,6 @@
 /** Operations: one SCOMO operation on one device, keyed for the device by its correlator. */
-import { and, asc, desc, eq, inArray, lte, notInArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { prepared } from '../prepared';
 import { operations as t } from '../schema';
 import type { Q } from './types';
 
@@ -15,8 +16,9 @@ export function insertOperations(q: Q, rows: (typeof t.$inferInsert)[]): void {
 	for (let i = 0; i < rows.length; i += CHUNK) q.insert(t).values(rows.slice(i, i + CHUNK)).run();
 }
 
+/** Prepared: every result and progress message starts with this lookup. */
 export const getOperationByCorrelator = (q: Q, correlator: string): OperationRow | undefined =>
-	q.select().from(t).where(eq(t.correlator, correlator)).get();
+	prepared(q, 'operationByCorrelator', (d) => d.select().from(t).where(eq(t.correlator, sql.placeholder('correlator'))).prepare()).get({ correlator });
 export const getOperation = (q: Q, id: string): OperationRow | undefined => q.select().from(t).where(eq(t.id, id)).get();
 
 export type OperationFilter = { maId: string; deviceId?: string; status?: string; batchId?: string; limit: number };
@@ -83,6 +85,29 @@ export const updateOpenOperation = (q: Q, id: string, set: Partial<typeof t.$inf
 		.set(set)
 		.where(and(eq(t.id, id), notInArray(t.status, [...TERMINAL_STATUSES])))
 		.run();
+
+/**
+ * A result closes its operation if it is still open (prepared: one per result). Returns the rows changed:
+ * 0 means it had already ended, and the result is a duplicate.
+ */
+export const closeOpenOperation = (
+	q: Q,
+	id: string,
+	set: { status: string; resultCode: number; resultMessage: string; completedAt: number; deliveredAt: number }
+): number =>
+	prepared(q, 'closeOpenOperation', (d) =>
+		d
+			.update(t)
+			.set({
+				status: sql.placeholder('status'),
+				resultCode: sql.placeholder('resultCode'),
+				resultMessage: sql.placeholder('resultMessage'),
+				completedAt: sql.placeholder('completedAt'),
+				deliveredAt: sql.placeholder('deliveredAt')
+			} as never)
+			.where(and(eq(t.id, sql.placeholder('id')), notInArray(t.status, [...TERMINAL_STATUSES])))
+			.prepare()
+	).run({ id, ...set }).changes;
 
 /** A change allowed only from some statuses (cancel: queued or delivered). */
 export const updateOperationFrom = (q: Q, id: string, from: readonly string[], set: Partial<typeof t.$inferInsert>) =>
