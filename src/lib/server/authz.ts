@@ -40,7 +40,7 @@ export function principalOf(
 }
 
 /** The MAs a resource belongs to; null when it does not exist at all. */
-export function ownersOf(db: Q, kind: ResourceKind, id: string): string[] | null {
+export function ownersOf(db: Q, kind: ResourceKind, id: string, maId: string | null = null): string[] | null {
 	switch (kind) {
 		case 'device': {
 			const d = devicesRepo.getDevice(db, id);
@@ -48,8 +48,8 @@ export function ownersOf(db: Q, kind: ResourceKind, id: string): string[] | null
 			return enrollmentsRepo.activeMaIdsOfDevice(db, id);
 		}
 		case 'package': {
-			// Packages are addressed by component ID in the API, by row ID elsewhere.
-			const p = pkgs.getPackageByComponentId(db, id) ?? pkgs.getPackage(db, id);
+			// Packages are addressed by component ID in the API (unique within the acting MA only), by row ID elsewhere.
+			const p = (maId === null ? undefined : pkgs.getPackageOfMa(db, maId, id)) ?? pkgs.getPackage(db, id);
 			return p ? [p.maId] : null;
 		}
 		case 'operation': {
@@ -79,7 +79,7 @@ function check(p: Principal | null, action: Action, resource: Resource): Outcome
 /** May the principal act on one existing resource? Missing and foreign both answer not_found. */
 export function authorizeResource(db: Q, p: Principal | null, action: Action, kind: ResourceKind, id: string): Outcome<string> {
 	if (!p) return fail('unauthenticated', 'sign in or send an API token');
-	const maIds = ownersOf(db, kind, id) ?? [];
+	const maIds = ownersOf(db, kind, id, p.maId) ?? [];
 	const r = check(p, action, { kind, id, maIds });
 	return r.ok ? ok(p.maId!) : r;
 }
