@@ -158,7 +158,7 @@ async function afterFirstConnection(o: Options, runtime: DeviceRuntime, identity
 	if (o.request) {
 		const [componentId, version] = o.request.split('@') as [string, string | undefined];
 		const maId = o.requestMa ?? identity.mas[0]!.maId;
-		const installed = runtime.keeper.item(componentId)?.component.stage === 'deployed';
+		const installed = runtime.keeper.item(maId, componentId)?.component.stage === 'deployed';
 		const r = await runtime.request({
 			maId,
 			kind: installed ? 'Update' : 'DownloadInstall',

@@ -52,7 +52,7 @@ describe('WorkerRunner', () => {
 		runner = new WorkerRunner();
 		const crashed = nextChange(runner);
 		await runner.start('com.example.test', 'setTimeout(() => { throw new Error("late") }, 50)', manifest);
-		expect(await crashed).toEqual({ componentId: 'com.example.test', operational: 'Failed', message: 'The component crashed: late' });
+		expect(await crashed).toEqual({ key: 'com.example.test', operational: 'Failed', message: 'The component crashed: late' });
 		expect(runner.isRunning('com.example.test')).toBe(false);
 
 		const other = new WorkerRunner();

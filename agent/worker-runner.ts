@@ -58,16 +58,16 @@ export class WorkerRunner implements ComponentRunner {
 
 	constructor(private readonly onLog: LogListener = () => {}) {}
 
-	isRunning(componentId: string): boolean {
-		return this.live.get(componentId)?.running ?? false;
+	isRunning(key: string): boolean {
+		return this.live.get(key)?.running ?? false;
 	}
 
 	onStateChange(listener: (c: RunnerStateChange) => void): void {
 		this.listeners.push(listener);
 	}
 
-	start(componentId: string, code: string, manifest: Manifest): Promise<StepOutcome> {
-		if (this.live.has(componentId)) return Promise.resolve({ ok: false, message: 'it is already running' });
+	start(key: string, code: string, manifest: Manifest): Promise<StepOutcome> {
+		if (this.live.has(key)) return Promise.resolve({ ok: false, message: 'it is already running' });
 		return new Promise<StepOutcome>((resolve) => {
 			let settled = false;
 			const settle = (o: StepOutcome) => {
@@ -78,7 +78,8 @@ export class WorkerRunner implements ComponentRunner {
 			};
 			const worker = new Worker(HARNESS, {
 				eval: true,
-				workerData: { componentId, code, filename: `${componentId}/${manifest.entry}` },
+				// The component sees its own ID; the runner files it under owner + ID (two MAs may share an ID).
+				workerData: { componentId: manifest.id, code, filename: `${manifest.id}/${manifest.entry}` },
 				// Captured, so a component's console output never mixes with the agent's JSON lines.
 				stdout: true,
 				stderr: true,
@@ -94,7 +95,7 @@ export class WorkerRunner implements ComponentRunner {
 				stoppedByHandlers: new Promise<void>((r) => (markHandlersDone = r)),
 				exited: new Promise<number>((r) => (markExited = r))
 			};
-			this.live.set(componentId, entry);
+			this.live.set(key, entry);
 			const timer = setTimeout(() => {
 				settle({ ok: false, message: `it did not finish starting within ${START_TIMEOUT_MS} ms` });
 				entry.stopping = true;
@@ -103,7 +104,7 @@ export class WorkerRunner implements ComponentRunner {
 			for (const stream of [worker.stdout, worker.stderr]) {
 				stream.setEncoding('utf8');
 				stream.on('data', (d: string) => {
-					for (const line of d.split('\n')) if (line.trim()) this.onLog(componentId, line);
+					for (const line of d.split('\n')) if (line.trim()) this.onLog(manifest.id, line);
 				});
 			}
 			worker.on('message', (m: { type: string; text?: string; message?: string }) => {
@@ -116,7 +117,7 @@ export class WorkerRunner implements ComponentRunner {
 					settle({ ok: false, message: `the bundle threw: ${entry.lastError}` });
 					void worker.terminate();
 				} else if (m.type === 'log') {
-					this.onLog(componentId, m.text ?? '');
+					this.onLog(manifest.id, m.text ?? '');
 				} else if (m.type === 'stopped') {
 					markHandlersDone();
 				}
@@ -126,14 +127,14 @@ export class WorkerRunner implements ComponentRunner {
 				settle({ ok: false, message: `it failed while starting: ${e.message}` });
 			});
 			worker.on('exit', (exitCode) => {
-				this.live.delete(componentId);
+				this.live.delete(key);
 				markExited(exitCode);
 				const message = entry.lastError ?? `it exited with code ${exitCode}`;
 				settle({ ok: false, message });
 				if (entry.running && !entry.stopping) {
 					entry.running = false;
 					const change: RunnerStateChange = {
-						componentId,
+						key,
 						operational: exitCode === 0 && !entry.lastError ? 'Stopped' : 'Failed',
 						message: entry.lastError ? `The component crashed: ${entry.lastError}` : `The component exited with code ${exitCode}.`
 					};
@@ -144,8 +145,8 @@ export class WorkerRunner implements ComponentRunner {
 		});
 	}
 
-	async stop(componentId: string): Promise<StepOutcome> {
-		const entry = this.live.get(componentId);
+	async stop(key: string): Promise<StepOutcome> {
+		const entry = this.live.get(key);
 		if (!entry) return { ok: true };
 		entry.stopping = true;
 		entry.worker.postMessage({ type: 'stop' });

@@ -89,15 +89,15 @@ export function measureRawSqliteResults(results: number, fanout: number): RawRes
 			`update operations set status = 'completed', result_code = 1200, result_message = 'done', completed_at = ?, delivered_at = coalesce(delivered_at, ?)
 			 where id = ? and status not in ${TERMINAL}`
 		);
-		const seqOf = db.prepare(`select seq from inventory_report_seqs where device_id = ? and component_id = ?`);
+		const seqOf = db.prepare(`select seq from inventory_report_seqs where device_id = ? and ma_id = ? and component_id = ?`);
 		const setSeq = db.prepare(
-			`insert into inventory_report_seqs (device_id, component_id, seq) values (?, ?, ?)
-			 on conflict (device_id, component_id) do update set seq = excluded.seq`
+			`insert into inventory_report_seqs (device_id, ma_id, component_id, seq) values (?, ?, ?, ?)
+			 on conflict (device_id, ma_id, component_id) do update set seq = excluded.seq`
 		);
 		const upsert = db.prepare(
 			`insert into inventory (device_id, component_id, ma_id, stage, version, deployed_state, operational_state, updated_at)
 			 values (?, ?, ?, 'deployed', '1.0.0', 'Active', ?, ?)
-			 on conflict (device_id, component_id) do update set ma_id = excluded.ma_id, stage = excluded.stage, version = excluded.version,
+			 on conflict (device_id, ma_id, component_id) do update set stage = excluded.stage, version = excluded.version,
 			 deployed_state = excluded.deployed_state, operational_state = excluded.operational_state, updated_at = excluded.updated_at`
 		);
 		const auditRow = db.prepare(
@@ -111,9 +111,9 @@ export function measureRawSqliteResults(results: number, fanout: number): RawRes
 				const row = read.get(o.correlator) as { id: string; ma_id: string } | undefined;
 				if (!row || close.run(at, at, row.id).changes === 0) throw new Error('raw result not applied');
 				const seq = i + 1;
-				const applied = seqOf.get(o.deviceId, COMPONENT) as { seq: number } | undefined;
+				const applied = seqOf.get(o.deviceId, row.ma_id, COMPONENT) as { seq: number } | undefined;
 				if (applied && applied.seq >= seq) continue;
-				setSeq.run(o.deviceId, COMPONENT, seq);
+				setSeq.run(o.deviceId, row.ma_id, COMPONENT, seq);
 				upsert.run(o.deviceId, COMPONENT, row.ma_id, Math.floor(i / fanout) % 2 === 0 ? 'Running' : 'Stopped', at);
 				auditRow.run(uuidv7(), row.ma_id, o.deviceId, row.id, JSON.stringify({ correlator: o.correlator, kind: 'Start', componentId: COMPONENT, message: 'done' }), at);
 			}
@@ -172,13 +172,13 @@ export async function measureRawPostgresResults(results: number, fanout: number)
 					if (closed.count !== part.length) throw new Error('raw result not applied');
 					const seq = from / fanout + 1;
 					const devices = rows.map((r) => r.device_id);
-					await tx`select device_id, seq from inventory_report_seqs where component_id = ${COMPONENT} and device_id = any(${devices})`;
-					await tx`insert into inventory_report_seqs ${tx(devices.map((d) => ({ device_id: d, component_id: COMPONENT, seq })))}
-						on conflict (device_id, component_id) do update set seq = excluded.seq`;
+					await tx`select device_id, seq from inventory_report_seqs where ma_id = ${s.maId} and component_id = ${COMPONENT} and device_id = any(${devices})`;
+					await tx`insert into inventory_report_seqs ${tx(devices.map((d) => ({ device_id: d, ma_id: s.maId, component_id: COMPONENT, seq })))}
+						on conflict (device_id, ma_id, component_id) do update set seq = excluded.seq`;
 					const operational = (from / fanout) % 2 === 0 ? 'Running' : 'Stopped';
 					await tx`insert into inventory ${tx(
 						rows.map((r) => ({ device_id: r.device_id, component_id: COMPONENT, ma_id: r.ma_id, stage: 'deployed', version: '1.0.0', deployed_state: 'Active', operational_state: operational, updated_at: at }))
-					)} on conflict (device_id, component_id) do update set ma_id = excluded.ma_id, stage = excluded.stage, version = excluded.version,
+					)} on conflict (device_id, ma_id, component_id) do update set stage = excluded.stage, version = excluded.version,
 						deployed_state = excluded.deployed_state, operational_state = excluded.operational_state, updated_at = excluded.updated_at`;
 					await tx`insert into audit_events ${tx(
 						rows.map((r) => ({ id: uuidv7(), ma_id: r.ma_id, actor_type: 'device', actor_id: r.device_id, action: 'operation.result', target_type: 'operation', target_id: r.id, outcome: '1200', detail: JSON.stringify({ correlator: r.correlator, kind: 'Start', componentId: COMPONENT, message: 'done' }), at }))

@@ -8,6 +8,7 @@
  * store as if installed earlier), so relayed Start/Stop (SCOMO-HLFR-5) run for real.
  */
 import {
+	componentKey,
 	DeviceRuntime,
 	enrollDevice,
 	generateEd25519,
@@ -66,7 +67,7 @@ export class RuntimeSimDevice implements SimDevice {
 	}
 
 	get componentRunning(): boolean {
-		const item = this.runtime?.keeper.item(this.o.seed.manifest.id);
+		const item = this.runtime?.keeper.item(this.o.seed.maId, this.o.seed.manifest.id);
 		return item?.component.stage === 'deployed' && item.component.operational === 'Running';
 	}
 
@@ -79,7 +80,7 @@ export class RuntimeSimDevice implements SimDevice {
 		if (!r.ok) throw new Error(`enrollment failed: ${r.error.code} ${r.error.message}`);
 		this.deviceId = r.value.deviceId;
 		const { seed } = this.o;
-		await this.packages.put(seed.manifest.id, seed.manifest.version, new TextEncoder().encode(seed.bundle));
+		await this.packages.put(componentKey(seed.maId, seed.manifest.id), seed.manifest.version, new TextEncoder().encode(seed.bundle));
 		this.store.ledger.inventory.push({
 			maId: seed.maId,
 			manifest: seed.manifest,

@@ -82,21 +82,22 @@ CREATE TABLE "enrollments" (
 --> statement-breakpoint
 CREATE TABLE "inventory" (
 	"device_id" text NOT NULL,
+	"ma_id" text NOT NULL,
 	"component_id" text NOT NULL,
-	"ma_id" text,
 	"stage" text NOT NULL,
 	"version" text NOT NULL,
 	"deployed_state" text,
 	"operational_state" text,
 	"updated_at" bigint NOT NULL,
-	CONSTRAINT "inventory_device_id_component_id_pk" PRIMARY KEY("device_id","component_id")
+	CONSTRAINT "inventory_device_id_ma_id_component_id_pk" PRIMARY KEY("device_id","ma_id","component_id")
 );
 --> statement-breakpoint
 CREATE TABLE "inventory_report_seqs" (
 	"device_id" text NOT NULL,
+	"ma_id" text NOT NULL,
 	"component_id" text NOT NULL,
 	"seq" bigint NOT NULL,
-	CONSTRAINT "inventory_report_seqs_device_id_component_id_pk" PRIMARY KEY("device_id","component_id")
+	CONSTRAINT "inventory_report_seqs_device_id_ma_id_component_id_pk" PRIMARY KEY("device_id","ma_id","component_id")
 );
 --> statement-breakpoint
 CREATE TABLE "management_authorities" (
@@ -297,8 +298,7 @@ CREATE INDEX "operations_device_status_idx" ON "operations" USING btree ("device
 CREATE INDEX "operations_ma_created_idx" ON "operations" USING btree ("ma_id","created_at");--> statement-breakpoint
 CREATE INDEX "operations_batch_idx" ON "operations" USING btree ("batch_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "package_versions_uq" ON "package_versions" USING btree ("package_id","version");--> statement-breakpoint
-CREATE UNIQUE INDEX "packages_component_uq" ON "packages" USING btree ("component_id");--> statement-breakpoint
-CREATE INDEX "packages_ma_idx" ON "packages" USING btree ("ma_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "packages_ma_component_uq" ON "packages" USING btree ("ma_id","component_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "administrators_user_handle_uq" ON "administrators" USING btree ("user_handle");--> statement-breakpoint
 CREATE UNIQUE INDEX "invitations_token_uq" ON "invitations" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "invitations_ma_idx" ON "invitations" USING btree ("ma_id");--> statement-breakpoint

@@ -1,6 +1,6 @@
 /**
  * Packages: upload errors (bad manifest 422, malformed body 400, too large 413, duplicate version and
- * foreign component ID 409), digest and size, storage by digest, and download tokens
+ * component IDs per MA), digest and size, storage by digest, and download tokens
  * (valid, expired, tampered, another device's operation).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -69,13 +69,16 @@ describe('package upload', () => {
 		expect((await acme.api.getPackage('com.acme.big')).status).toBe(404);
 	});
 
-	it('answers 409 for an existing version and for a component ID of another MA', async () => {
+	it('answers 409 for an existing version; a component ID another MA uses is just an upload (IDs are per MA)', async () => {
 		expect((await acme.api.uploadPackage(manifest('com.acme.dup', '1.0.0'), bundle())).status).toBe(201);
 		const dup = await acme.api.uploadPackage(manifest('com.acme.dup', '1.0.0'), bundle('other'));
 		expect(dup.status).toBe(409);
 		expect(dup.body.error?.code).toBe('conflict');
-		const taken = await globex.api.uploadPackage(manifest('com.acme.dup', '2.0.0'), bundle());
-		expect(taken.status).toBe(409);
+		// Globex learns nothing of Acme's component: same ID, even the same version, is Globex's own package.
+		const same = await globex.api.uploadPackage(manifest('com.acme.dup', '1.0.0'), bundle('globex'));
+		expect(same.status).toBe(201);
+		expect((await globex.api.getPackage('com.acme.dup')).body.versions.map((v) => v.sha256)).toEqual([same.body.sha256]);
+		expect((await acme.api.getPackage('com.acme.dup')).body.versions.map((v) => v.sha256)).not.toContain(same.body.sha256);
 	});
 });
 

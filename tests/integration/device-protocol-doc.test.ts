@@ -29,6 +29,13 @@ describe('docs/protocol.md', () => {
 		expect(row).toContain(`| ${spec.status} |`);
 	});
 
+	it('documents that inventory entries and state changes name their MA (component IDs are unique per MA only)', () => {
+		expect(section('inventory')).toContain('maId');
+		expect(section('inventory')).toContain('unique per MA');
+		expect(section('component:state')).toContain('maId');
+		expect(lines.find((l) => l.startsWith('| `conflict` |'))).not.toContain('component ID of another MA');
+	});
+
 	it('documents no event that the contract does not have', () => {
 		const eventsSection = doc.slice(doc.indexOf('## Events'), doc.indexOf('## Error codes'));
 		const headings = [...eventsSection.matchAll(/^### (\S+)$/gm)].map((m) => m[1]);

@@ -72,6 +72,24 @@ export const ComponentStateSchema = v.variant('stage', [
 	})
 ]);
 
+/**
+ * An inventory entry with the MA that owns it, as the device reports its whole inventory. Component IDs are
+ * unique per MA only, so the owner is what tells two MAs' "com.example.x" apart. `maId` is optional so a
+ * device built before namespacing still reports; the server then attributes the entry only when exactly one
+ * of the device's MAs has a component by that ID.
+ */
+export const OwnedComponentStateSchema = v.variant('stage', [
+	v.strictObject({ stage: v.literal('delivered'), componentId: ComponentId, version: Version, maId: v.optional(Id) }),
+	v.strictObject({
+		stage: v.literal('deployed'),
+		componentId: ComponentId,
+		version: Version,
+		state: v.picklist(['Active', 'Inactive']),
+		operational: OperationalStateSchema,
+		maId: v.optional(Id)
+	})
+]);
+
 export type ValidationIssue = { path: string; message: string };
 
 /** Parse with a schema and return errors as values: { ok, value } or { ok: false, issues }. */

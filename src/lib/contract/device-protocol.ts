@@ -18,7 +18,8 @@ import {
 	Base64Url,
 	Sha256Hex,
 	BaselineId,
-	ComponentStateSchema
+	ComponentStateSchema,
+	OwnedComponentStateSchema
 } from './common';
 import { ManifestSchema } from './manifest';
 import { SignedEnvelopeSchema, SignedTrustSchema } from './command-envelope';
@@ -159,7 +160,8 @@ export const OperationResult = v.strictObject({
 
 /** The device's whole inventory, sent after authentication so the server's view is current. */
 export const InventoryReport = v.strictObject({
-	components: v.pipe(v.array(ComponentStateSchema), v.maxLength(500)),
+	/** Each entry names its owning MA (maId): two MAs may use the same component ID. */
+	components: v.pipe(v.array(OwnedComponentStateSchema), v.maxLength(500)),
 	/** The device's report sequence at the time of the report: entries newer on the server are kept. */
 	seq: v.optional(ReportSeq),
 	/**
@@ -171,6 +173,8 @@ export const InventoryReport = v.strictObject({
 
 /** An operational state change not caused by an operation (a component crashed or exited). */
 export const ComponentStateChange = v.strictObject({
+	/** The MA owning the component (component IDs are unique per MA); absent from older devices. */
+	maId: v.optional(Id),
 	componentId: ComponentId,
 	operational: OperationalStateSchema,
 	message: v.optional(HumanText(500), ''),

@@ -5,3 +5,4 @@ export * from './device-protocol';
 export * from './rest';
 export * from './sealed-package';
 export * from './command-envelope';
+export * from './ma-settings-form';

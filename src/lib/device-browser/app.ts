@@ -13,6 +13,7 @@ import { get, writable, type Readable } from 'svelte/store';
 import type { CatalogEntry, DeviceInfoMsg, DeviceRequestMsg } from '../contract';
 import {
 	DeviceRuntime,
+	componentKey,
 	emptyLedger,
 	enrollDevice,
 	errorMessage,
@@ -301,8 +302,9 @@ class DeviceApp {
 		if (runtime) {
 			const mine = runtime.keeper.ledger.inventory.filter((i) => i.maId === maId);
 			for (const item of mine) {
-				await this.runner.stop(item.component.componentId);
-				await this.packages!.delete(item.component.componentId);
+				const key = componentKey(maId, item.component.componentId);
+				await this.runner.stop(key);
+				await this.packages!.delete(key);
 			}
 			await runtime.keeper.commit((l) => {
 				l.inventory = l.inventory.filter((i) => i.maId !== maId);

@@ -24,8 +24,9 @@ export const STOP_GRACE_MS = 2000;
 export const START_TIMEOUT_MS = 10_000;
 
 export type RunnerObserver = {
-	log?(componentId: string, text: string): void;
-	render?(componentId: string, html: string | null): void;
+	/** `key` is componentKey(maId, componentId): two MAs' same-named components have separate logs and views. */
+	log?(key: string, text: string): void;
+	render?(key: string, html: string | null): void;
 };
 
 type Live = {
@@ -73,8 +74,8 @@ export class SandboxRunner implements ComponentRunner {
 
 	constructor(private readonly observer: RunnerObserver = {}) {}
 
-	isRunning(componentId: string): boolean {
-		return this.live.get(componentId)?.running ?? false;
+	isRunning(key: string): boolean {
+		return this.live.get(key)?.running ?? false;
 	}
 
 	onStateChange(listener: (c: RunnerStateChange) => void): void {
@@ -92,8 +93,8 @@ export class SandboxRunner implements ComponentRunner {
 		return (this.host = host);
 	}
 
-	start(componentId: string, code: string, manifest: Manifest): Promise<StepOutcome> {
-		if (this.live.has(componentId)) return Promise.resolve({ ok: false, message: 'it is already running' });
+	start(key: string, code: string, manifest: Manifest): Promise<StepOutcome> {
+		if (this.live.has(key)) return Promise.resolve({ ok: false, message: 'it is already running' });
 		const ui = manifest.permissions.includes('ui');
 		const network = manifest.permissions.includes('network');
 		return new Promise<StepOutcome>((resolve) => {
@@ -106,7 +107,7 @@ export class SandboxRunner implements ComponentRunner {
 			};
 			const frame = document.createElement('iframe');
 			frame.setAttribute('sandbox', 'allow-scripts');
-			frame.title = `Sandbox of ${componentId}`;
+			frame.title = `Sandbox of ${manifest.id}`;
 			frame.srcdoc = frameHtml(network ? 'https: wss:' : "'none'");
 			const channel = new MessageChannel();
 			let markStopped!: () => void;
@@ -120,17 +121,17 @@ export class SandboxRunner implements ComponentRunner {
 				stopped: markStopped,
 				stoppedPromise: stoppedByHandlers
 			};
-			this.live.set(componentId, entry);
+			this.live.set(key, entry);
 
 			const fail = (message: string) => {
-				this.remove(componentId, entry);
+				this.remove(key, entry);
 				settle({ ok: false, message });
 			};
 			const timer = setTimeout(() => fail(`it did not finish starting within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
 
 			channel.port1.onmessage = (e) => {
 				const m = readMessage(e.data);
-				if (!m || this.live.get(componentId) !== entry) return;
+				if (!m || this.live.get(key) !== entry) return;
 				switch (m.type) {
 					case 'running':
 						if (!entry.running && !entry.stopping) {
@@ -142,10 +143,10 @@ export class SandboxRunner implements ComponentRunner {
 						if (!entry.running) fail(`the bundle threw: ${m.message}`);
 						break;
 					case 'log':
-						this.observer.log?.(componentId, m.text);
+						this.observer.log?.(key, m.text);
 						break;
 					case 'render':
-						if (entry.ui && entry.running) this.observer.render?.(componentId, m.html);
+						if (entry.ui && entry.running) this.observer.render?.(key, m.html);
 						break;
 					case 'stopped':
 						entry.stopped();
@@ -155,11 +156,11 @@ export class SandboxRunner implements ComponentRunner {
 						if (!entry.running) {
 							fail(m.type === 'crashed' ? `it failed while starting: ${m.message}` : 'it exited at once');
 						} else if (!entry.stopping) {
-							this.remove(componentId, entry);
+							this.remove(key, entry);
 							const change: RunnerStateChange =
 								m.type === 'crashed'
-									? { componentId, operational: 'Failed', message: `The component crashed: ${m.message}` }
-									: { componentId, operational: 'Stopped', message: 'The component ended by itself.' };
+									? { key, operational: 'Failed', message: `The component crashed: ${m.message}` }
+									: { key, operational: 'Stopped', message: 'The component ended by itself.' };
 							for (const l of this.listeners) l(change);
 						}
 						break;
@@ -170,7 +171,7 @@ export class SandboxRunner implements ComponentRunner {
 				'load',
 				() => {
 					// '*' because the frame's origin is opaque; only the frame's own window can receive this.
-					frame.contentWindow?.postMessage({ type: 'scomo:init', componentId, code, ui }, '*', [channel.port2]);
+					frame.contentWindow?.postMessage({ type: 'scomo:init', componentId: manifest.id, code, ui }, '*', [channel.port2]);
 				},
 				{ once: true }
 			);
@@ -178,24 +179,24 @@ export class SandboxRunner implements ComponentRunner {
 		});
 	}
 
-	async stop(componentId: string): Promise<StepOutcome> {
-		const entry = this.live.get(componentId);
+	async stop(key: string): Promise<StepOutcome> {
+		const entry = this.live.get(key);
 		if (!entry) return { ok: true };
 		entry.stopping = true;
 		entry.port.postMessage({ type: 'stop' });
 		let grace: ReturnType<typeof setTimeout> | undefined;
 		await Promise.race([entry.stoppedPromise, new Promise<void>((r) => (grace = setTimeout(r, STOP_GRACE_MS)))]);
 		clearTimeout(grace);
-		this.remove(componentId, entry);
+		this.remove(key, entry);
 		return { ok: true };
 	}
 
 	/** Removing the iframe discards its document, which ends the worker it owns. */
-	private remove(componentId: string, entry: Live): void {
+	private remove(key: string, entry: Live): void {
 		entry.running = false;
 		entry.port.close();
 		entry.frame.remove();
-		if (this.live.get(componentId) === entry) this.live.delete(componentId);
-		if (entry.ui) this.observer.render?.(componentId, null);
+		if (this.live.get(key) === entry) this.live.delete(key);
+		if (entry.ui) this.observer.render?.(key, null);
 	}
 }

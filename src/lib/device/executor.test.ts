@@ -3,6 +3,7 @@ import type { CommandSetMsg, ComponentStateChangeMsg, Manifest, OperationResultM
 import type { ConsentMode, OperationKind } from '../core';
 import { sha256Hex } from './crypto';
 import { Executor } from './executor';
+import { componentKey } from './component-key';
 import { LedgerKeeper } from './ledger';
 import { DownloadError, type DeviceLink, type SendOutcome } from './link';
 import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } from './memory-adapters';
@@ -11,6 +12,8 @@ import type { RuntimeEvent } from './events';
 const MA = '0190a000-0000-7000-8000-000000000001';
 const OTHER_MA = '0190a000-0000-7000-8000-000000000002';
 const CLOCK = 'com.example.clock';
+/** Where the device files MA's CLOCK (bundles, worker): owner + component ID. */
+const KEY = componentKey(MA, CLOCK);
 const NOW = 1_800_000_000_000;
 const encoder = new TextEncoder();
 
@@ -142,7 +145,7 @@ async function setup(opts: { consent?: ScriptedConsent; baseline?: string; store
 		return ack;
 	}
 
-	const entry = () => keeper.item(CLOCK)?.component ?? null;
+	const entry = () => keeper.item(MA, CLOCK)?.component ?? null;
 	return { store, packages, runner, consent, link, events, keeper, executor, commandSet, run, entry, advance };
 }
 
@@ -165,7 +168,7 @@ describe('executor', () => {
 		const expected = { stage: 'deployed', componentId: CLOCK, version: '1.0.0', state: 'Active', operational: 'Stopped' };
 		expect(env.link.results[0]!.entry).toEqual(expected);
 		expect(env.entry()).toEqual(expected);
-		expect(env.packages.versions(CLOCK)).toEqual(['1.0.0']);
+		expect(env.packages.versions(KEY)).toEqual(['1.0.0']);
 		expect(env.link.progress.map((p) => p.downloadStatus).filter(Boolean)).toEqual([30, 40, 50]);
 		// Acked: nothing left in the outbox, the journal is empty, and both are durable.
 		expect(env.keeper.outbox()).toEqual([]);
@@ -193,7 +196,7 @@ describe('executor', () => {
 		const ack = await env.run(set);
 		expect(ack).toEqual({ ok: true, accepted: set.operations.map((o) => o.correlator) });
 		expect(env.link.fetched).toHaveLength(1);
-		expect(env.runner.started).toEqual([CLOCK]);
+		expect(env.runner.started).toEqual([KEY]);
 		// Each result was sent twice (once per delivery), with the same content.
 		expect(env.link.results).toHaveLength(4);
 		expect(env.link.results[2]).toEqual(env.link.results[0]);
@@ -297,7 +300,7 @@ describe('executor', () => {
 		await env.run(await env.commandSet([{ kind: 'Update', version: '1.1.0', tamper: true }]));
 		expect(env.link.results.at(-1)!.resultCode).toBe(1407);
 		expect(env.store.ledger.inventory).toEqual(before);
-		expect(env.packages.versions(CLOCK)).toEqual(['1.0.0']);
+		expect(env.packages.versions(KEY)).toEqual(['1.0.0']);
 	});
 
 	it('a failed download ends with 1402', async () => {
@@ -359,20 +362,20 @@ describe('executor', () => {
 		expect(env.entry()).toMatchObject({ stage: 'deployed', state: 'Active', operational: 'Stopped' });
 		await env.run(await env.commandSet([{ kind: 'Start' }]));
 		expect(env.entry()).toMatchObject({ operational: 'Running' });
-		expect(env.runner.isRunning(CLOCK)).toBe(true);
+		expect(env.runner.isRunning(KEY)).toBe(true);
 		await env.run(await env.commandSet([{ kind: 'Stop' }]));
-		expect(env.runner.isRunning(CLOCK)).toBe(false);
+		expect(env.runner.isRunning(KEY)).toBe(false);
 		await env.run(await env.commandSet([{ kind: 'Start' }, { kind: 'Deactivate' }]));
 		expect(env.entry()).toMatchObject({ state: 'Inactive', operational: 'Stopped' });
-		expect(env.runner.isRunning(CLOCK)).toBe(false);
+		expect(env.runner.isRunning(KEY)).toBe(false);
 		await env.run(await env.commandSet([{ kind: 'Activate' }, { kind: 'Start' }]));
 		await env.run(await env.commandSet([{ kind: 'Update', version: '1.1.0' }]));
 		expect(env.entry()).toMatchObject({ version: '1.1.0', state: 'Active', operational: 'Running' });
-		expect(env.runner.running.get(CLOCK)).toContain('1.1.0');
-		expect(env.packages.versions(CLOCK)).toEqual(['1.1.0']);
+		expect(env.runner.running.get(KEY)).toContain('1.1.0');
+		expect(env.packages.versions(KEY)).toEqual(['1.1.0']);
 		await env.run(await env.commandSet([{ kind: 'Remove' }]));
 		expect(env.entry()).toBeNull();
-		expect(env.runner.isRunning(CLOCK)).toBe(false);
+		expect(env.runner.isRunning(KEY)).toBe(false);
 		expect(env.packages.bundles.size).toBe(0);
 		expect(env.link.results.every((r) => r.resultCode === 1200)).toBe(true);
 		expect(env.link.results).toHaveLength(10);
@@ -396,6 +399,30 @@ describe('executor', () => {
 		expect(env.entry()).not.toBeNull();
 		await env.run(await env.commandSet([{ kind: 'Inventory' }]));
 		expect(env.link.results.at(-1)!.inventory).toEqual([env.entry()]);
+	});
+
+	it("two MAs' components of the same ID are two components: own bundle, worker and inventory; removing one leaves the other", async () => {
+		await env.run(await env.commandSet([{ kind: 'DownloadInstall', code: 'mine' }, { kind: 'Start' }]));
+		await env.run(await env.commandSet([{ kind: 'DownloadInstall', code: 'theirs' }, { kind: 'Start' }], { maId: OTHER_MA }));
+		const THEIRS = componentKey(OTHER_MA, CLOCK);
+		expect(env.link.results.map((r) => r.resultCode)).toEqual([1200, 1200, 1200, 1200]);
+		expect(env.runner.running.get(KEY)).toBe('mine');
+		expect(env.runner.running.get(THEIRS)).toBe('theirs');
+		await env.run(await env.commandSet([{ kind: 'Stop' }, { kind: 'Remove' }]));
+		expect(env.link.results.slice(-2).map((r) => [r.resultCode, r.entry])).toEqual([
+			[1200, expect.objectContaining({ operational: 'Stopped' })],
+			[1200, null]
+		]);
+		expect(env.runner.isRunning(KEY)).toBe(false);
+		expect(env.runner.running.get(THEIRS)).toBe('theirs');
+		expect(env.packages.versions(KEY)).toEqual([]);
+		expect(env.packages.versions(THEIRS)).toEqual(['1.0.0']);
+		expect(env.keeper.item(MA, CLOCK)).toBeNull();
+		expect(env.keeper.item(OTHER_MA, CLOCK)?.component).toMatchObject({ stage: 'deployed', operational: 'Running' });
+		await env.run(await env.commandSet([{ kind: 'Inventory' }], { maId: OTHER_MA }));
+		expect(env.link.results.at(-1)!.inventory).toEqual([env.keeper.item(OTHER_MA, CLOCK)!.component]);
+		// The full report names each entry's owner, so the server files them apart too.
+		expect(env.keeper.allComponents()).toEqual([expect.objectContaining({ maId: OTHER_MA, componentId: CLOCK })]);
 	});
 
 	it('keeps results in the outbox while offline and sends them when asked again', async () => {
@@ -441,7 +468,7 @@ describe('executor', () => {
 		await first.executor.receive(set);
 		// Simulate the crash: the bundle was stored (verify done) but the result never committed.
 		const bytes = first.link.bundles.get(set.operations[0]!.correlator)!;
-		await packages.put(CLOCK, '1.0.0', bytes);
+		await packages.put(KEY, '1.0.0', bytes);
 
 		const second = await setup({ store, packages });
 		second.link.bundles = first.link.bundles;

@@ -16,6 +16,7 @@ import { OPERATION_INFO, RC, transition, type ComponentState, type DeployedCompo
 import { CommandSet, parse, type CommandAck, type CommandOperationMsg, type CommandSetMsg, type OperationResultMsg } from '../contract';
 import { consentPlan, consentRequest, describeOperations, type ConsentPlan } from './consent';
 import { sha256Hex } from './crypto';
+import { componentKey } from './component-key';
 import { checkPackage, type PackageKeys } from './package-check';
 import { errorMessage, wireText, type EventSink } from './events';
 import { addResult, setItem, type LedgerKeeper } from './ledger';
@@ -387,7 +388,7 @@ export class Executor {
 	private async decide(entry: JournalEntry, set: CommandSetMsg, plan: ConsentPlan): Promise<'accepted' | 'refused' | 'withdrawn'> {
 		const { consent, keeper } = this.d;
 		const correlators = set.operations.map((o) => o.correlator);
-		const itemOf = (id: string) => keeper.item(id);
+		const itemOf = (id: string) => keeper.item(set.maId, id);
 		let decision: 'accepted' | 'refused' = 'accepted';
 		if (plan === 'refuse-blocked') {
 			consent.notify({ kind: 'blocked', maId: set.maId, maName: set.maName, correlators });
@@ -431,7 +432,7 @@ export class Executor {
 	private async commit(maId: string, op: CommandOperationMsg, outcome: Outcome): Promise<void> {
 		const result = this.toResult(op, outcome);
 		await this.d.keeper.commit((l) => {
-			if (outcome.item !== 'unchanged' && outcome.componentId) setItem(l, outcome.componentId, outcome.item);
+			if (outcome.item !== 'unchanged' && outcome.componentId) setItem(l, maId, outcome.componentId, outcome.item);
 			addResult(l, op.correlator, { maId, result, acked: false });
 			// The MA was shown its inventory: there is nothing left to withhold from it.
 			if (op.kind === 'Inventory' && outcome.inventory && l.withheld?.includes(maId)) l.withheld = l.withheld.filter((m) => m !== maId);
@@ -460,11 +461,10 @@ export class Executor {
 		};
 	}
 
-	/** SCOMO-ADC-3: another MA's component is reported as absent. */
+	/** SCOMO-ADC-3: only the MA's own component; another MA's of the same ID is a different component. */
 	private visibleEntry(maId: string, componentId: string | null): ComponentState | null {
 		if (!componentId) return null;
-		const item = this.d.keeper.item(componentId);
-		return item && item.maId === maId ? item.component : null;
+		return this.d.keeper.item(maId, componentId)?.component ?? null;
 	}
 
 	private refused(maId: string, op: CommandOperationMsg): Outcome {
@@ -512,11 +512,9 @@ export class Executor {
 			entry
 		});
 		if (!componentId) return fail(RC.ClientError, 'The operation names no component.');
-		const owned = keeper.item(componentId);
-		if (owned && owned.maId !== maId) {
-			// SCOMO-ADC-3 on the device too: another MA's component looks exactly like a missing one.
-			return fail(RC.ComponentNotFound, `Component ${componentId} is not installed on the device.`);
-		}
+		// SCOMO-ADC-3 on the device too: the MA's own component only. Another MA's component of the same ID is
+		// a different component (its own key, bundle and worker), so this MA neither sees nor touches it.
+		const owned = keeper.item(maId, componentId);
 		const current = owned?.component ?? null;
 		const pkg = op.package;
 		if (OPERATION_INFO[op.kind].needsPackage) {
@@ -549,6 +547,8 @@ export class Executor {
 	}): Promise<Outcome> {
 		const { packages, runner } = this.d;
 		const { op, componentId, owned, current, next, maId } = x;
+		// Bundles and workers are filed under owner + ID: two MAs' same-named components never share them.
+		const key = componentKey(maId, componentId);
 		const pkg = op.package;
 		// Install* and the component operations use what the device already holds; Download* and Update the new package.
 		const manifest = pkg?.manifest ?? owned?.manifest;
@@ -595,7 +595,7 @@ export class Executor {
 						return failure(RC.PackageValidationFailed, 'The package digest does not match; nothing was stored.');
 					}
 					try {
-						await packages.put(componentId, pkg.version, bytes);
+						await packages.put(key, pkg.version, bytes);
 					} catch (e) {
 						return failure(RC.DownloadOutOfMemory, `The package could not be stored: ${errorMessage(e)}`);
 					}
@@ -603,14 +603,14 @@ export class Executor {
 					break;
 				}
 				case 'stop': {
-					const r = await runner.stop(componentId);
+					const r = await runner.stop(key);
 					if (!r.ok) return failure(RC.StopFailed, `The component did not stop: ${r.message}`);
 					stopped = true;
 					break;
 				}
 				case 'install': {
 					this.progress({ correlator: op.correlator, phase: 'in-progress', downloadStatus: 50 });
-					const stored = await packages.get(componentId, version);
+					const stored = await packages.get(key, version);
 					if (!stored) return failure(RC.InstallFailed, `The package of ${componentId} ${version} is not on the device.`);
 					break;
 				}
@@ -619,11 +619,11 @@ export class Executor {
 					// SCOMO-HLFR-4: the Active/Inactive state is the inventory entry itself, committed with the result.
 					break;
 				case 'start': {
-					const stored = await packages.get(componentId, version);
+					const stored = await packages.get(key, version);
 					const r = stored
-						? await runner.start(componentId, decoder.decode(stored), manifest!)
+						? await runner.start(key, decoder.decode(stored), manifest!)
 						: ({ ok: false, message: 'its package is not on the device' } as const);
-					if (!r.ok || !runner.isRunning(componentId)) {
+					if (!r.ok || !runner.isRunning(key)) {
 						// LwM2M Object 9: a component that failed to start is Failed, at its (new) version.
 						const failed = next?.stage === 'deployed' ? ({ ...next, operational: 'Failed' } as const) : null;
 						return {
@@ -632,14 +632,14 @@ export class Executor {
 							componentId,
 							item: item(failed) ?? 'unchanged',
 							entry: failed ?? current,
-							cleanup: this.dropOldVersion(componentId, current, next)
+							cleanup: this.dropOldVersion(key, current, next)
 						};
 					}
 					break;
 				}
 				case 'remove': {
 					try {
-						await packages.delete(componentId);
+						await packages.delete(key);
 					} catch (e) {
 						return failure(RC.RemoveFailed, `The component could not be removed: ${errorMessage(e)}`);
 					}
@@ -656,7 +656,7 @@ export class Executor {
 			componentId,
 			item: item(next),
 			entry: next,
-			cleanup: this.dropOldVersion(componentId, current, next)
+			cleanup: this.dropOldVersion(key, current, next)
 		};
 	}
 
@@ -695,11 +695,12 @@ export class Executor {
 
 	/** After an Update or a newer Download, the bundle of the replaced version is no longer needed. */
 	private dropOldVersion(
-		componentId: string,
+		/** componentKey() of the component. */
+		key: string,
 		current: ComponentState | null,
 		next: ComponentState | null
 	): (() => Promise<void>) | undefined {
 		if (!current || !next || current.version === next.version) return undefined;
-		return () => this.d.packages.delete(componentId, current.version);
+		return () => this.d.packages.delete(key, current.version);
 	}
 }

@@ -1,5 +1,6 @@
 // The device runtime shared by the headless agent and the device PWA. No node:* imports, no server code.
 export * from './ports';
+export * from './component-key';
 export * from './events';
 export * from './link';
 export * from './crypto';

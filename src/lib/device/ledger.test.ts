@@ -14,12 +14,20 @@ const item = (id: string, version = '1.0.0'): InventoryItem => ({
 describe('ledger', () => {
 	it('setItem adds, replaces and drops one component', () => {
 		const l = emptyLedger();
-		setItem(l, 'com.a.x', item('com.a.x'));
-		setItem(l, 'com.a.y', item('com.a.y'));
-		setItem(l, 'com.a.x', item('com.a.x', '2.0.0'));
+		setItem(l, 'm', 'com.a.x', item('com.a.x'));
+		setItem(l, 'm', 'com.a.y', item('com.a.y'));
+		setItem(l, 'm', 'com.a.x', item('com.a.x', '2.0.0'));
 		expect(l.inventory.map((i) => `${i.component.componentId}@${i.component.version}`)).toEqual(['com.a.x@2.0.0', 'com.a.y@1.0.0']);
-		setItem(l, 'com.a.x', null);
+		setItem(l, 'm', 'com.a.x', null);
 		expect(l.inventory.map((i) => i.component.componentId)).toEqual(['com.a.y']);
+	});
+
+	it("setItem keeps two MAs' components of the same ID apart", () => {
+		const l = emptyLedger();
+		setItem(l, 'm', 'com.a.x', item('com.a.x'));
+		setItem(l, 'n', 'com.a.x', { ...item('com.a.x', '3.0.0'), maId: 'n' });
+		setItem(l, 'm', 'com.a.x', null);
+		expect(l.inventory.map((i) => `${i.maId}:${i.component.componentId}@${i.component.version}`)).toEqual(['n:com.a.x@3.0.0']);
 	});
 
 	it('forgets the oldest acknowledged results beyond the limit, never an unacknowledged one', () => {
@@ -37,8 +45,8 @@ describe('ledger', () => {
 	it('commits reach the store in order, each with every change before it', async () => {
 		const store = new MemoryStateStore();
 		const keeper = await LedgerKeeper.load(store);
-		const a = keeper.commit((l) => setItem(l, 'com.a.x', item('com.a.x')));
-		const b = keeper.commit((l) => setItem(l, 'com.a.y', item('com.a.y')));
+		const a = keeper.commit((l) => setItem(l, 'm', 'com.a.x', item('com.a.x')));
+		const b = keeper.commit((l) => setItem(l, 'm', 'com.a.y', item('com.a.y')));
 		await Promise.all([a, b]);
 		expect(store.ledger.inventory.map((i) => i.component.componentId)).toEqual(['com.a.x', 'com.a.y']);
 		expect(store.writes).toBe(2);
@@ -48,7 +56,7 @@ describe('ledger', () => {
 		const store = new MemoryStateStore();
 		const keeper = await LedgerKeeper.load(store);
 		store.failNextWrites = 1;
-		await expect(keeper.commit((l) => setItem(l, 'com.a.x', item('com.a.x')))).rejects.toThrow('disk full');
+		await expect(keeper.commit((l) => setItem(l, 'm', 'com.a.x', item('com.a.x')))).rejects.toThrow('disk full');
 		await keeper.commit();
 		expect(store.ledger.inventory).toHaveLength(1);
 	});

@@ -6,6 +6,9 @@
  * each one carries every change made before it.
  */
 import type { ComponentState } from '../core';
+
+/** A component as the full inventory report carries it: with the MA that owns it. */
+export type OwnedComponent = ComponentState & { maId: string };
 import type { InventoryItem, JournalEntry, Ledger, StateStore, StoredResult } from './ports';
 
 /** Acknowledged results kept to answer duplicates; older ones are forgotten first. */
@@ -33,8 +36,9 @@ export class LedgerKeeper {
 		return write;
 	}
 
-	item(componentId: string): InventoryItem | null {
-		return this.ledger.inventory.find((i) => i.component.componentId === componentId) ?? null;
+	/** One MA's component: another MA's component of the same ID is a different item. */
+	item(maId: string, componentId: string): InventoryItem | null {
+		return this.ledger.inventory.find((i) => i.maId === maId && i.component.componentId === componentId) ?? null;
 	}
 
 	/** SCOMO-ADC-3: the components one MA may see. */
@@ -47,13 +51,14 @@ export class LedgerKeeper {
 		return this.ledger.seq ?? 0;
 	}
 
-	allComponents(): ComponentState[] {
-		return this.ledger.inventory.map((i) => i.component);
+	/** Every component with its owner (the inventory report names it: IDs are unique per MA only). */
+	allComponents(): OwnedComponent[] {
+		return this.ledger.inventory.map((i) => ({ ...i.component, maId: i.maId }));
 	}
 
 	/** The components reported without being asked: none of an MA whose scope the user withholds. */
-	shareableComponents(withheld: ReadonlySet<string>): ComponentState[] {
-		return this.ledger.inventory.filter((i) => !withheld.has(i.maId)).map((i) => i.component);
+	shareableComponents(withheld: ReadonlySet<string>): OwnedComponent[] {
+		return this.ledger.inventory.filter((i) => !withheld.has(i.maId)).map((i) => ({ ...i.component, maId: i.maId }));
 	}
 
 	result(correlator: string): StoredResult | null {
@@ -82,9 +87,9 @@ export class LedgerKeeper {
 	}
 }
 
-/** Puts or replaces (next != null) or drops (next == null) one component's inventory item. */
-export function setItem(ledger: Ledger, componentId: string, next: InventoryItem | null): void {
-	const i = ledger.inventory.findIndex((x) => x.component.componentId === componentId);
+/** Puts or replaces (next != null) or drops (next == null) one MA's component's inventory item. */
+export function setItem(ledger: Ledger, maId: string, componentId: string, next: InventoryItem | null): void {
+	const i = ledger.inventory.findIndex((x) => x.maId === maId && x.component.componentId === componentId);
 	if (next === null) {
 		if (i >= 0) ledger.inventory.splice(i, 1);
 	} else if (i >= 0) ledger.inventory[i] = next;

@@ -94,7 +94,7 @@ export class MemoryRunner implements ComponentRunner {
 	}
 	crash(id: string) {
 		this.running.delete(id);
-		for (const l of this.listeners) l({ componentId: id, operational: 'Failed', message: 'crashed' });
+		for (const l of this.listeners) l({ key: id, operational: 'Failed', message: 'crashed' });
 	}
 }
 

@@ -126,18 +126,22 @@ export interface StateStore {
 	writeChoices(choices: Record<string, UserChoice>): Promise<void>;
 }
 
-/** Component bundles by component ID and version (Inventory/Delivered and Deployed content). */
+/**
+ * Component bundles by component key and version (Inventory/Delivered and Deployed content). The key is
+ * componentKey(maId, componentId): two MAs' components of the same ID are stored apart. Bundles stored before
+ * that are under the bare component ID; the runtime moves them at start (runtime.ts restore).
+ */
 export interface PackageStore {
-	put(componentId: string, version: string, bytes: Uint8Array): Promise<void>;
-	get(componentId: string, version: string): Promise<Uint8Array | null>;
+	put(key: string, version: string, bytes: Uint8Array): Promise<void>;
+	get(key: string, version: string): Promise<Uint8Array | null>;
 	/** Deletes one version, or every version of the component when `version` is omitted. */
-	delete(componentId: string, version?: string): Promise<void>;
+	delete(key: string, version?: string): Promise<void>;
 }
 
 export type StepOutcome = { ok: true } | { ok: false; message: string };
 
 /** A change of operational state that the runtime did not ask for: the component crashed or exited. */
-export type RunnerStateChange = { componentId: string; operational: 'Failed' | 'Stopped'; message: string };
+export type RunnerStateChange = { key: string; operational: 'Failed' | 'Stopped'; message: string };
 
 /**
  * Runs components (a worker thread in the agent, a Web Worker in the PWA). start() resolves once the bundle
@@ -145,9 +149,13 @@ export type RunnerStateChange = { componentId: string; operational: 'Failed' | '
  * that start() and stop() did not cause (LwM2M Object 9: Failed on a crash, Stopped on a clean exit).
  */
 export interface ComponentRunner {
-	start(componentId: string, code: string, manifest: Manifest): Promise<StepOutcome>;
-	stop(componentId: string): Promise<StepOutcome>;
-	isRunning(componentId: string): boolean;
+	/**
+	 * `key` is componentKey(maId, componentId), so two MAs' same-named components run side by side; the
+	 * component itself sees its own ID (manifest.id).
+	 */
+	start(key: string, code: string, manifest: Manifest): Promise<StepOutcome>;
+	stop(key: string): Promise<StepOutcome>;
+	isRunning(key: string): boolean;
 	onStateChange(listener: (change: RunnerStateChange) => void): void;
 }
 

@@ -10,6 +10,8 @@
 import { isLive, type OperationalState } from '../core';
 import { Withdraw, parse, type CatalogEntry, type DeviceRequestMsg, type WithdrawAck } from '../contract';
 import { Connection } from './connection';
+import { componentKey } from './component-key';
+import { sha256Hex } from './crypto';
 import { errorMessage, wireText, type EventSink } from './events';
 import { Executor } from './executor';
 import { inventoryWithheld } from './consent';
@@ -24,6 +26,7 @@ import {
 	type ConsentPort,
 	type Decrypter,
 	type Identity,
+	type InventoryItem,
 	type PackageStore,
 	type RunnerStateChange,
 	type Signer,
@@ -193,13 +196,15 @@ export class DeviceRuntime {
 	async restore(): Promise<void> {
 		for (const item of this.keeper.ledger.inventory) {
 			const c = item.component;
+			const key = componentKey(item.maId, c.componentId);
+			await this.moveLegacyBundle(key, item);
 			if (c.stage !== 'deployed') continue;
 			let operational: OperationalState = c.operational;
 			if (c.operational === 'ShuttingDown') operational = 'Stopped';
-			if (isLive(c) && !this.d.runner.isRunning(c.componentId)) {
-				const bytes = await this.d.packages.get(c.componentId, c.version);
+			if (isLive(c) && !this.d.runner.isRunning(key)) {
+				const bytes = await this.d.packages.get(key, c.version);
 				const r = bytes
-					? await this.d.runner.start(c.componentId, decoder.decode(bytes), item.manifest).catch((e: unknown) => ({
+					? await this.d.runner.start(key, decoder.decode(bytes), item.manifest).catch((e: unknown) => ({
 							ok: false as const,
 							message: errorMessage(e)
 						}))
@@ -216,6 +221,24 @@ export class DeviceRuntime {
 		}
 	}
 
+	/**
+	 * A bundle stored before component IDs were namespaced per MA sits under the bare ID. Then an ID had one
+	 * owner on the device, so it is this item's: moved under its key, but only when its digest is the one the
+	 * item recorded (never another MA's bytes).
+	 */
+	private async moveLegacyBundle(key: string, item: InventoryItem): Promise<void> {
+		const { componentId, version } = item.component;
+		try {
+			if (await this.d.packages.get(key, version)) return;
+			const legacy = await this.d.packages.get(componentId, version);
+			if (!legacy || (await sha256Hex(legacy)) !== item.sha256) return;
+			await this.d.packages.put(key, version, legacy);
+			await this.d.packages.delete(componentId, version);
+		} catch (e) {
+			this.emit({ event: 'error', where: 'restore', message: errorMessage(e) });
+		}
+	}
+
 	/** The MAs whose components the user does not let unsolicited reports show (consent.ts inventoryWithheld). */
 	private async withheldMas(): Promise<Set<string>> {
 		// The identity as stored: an MA the user has left is no longer enrolled, so it is not withheld but gone
@@ -228,8 +251,9 @@ export class DeviceRuntime {
 
 	/** A component crashed or exited on its own: record it and tell the server (LwM2M Object 9 states). */
 	private async onRunnerChange(change: RunnerStateChange): Promise<void> {
-		const item = this.keeper.item(change.componentId);
+		const item = this.keeper.ledger.inventory.find((i) => componentKey(i.maId, i.component.componentId) === change.key);
 		if (!item || !isLive(item.component) || item.component.stage !== 'deployed') return;
+		const { componentId } = item.component;
 		const component = { ...item.component, operational: change.operational };
 		let seq: number | undefined;
 		try {
@@ -241,10 +265,10 @@ export class DeviceRuntime {
 			this.emit({ event: 'error', where: 'runner', message: errorMessage(e) });
 		}
 		const message = wireText(change.message);
-		this.emit({ event: 'component-state', componentId: change.componentId, operational: change.operational, message });
+		this.emit({ event: 'component-state', componentId, operational: change.operational, message });
 		// Consent (SCOMO-USA-1): nothing about a withheld MA's components leaves the device unasked.
 		if ((await this.withheldMas()).has(item.maId)) return;
 		// Offline, the full inventory sent on the next connection carries the new state.
-		await this.link().sendComponentState({ componentId: change.componentId, operational: change.operational, message, seq });
+		await this.link().sendComponentState({ maId: item.maId, componentId, operational: change.operational, message, seq });
 	}
 }

@@ -23,6 +23,7 @@ import {
 import { merkleLevels, merkleProof, merkleRootOf } from '../core/merkle';
 import { sha256 } from '../core/merkle-sha256';
 import { Executor } from './executor';
+import { componentKey } from './component-key';
 import { LedgerKeeper } from './ledger';
 import type { DeviceLink } from './link';
 import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } from './memory-adapters';
@@ -190,7 +191,7 @@ async function device(opts: { trust?: TrustStatement | null; now?: () => number;
 	};
 	store.ledger.inventory = [item];
 	const packages = new MemoryPackageStore();
-	await packages.put(APP, '1.0.0', new TextEncoder().encode('export default {}'));
+	await packages.put(componentKey(MA, APP), '1.0.0', new TextEncoder().encode('export default {}'));
 	return runtimeOver(key, store, packages, opts.now);
 }
 
@@ -248,7 +249,7 @@ describe('command verification on the device (shared by the agent and the PWA)',
 		const set = batch({ key: d.key, ops: [start], devices: [DEVICE, OTHER_DEVICE, '0190a000-0000-7000-8000-0000000000d3'] });
 		await d.deliver(set);
 		expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful]);
-		expect(d.runner.started).toEqual([APP]);
+		expect(d.runner.started).toEqual([componentKey(MA, APP)]);
 	});
 
 	it('refuses an unsigned command (1453)', async () => {
@@ -305,7 +306,7 @@ describe('command verification on the device (shared by the agent and the PWA)',
 		await d.deliver(set);
 		await d.deliver(set);
 		expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful, RC.Successful]);
-		expect(d.runner.started).toEqual([APP]);
+		expect(d.runner.started).toEqual([componentKey(MA, APP)]);
 		expect(d.events.some((e) => e.event === 'command-rejected')).toBe(false);
 	});
 
@@ -320,14 +321,14 @@ describe('command verification on the device (shared by the agent and the PWA)',
 		expect(d.link.code(correlator)).toEqual([RC.Successful]);
 		expect(d.keeper.result(correlator)?.result.resultCode).toBe(RC.Successful);
 		expect(d.events).toContainEqual(expect.objectContaining({ event: 'command-rejected', code: RC.CommandReplayed, correlators: [correlator] }));
-		expect(d.runner.running.has(APP)).toBe(true); // the Stop never ran
+		expect(d.runner.running.has(componentKey(MA, APP))).toBe(true); // the Stop never ran
 		// A fresh correlator under a used nonce with other content: refused with 1455 as its result.
 		const reused = batch({ key: d.key, ops: [{ kind: 'Stop', componentId: APP, version: null }], nonce: first.envelope!.header.nonce });
 		const before = d.inventory();
 		await d.deliver(reused);
 		expect(d.link.code(reused.operations[0]!.correlator)).toEqual([RC.CommandReplayed]);
 		expect(d.inventory()).toBe(before);
-		expect(d.runner.running.has(APP)).toBe(true);
+		expect(d.runner.running.has(componentKey(MA, APP))).toBe(true);
 	});
 
 	it('the replay window survives a restart (it lives in the ledger)', async () => {

@@ -13,6 +13,7 @@ import * as opsRepo from './db/repos/operations';
 import * as codesRepo from './db/repos/enrollment-codes';
 import * as reqRepo from './db/repos/device-requests';
 import * as devicesRepo from './db/repos/devices';
+import * as batchesRepo from './db/repos/batches';
 import type { Q } from './db/repos/types';
 import { fail, type Outcome } from './services/errors';
 
@@ -40,7 +41,7 @@ export function principalOf(
 }
 
 /** The MAs a resource belongs to; null when it does not exist at all. */
-export function ownersOf(db: Q, kind: ResourceKind, id: string): string[] | null {
+export function ownersOf(db: Q, kind: ResourceKind, id: string, maId: string | null = null): string[] | null {
 	switch (kind) {
 		case 'device': {
 			const d = devicesRepo.getDevice(db, id);
@@ -48,8 +49,8 @@ export function ownersOf(db: Q, kind: ResourceKind, id: string): string[] | null
 			return enrollmentsRepo.activeMaIdsOfDevice(db, id);
 		}
 		case 'package': {
-			// Packages are addressed by component ID in the API, by row ID elsewhere.
-			const p = pkgs.getPackageByComponentId(db, id) ?? pkgs.getPackage(db, id);
+			// Packages are addressed by component ID in the API (unique within the acting MA only), by row ID elsewhere.
+			const p = (maId === null ? undefined : pkgs.getPackageOfMa(db, maId, id)) ?? pkgs.getPackage(db, id);
 			return p ? [p.maId] : null;
 		}
 		case 'operation': {
@@ -63,6 +64,10 @@ export function ownersOf(db: Q, kind: ResourceKind, id: string): string[] | null
 		case 'device-request': {
 			const r = reqRepo.getDeviceRequest(db, id);
 			return r ? [r.maId] : null;
+		}
+		case 'batch': {
+			const b = batchesRepo.getBatch(db, id);
+			return b ? [b.maId] : null;
 		}
 		case 'ma':
 			return [id];
@@ -79,7 +84,7 @@ function check(p: Principal | null, action: Action, resource: Resource): Outcome
 /** May the principal act on one existing resource? Missing and foreign both answer not_found. */
 export function authorizeResource(db: Q, p: Principal | null, action: Action, kind: ResourceKind, id: string): Outcome<string> {
 	if (!p) return fail('unauthenticated', 'sign in or send an API token');
-	const maIds = ownersOf(db, kind, id) ?? [];
+	const maIds = ownersOf(db, kind, id, p.maId) ?? [];
 	const r = check(p, action, { kind, id, maIds });
 	return r.ok ? ok(p.maId!) : r;
 }
@@ -90,6 +95,37 @@ export function authorizeCollection(p: Principal | null, action: Action, kind: R
 	if (!p.maId) return fail('not_found', 'no management authority selected');
 	const r = check(p, action, { kind, maIds: [p.maId] });
 	return r.ok ? ok(p.maId) : r;
+}
+
+/**
+ * An administrator managing their own account (passkeys, sessions): it belongs to no MA, and nobody else's
+ * account exists for them. Asked of the same policy as everything else.
+ */
+export function authorizeOwnAccount(p: Principal | null): Outcome<string> {
+	if (!p || p.actor.type !== 'admin') return fail('unauthenticated', 'sign in with your passkey first');
+	const r = check(p, 'manage-own-account', { kind: 'account', id: p.actor.id, maIds: [] });
+	return r.ok ? ok(p.actor.id) : r;
+}
+
+/**
+ * A device acting on its socket (results, progress, inventory, requests, catalogs, download tokens): the
+ * facts are gathered here (its active MAs; an operation's MA and device), the policy decides. Every denial
+ * is not_found, so a device cannot tell another device's operation or a foreign MA from a missing one.
+ */
+export function authorizeDevice(
+	db: Q,
+	deviceId: string,
+	action: Action,
+	target: { kind: 'device' } | { kind: 'operation'; correlator: string } | { kind: 'package' | 'device-request'; maId: string }
+): Outcome<void> {
+	const actor: Actor = { type: 'device', id: deviceId, maIds: enrollmentsRepo.activeMaIdsOfDevice(db, deviceId) };
+	let resource: Resource;
+	if (target.kind === 'device') resource = { kind: 'device', id: deviceId, maIds: actor.maIds };
+	else if (target.kind === 'operation') {
+		const o = opsRepo.getOperationByCorrelator(db, target.correlator);
+		resource = { kind: 'operation', id: target.correlator, maIds: o ? [o.maId] : [], ...(o ? { deviceId: o.deviceId } : {}) };
+	} else resource = { kind: target.kind, maIds: [target.maId] };
+	return check({ actor, maId: null }, action, resource);
 }
 
 /** The audit actor of a principal. */

@@ -8,7 +8,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Action, Actor, ResourceKind } from '../../core/policy';
 import type { ApiError } from '../../contract/errors';
-import { authorizeCollection, authorizeResource } from '../authz';
+import { authorizeCollection, authorizeOwnAccount, authorizeResource } from '../authz';
 import { appContext } from '../app-context';
 
 type Locals = App.Locals;
@@ -22,6 +22,17 @@ export function signinUrl(url: URL): string {
 export function requireAdmin(locals: Locals, url: URL): { actor: AdminActor; maId: string | null; sessionIdHash: string } {
 	if (locals.actor?.type !== 'admin' || !locals.session) redirect(303, signinUrl(url));
 	return { actor: locals.actor, maId: locals.maId, sessionIdHash: locals.session.idHash };
+}
+
+/**
+ * The signed-in administrator managing their own account (passkeys, sessions): the one policy's
+ * 'manage-own-account'. Every query that follows is keyed by the returned administrator ID.
+ */
+export function requireOwnAccount(locals: Locals, url: URL): { actor: AdminActor; adminId: string } {
+	const { actor, maId } = requireAdmin(locals, url);
+	const r = authorizeOwnAccount({ actor, maId });
+	if (!r.ok) deny(r.error, url);
+	return { actor, adminId: r.value };
 }
 
 function deny(e: ApiError, url: URL): never {

@@ -74,7 +74,10 @@ export const enrollmentCodes = sqliteTable(
 	(t) => [uniqueIndex('enrollment_codes_hash_uq').on(t.codeHash), index('enrollment_codes_ma_idx').on(t.maId)]
 );
 
-/** A software component (package) owned by one MA. componentId is globally unique (reverse-DNS). */
+/**
+ * A software component (package) owned by one MA. componentId is unique within its MA only: each MA names
+ * its components as it likes, and nothing about one MA's ids (taken or free) is visible to another (ADC-3).
+ */
 export const packages = sqliteTable(
 	'packages',
 	{
@@ -87,7 +90,7 @@ export const packages = sqliteTable(
 		description: text('description').notNull().default(''),
 		createdAt: integer('created_at').notNull()
 	},
-	(t) => [uniqueIndex('packages_component_uq').on(t.componentId), index('packages_ma_idx').on(t.maId)]
+	(t) => [uniqueIndex('packages_ma_component_uq').on(t.maId, t.componentId)]
 );
 
 /** One version of a package: manifest + bundle (stored on disk by digest). */
@@ -114,8 +117,9 @@ export const packageVersions = sqliteTable(
 
 /**
  * The per-device inventory as last reported by the device (SCOMO Inventory/Delivered and
- * Inventory/Deployed). maId is the owner of the component, denormalised so that the ADC-3
- * filter is one indexed predicate.
+ * Inventory/Deployed). maId is the owner of the component and part of the key: two MAs may both name a
+ * component "com.example.x", and the device holds them apart. It leads the index so that the ADC-3 filter
+ * is one indexed predicate.
  */
 export const inventory = sqliteTable(
 	'inventory',
@@ -123,8 +127,8 @@ export const inventory = sqliteTable(
 		deviceId: text('device_id')
 			.notNull()
 			.references(() => devices.id),
+		maId: text('ma_id').notNull(),
 		componentId: text('component_id').notNull(),
-		maId: text('ma_id'),
 		/** 'delivered' | 'deployed' */
 		stage: text('stage').notNull(),
 		version: text('version').notNull(),
@@ -134,7 +138,7 @@ export const inventory = sqliteTable(
 		operationalState: text('operational_state'),
 		updatedAt: integer('updated_at').notNull()
 	},
-	(t) => [primaryKey({ columns: [t.deviceId, t.componentId] }), index('inventory_ma_idx').on(t.maId)]
+	(t) => [primaryKey({ columns: [t.deviceId, t.maId, t.componentId] }), index('inventory_ma_idx').on(t.maId)]
 );
 
 /**
@@ -148,10 +152,12 @@ export const inventoryReportSeqs = sqliteTable(
 		deviceId: text('device_id')
 			.notNull()
 			.references(() => devices.id),
+		/** The component's owner: sequences of two MAs' same-named components are independent. */
+		maId: text('ma_id').notNull(),
 		componentId: text('component_id').notNull(),
 		seq: integer('seq').notNull()
 	},
-	(t) => [primaryKey({ columns: [t.deviceId, t.componentId] })]
+	(t) => [primaryKey({ columns: [t.deviceId, t.maId, t.componentId] })]
 );
 
 /** A batch (job): operations created together, confirmed once per device (SCOMO-ADC-2). */

@@ -35,6 +35,7 @@ import type { AppContext } from '../app-context';
 import type { Relay } from '../services';
 import { DeviceRegistry, deviceRoom } from './device-registry';
 import { EventBucket } from './event-rate-limit';
+import { authorizeDevice } from '../authz';
 
 
 type AckFn = (res: unknown) => void;
@@ -185,7 +186,18 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 			{ auth: false }
 		);
 
+		/**
+		 * The one policy decides what a device may do (core/policy.ts: on itself, on operations sent to it, with
+		 * the MAs it is enrolled in); a denial is not_found, like a missing resource.
+		 */
+		const may = (deviceId: string, action: 'report' | 'read' | 'request', target: Parameters<typeof authorizeDevice>[3]) => {
+			const r = authorizeDevice(ctx.store.db, deviceId, action, target);
+			return r.ok ? null : failure(r.error.code as ErrorCode, r.error.message);
+		};
+
 		on('device:info', (msg: DeviceInfoMsg, deviceId) => {
+			const denied = may(deviceId, 'report', { kind: 'device' });
+			if (denied) return denied;
 			const r = services().devices.updateInfo(deviceId, msg);
 			// Database restored from a backup? Continue the trust sequence above what this device pinned, for its MAs only.
 			for (const t of msg.trust ?? []) {
@@ -197,11 +209,15 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		});
 
 		on('progress', async (msg: ProgressMsg, deviceId) => {
+			const denied = may(deviceId, 'report', { kind: 'operation', correlator: msg.correlator });
+			if (denied) return denied;
 			const r = await services().operations.recordProgress(deviceId, msg);
 			return r.ok ? { ok: true } : failure(r.error.code, r.error.message);
 		});
 
 		on('result', async (msg: OperationResultMsg, deviceId) => {
+			const denied = may(deviceId, 'report', { kind: 'operation', correlator: msg.correlator });
+			if (denied) return denied;
 			// SCOMO-SEC-02: only results the device key signed are recorded.
 			if (!services().signing.verifyResult(deviceId, msg)) return failure('device_auth_failed', 'the result is not signed by this device’s key');
 			// Acked after the group commit that holds it: an ack means persisted; a failed commit answers 'internal'
@@ -211,26 +227,36 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		});
 
 		on('inventory', (msg: InventoryReportMsg, deviceId) => {
+			const denied = may(deviceId, 'report', { kind: 'device' });
+			if (denied) return denied;
 			services().inventory.report(deviceId, msg.components, msg.seq, msg.withheld);
 			return { ok: true };
 		});
 
 		on('component:state', (msg: ComponentStateChangeMsg, deviceId) => {
+			const denied = may(deviceId, 'report', { kind: 'device' });
+			if (denied) return denied;
 			services().inventory.componentState(deviceId, msg);
 			return { ok: true };
 		});
 
 		on('request', (msg: DeviceRequestMsg, deviceId) => {
+			const denied = may(deviceId, 'request', { kind: 'device-request', maId: msg.maId });
+			if (denied) return denied;
 			const r = services().deviceRequests.create(deviceId, msg);
 			return r.ok ? { ok: true, requestId: r.value.id } : failure(r.error.code, r.error.message);
 		});
 
 		on('catalog:list', (msg: InferOutput<typeof CatalogQuery>, deviceId) => {
+			const denied = may(deviceId, 'read', { kind: 'package', maId: msg.maId });
+			if (denied) return denied;
 			const r = services().catalog.list(deviceId, msg.maId);
 			return r.ok ? { ok: true, entries: r.value } : failure(r.error.code, r.error.message);
 		});
 
 		on('package:token', (msg: InferOutput<typeof PackageTokenQuery>, deviceId) => {
+			const denied = may(deviceId, 'read', { kind: 'operation', correlator: msg.correlator });
+			if (denied) return denied;
 			const r = services().catalog.issueToken(deviceId, msg.correlator);
 			return r.ok ? { ok: true, url: r.value.url, expiresAt: r.value.expiresAt } : failure(r.error.code, r.error.message);
 		});

@@ -1,16 +1,27 @@
 /**
- * Each device's inventory as the device last reported it. Every entry is tagged with the MA that owns
- * the component (null when no MA uploaded it), so reads are filtered to the requesting MA (SCOMO-ADC-3).
+ * Each device's inventory as the device last reported it. Every entry is tagged with the MA that owns the
+ * component, and the owner is part of its key: component IDs are unique per MA only, so two MAs' same-named
+ * components are two entries. Reads are filtered to the requesting MA (SCOMO-ADC-3).
  */
 import type { ComponentState } from '../../core';
 import type { ComponentStateChangeMsg } from '../../contract';
 import * as inv from '../db/repos/inventory';
 import * as pkgs from '../db/repos/packages';
+import * as enrollmentsRepo from '../db/repos/enrollments';
 import type { Q } from '../db/repos/types';
 import { inventoryView, type InventoryItemView } from './views';
 import type { ServiceDeps } from './deps';
 
-function row(deviceId: string, c: ComponentState, maId: string | null, at: number) {
+/** A component as a full report names it: the owner is optional (devices built before namespacing omit it). */
+export type ReportedComponent = ComponentState & { maId?: string };
+
+/** Strips the wire's owner field: the stored entry keeps it in its own column. */
+function componentOf(c: ReportedComponent): ComponentState {
+	if (c.stage === 'delivered') return { stage: 'delivered', componentId: c.componentId, version: c.version };
+	return { stage: 'deployed', componentId: c.componentId, version: c.version, state: c.state, operational: c.operational };
+}
+
+function row(deviceId: string, c: ComponentState, maId: string, at: number) {
 	return {
 		deviceId,
 		componentId: c.componentId,
@@ -23,9 +34,21 @@ function row(deviceId: string, c: ComponentState, maId: string | null, at: numbe
 	};
 }
 
-/** componentId → owning MA, for the components named. */
-function owners(q: Q, componentIds: readonly string[]): Map<string, string> {
-	return new Map(pkgs.getPackagesByComponentIds(q, [...new Set(componentIds)]).map((p) => [p.componentId, p.maId]));
+/**
+ * The owner of each reported entry, among the MAs the device is enrolled with and only if that MA has a
+ * component by that ID: a device cannot file a component under an MA that never sent it. An entry without an
+ * owner (an older device) is attributed only when exactly one of its MAs has that ID; when several do, it is
+ * left out, because filing it under the wrong one would show an MA another MA's component.
+ */
+function attribute(q: Q, deviceId: string, components: readonly ReportedComponent[]): { maId: string; component: ComponentState }[] {
+	const mas = enrollmentsRepo.activeMaIdsOfDevice(q, deviceId);
+	const known = pkgs.getPackagesOfMasByComponentIds(q, mas, [...new Set(components.map((c) => c.componentId))]);
+	const out: { maId: string; component: ComponentState }[] = [];
+	for (const c of components) {
+		const candidates = known.filter((p) => p.componentId === c.componentId && (c.maId === undefined || p.maId === c.maId));
+		if (candidates.length === 1) out.push({ maId: candidates[0]!.maId, component: componentOf(c) });
+	}
+	return out;
 }
 
 /**
@@ -35,50 +58,47 @@ function owners(q: Q, componentIds: readonly string[]): Map<string, string> {
 export function replaceDeviceInventory(
 	q: Q,
 	deviceId: string,
-	components: readonly ComponentState[],
+	components: readonly ReportedComponent[],
 	at: number,
 	seq?: number,
 	/** MAs the device's user withholds (consent): their rows stay as last shared, and nothing of theirs is taken. */
 	withheld: readonly string[] = []
 ): void {
-	const own = owners(
-		q,
-		components.map((c) => c.componentId)
-	);
 	const hidden = new Set(withheld);
-	const unique = new Map(components.filter((c) => !hidden.has(own.get(c.componentId) ?? '')).map((c) => [c.componentId, c]));
+	const unique = new Map(
+		attribute(q, deviceId, components)
+			.filter((e) => !hidden.has(e.maId))
+			.map((e) => [inv.componentKey(e.maId, e.component.componentId), e])
+	);
 	if (seq === undefined && hidden.size === 0) {
 		inv.deleteInventoryOfDevice(q, deviceId);
 		inv.insertInventory(
 			q,
-			[...unique.values()].map((c) => row(deviceId, c, own.get(c.componentId) ?? null, at))
+			[...unique.values()].map((e) => row(deviceId, e.component, e.maId, at))
 		);
 		return;
 	}
-	const rows = inv.listInventory(q, deviceId);
+	const rows = inv.listInventory(q, deviceId).filter((r) => !hidden.has(r.maId));
 	if (seq === undefined) {
-		for (const r of rows) if (!r.maId || !hidden.has(r.maId)) inv.deleteInventoryEntry(q, deviceId, r.componentId);
-		for (const c of unique.values()) inv.upsertInventoryEntry(q, row(deviceId, c, own.get(c.componentId) ?? null, at));
+		for (const r of rows) inv.deleteInventoryEntry(q, deviceId, r.maId, r.componentId);
+		for (const e of unique.values()) inv.upsertInventoryEntry(q, row(deviceId, e.component, e.maId, at));
 		return;
 	}
 	const applied = inv.reportSeqsOfDevice(q, deviceId);
-	const current = rows.filter((r) => !r.maId || !hidden.has(r.maId)).map((r) => r.componentId);
-	for (const componentId of new Set([...current, ...unique.keys()])) {
-		const c = unique.get(componentId) ?? null;
-		applyInventoryEntry(q, deviceId, componentId, c, at, c ? (own.get(componentId) ?? null) : undefined, seq, applied.get(componentId) ?? null, true);
+	const current = new Map(rows.map((r) => [inv.componentKey(r.maId, r.componentId), { maId: r.maId, componentId: r.componentId }]));
+	for (const [key, e] of unique) current.set(key, { maId: e.maId, componentId: e.component.componentId });
+	for (const [key, { maId, componentId }] of current) {
+		applyInventoryEntry(q, deviceId, maId, componentId, unique.get(key)?.component ?? null, at, seq, applied.get(key) ?? null, true);
 	}
 }
 
 /**
- * An Inventory result of one MA replaces that MA's rows only; entries of other owners are ignored (ADC-3).
- * Like a full report, it changes no component a newer report already changed.
+ * An Inventory result of one MA replaces that MA's rows only; entries the MA has no component for are ignored
+ * (ADC-3). Like a full report, it changes no component a newer report already changed.
  */
 export function replaceMaInventory(q: Q, deviceId: string, maId: string, components: readonly ComponentState[], at: number, seq?: number): void {
-	const own = owners(
-		q,
-		components.map((c) => c.componentId)
-	);
-	const mine = new Map(components.filter((c) => own.get(c.componentId) === maId).map((c) => [c.componentId, c]));
+	const ids = new Set(pkgs.getPackagesOfMasByComponentIds(q, [maId], [...new Set(components.map((c) => c.componentId))]).map((p) => p.componentId));
+	const mine = new Map(components.filter((c) => ids.has(c.componentId)).map((c) => [c.componentId, componentOf(c)]));
 	if (seq === undefined) {
 		inv.deleteInventoryOfDeviceMa(q, deviceId, maId);
 		for (const c of mine.values()) inv.upsertInventoryEntry(q, row(deviceId, c, maId, at));
@@ -87,43 +107,40 @@ export function replaceMaInventory(q: Q, deviceId: string, maId: string, compone
 	const applied = inv.reportSeqsOfDevice(q, deviceId);
 	const current = inv.listInventoryOfMa(q, deviceId, maId).map((r) => r.componentId);
 	for (const componentId of new Set([...current, ...mine.keys()])) {
-		applyInventoryEntry(q, deviceId, componentId, mine.get(componentId) ?? null, at, maId, seq, applied.get(componentId) ?? null, true);
+		applyInventoryEntry(q, deviceId, maId, componentId, mine.get(componentId) ?? null, at, seq, applied.get(inv.componentKey(maId, componentId)) ?? null, true);
 	}
 }
 
-/**
- * The entry of one component after an operation; null = no longer on the device. `owner`, when the caller
- * knows it (an operation's MA owns its component: checked at creation, ADC-3), saves the lookup per result.
- */
+/** The entry of one MA's component after an operation; null = no longer on the device. */
 export function applyInventoryEntry(
 	q: Q,
 	deviceId: string,
+	maId: string,
 	componentId: string,
 	entry: ComponentState | null,
 	at: number,
-	owner?: string | null,
 	/** The device's report sequence of this change; absent (an older device) = applied as it comes. */
 	seq?: number,
 	/** The sequence already applied to the component, when the caller read it (else it is read here). */
-	applied: number | null = seq === undefined ? null : inv.reportSeqOf(q, deviceId, componentId),
+	applied: number | null = seq === undefined ? null : inv.reportSeqOf(q, deviceId, maId, componentId),
 	/** A full report at the same sequence repeats what is known: apply it (idempotent); a single change does not. */
 	sameSeqApplies = false
 ): void {
 	if (seq !== undefined) {
 		if (applied !== null && (seq < applied || (seq === applied && !sameSeqApplies))) return; // older news
-		inv.setReportSeq(q, deviceId, componentId, seq);
+		inv.setReportSeq(q, deviceId, maId, componentId, seq);
 	}
 	if (entry === null) {
-		inv.deleteInventoryEntry(q, deviceId, componentId);
+		inv.deleteInventoryEntry(q, deviceId, maId, componentId);
 		return;
 	}
-	inv.upsertInventoryEntry(q, row(deviceId, entry, owner !== undefined ? owner : (owners(q, [componentId]).get(componentId) ?? null), at));
+	inv.upsertInventoryEntry(q, row(deviceId, entry, maId, at));
 }
 
 export function createInventoryService(deps: ServiceDeps) {
 	const { db } = deps;
 
-	function report(deviceId: string, components: readonly ComponentState[], seq?: number, withheld?: readonly string[]): void {
+	function report(deviceId: string, components: readonly ReportedComponent[], seq?: number, withheld?: readonly string[]): void {
 		db.transaction((tx) => replaceDeviceInventory(tx, deviceId, components, deps.clock(), seq, withheld));
 		deps.events.emit('inventory:changed', { deviceId });
 	}
@@ -135,13 +152,17 @@ export function createInventoryService(deps: ServiceDeps) {
 
 	function componentState(deviceId: string, msg: ComponentStateChangeMsg): void {
 		const changed = db.transaction((tx) => {
+			// An older device names no owner: then the one MA holding that ID on the device, if there is just one.
+			const owners = msg.maId === undefined ? inv.ownersOnDevice(tx, deviceId, msg.componentId) : [];
+			const maId = msg.maId ?? (owners.length === 1 ? owners[0]! : null);
+			if (maId === null || !enrollmentsRepo.activeMaIdsOfDevice(tx, deviceId).includes(maId)) return false;
 			if (msg.seq !== undefined) {
 				// Older than what the server has for this component: a late delivery, it changes nothing.
-				const applied = inv.reportSeqOf(tx, deviceId, msg.componentId);
+				const applied = inv.reportSeqOf(tx, deviceId, maId, msg.componentId);
 				if (applied !== null && msg.seq <= applied) return false;
-				inv.setReportSeq(tx, deviceId, msg.componentId, msg.seq);
+				inv.setReportSeq(tx, deviceId, maId, msg.componentId, msg.seq);
 			}
-			return inv.setOperationalState(tx, deviceId, msg.componentId, msg.operational, deps.clock()).changes > 0;
+			return inv.setOperationalState(tx, deviceId, maId, msg.componentId, msg.operational, deps.clock()).changes > 0;
 		});
 		if (changed) deps.events.emit('inventory:changed', { deviceId });
 	}

@@ -94,8 +94,8 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 					baselines: JSON.parse(r.value.version.compatibleBaselines) as string[]
 				});
 			} else {
-				const p = pkgs.getPackageByComponentId(db, s.componentId);
-				if (!p || p.maId !== maId) return fail('not_found', `component ${s.componentId} not found`);
+				const p = pkgs.getPackageOfMa(db, maId, s.componentId);
+				if (!p) return fail('not_found', `component ${s.componentId} not found`);
 				steps.push({ kind: s.kind, componentId: s.componentId, versionId: null, version: s.version ?? null });
 			}
 		}
@@ -343,8 +343,8 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 			} else if (op.componentId) {
 				// Only the operation's own component: a result cannot touch another MA's entries (ADC-3).
 				const entry = msg.entry && msg.entry.componentId === op.componentId ? msg.entry : msg.entry === null ? null : undefined;
-				// The operation's MA owns its component (checked when it was created): no owner lookup per result.
-				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.componentId, entry, now, op.maId, msg.seq);
+				// The operation's MA owns its component (checked when it was created): the entry is filed under it.
+				if (entry !== undefined) applyInventoryEntry(tx, deviceId, op.maId, op.componentId, entry, now, msg.seq);
 			}
 			audit(tx, now, {
 				maId: op.maId,

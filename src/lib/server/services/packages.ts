@@ -1,6 +1,7 @@
 /**
  * Component packages: a manifest plus one JavaScript bundle, stored with its SHA-256 digest and size.
- * A component ID belongs to one MA for good; each upload adds a version, which is what Update installs.
+ * A component ID is unique within its MA: each MA may use any ID, and another MA using the same one is neither
+ * refused nor told (ADC-3). Each upload adds a version, which is what Update installs.
  */
 import { ManifestSchema, parse, type Manifest } from '../../contract';
 import { ok } from '../../core';
@@ -46,9 +47,8 @@ export function createPackageService(
 		const max = deps.config().maxBundleBytes;
 		if (bytes.length > max) return fail('payload_too_large', `the bundle is ${bytes.length} bytes; at most ${max} are accepted`);
 
-		const existing = pkgs.getPackageByComponentId(db, manifest.id);
-		// A component ID taken by another MA is a conflict, not a 404: uploads name it, they do not look it up.
-		if (existing && existing.maId !== maId) return fail('conflict', `component id ${manifest.id} belongs to another MA`);
+		// Only this MA's own components are looked at: whether another MA uses the ID must not change the answer.
+		const existing = pkgs.getPackageOfMa(db, maId, manifest.id);
 		if (existing && pkgs.getPackageVersion(db, existing.id, manifest.version)) {
 			return fail('conflict', `${manifest.id} ${manifest.version} already exists; upload a new version`);
 		}
@@ -118,17 +118,17 @@ export function createPackageService(
 		);
 	}
 
-	/** One package of this MA; another MA's package is not_found (SCOMO-ADC-3). */
+	/** One package of this MA; another MA's package of the same ID is not even looked at (SCOMO-ADC-3). */
 	function get(maId: string, componentId: string): Outcome<PackageView> {
-		const p = pkgs.getPackageByComponentId(db, componentId);
-		if (!p || p.maId !== maId) return fail('not_found', 'package not found');
+		const p = pkgs.getPackageOfMa(db, maId, componentId);
+		if (!p) return fail('not_found', 'package not found');
 		return ok(packageView(p, pkgs.listVersionsOfPackages(db, [p.id])));
 	}
 
 	/** A version of an MA's component: the given one, or the highest when omitted. */
 	function resolveVersion(maId: string, componentId: string, version?: string | null) {
-		const p = pkgs.getPackageByComponentId(db, componentId);
-		if (!p || p.maId !== maId) return fail('not_found', `component ${componentId} not found`);
+		const p = pkgs.getPackageOfMa(db, maId, componentId);
+		if (!p) return fail('not_found', `component ${componentId} not found`);
 		const v = version
 			? pkgs.getPackageVersion(db, p.id, version)
 			: latestVersion(pkgs.listVersionsOfPackages(db, [p.id]));

@@ -10,7 +10,7 @@ import { approvalChallenge, type AdminApproval, type BatchHeader } from '../../c
 import { sha256 } from '../../core/merkle-sha256';
 import { ok } from '../../core';
 import { adminActor, getPasskey, listPasskeys, markPasskeyUsed, storedPasskey } from '../auth/accounts';
-import { authorizeCollection } from '../authz';
+import { authorizeResource } from '../authz';
 import * as masRepo from '../db/repos/mas';
 import { needsFourEyes, parseMaSettings } from '../services/ma-settings';
 import { relyingParty, verifyAuthentication } from '../auth/webauthn';
@@ -64,9 +64,9 @@ export function createApprovals(d: ApprovalDeps) {
 		return p ? ok(p) : fail('not_found', 'no high-risk batch awaits approval under this ID');
 	}
 
-	/** Owners and operators (those who may operate), decided by the one policy. */
-	const mayApprove = (maId: string, adminId: string) =>
-		authorizeCollection({ actor: adminActor(d.db, adminId), maId }, 'operate', 'operation').ok;
+	/** The one policy decides who approves this batch (core/policy.ts); another MA's batch is not_found like a missing one. */
+	const mayApprove = (maId: string, adminId: string, batchId: string) =>
+		authorizeResource(d.db, { actor: adminActor(d.db, adminId), maId }, 'approve', 'batch', batchId);
 
 	/** Only passkeys the MA's devices already trust can approve (the statement is certified, H1/H2). */
 	const certified = (maId: string) => new Set(d.trust.current(maId).statement.credentials.map((c) => c.credentialId));
@@ -84,7 +84,8 @@ export function createApprovals(d: ApprovalDeps) {
 
 	/** WebAuthn request options whose challenge is the batch digest, for this administrator's passkeys. */
 	function options(maId: string, adminId: string, batchId: string) {
-		if (!mayApprove(maId, adminId)) return fail('forbidden', 'only owners and operators approve operations');
+		const may = mayApprove(maId, adminId, batchId);
+		if (!may.ok) return may;
 		const p = pendingOne(maId, batchId);
 		if (!p.ok) return p;
 		const rp = relyingParty(d.origin());
@@ -119,7 +120,8 @@ export function createApprovals(d: ApprovalDeps) {
 			clientExtensionResults: Record<string, unknown>;
 		}
 	): Promise<Outcome<{ batchId: string }>> {
-		if (!mayApprove(maId, actor.id)) return fail('forbidden', 'only owners and operators approve operations');
+		const may = mayApprove(maId, actor.id, batchId);
+		if (!may.ok) return may;
 		const p = pendingOne(maId, batchId);
 		if (!p.ok) return p;
 		const fourEyes = fourEyesProblem(maId, actor.id, p.value);

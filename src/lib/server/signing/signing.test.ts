@@ -133,12 +133,20 @@ describe('high-risk batches (passkey-bound operations)', () => {
 		const otherMa = h.maWithDevice().maId;
 		const outsider = ownerWithPasskey(h, otherMa, 'operator');
 		const viewer = ownerWithPasskey(h, maId, 'viewer');
-		for (const who of [outsider, viewer]) {
-			expect(approvals.options(maId, who.adminId, batchId)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+		// The one policy answers: to a non-member the MA's batch does not exist (not_found, like a missing one);
+		// a viewer sees it but its role is too weak (forbidden).
+		for (const [who, code] of [
+			[outsider, 'not_found'],
+			[viewer, 'forbidden']
+		] as const) {
+			expect(approvals.options(maId, who.adminId, batchId)).toMatchObject({ ok: false, error: { code } });
 			const own = who.authenticator.assert({ challenge: opts.value.challenge, rpId: 'localhost' });
-			expect(await approvals.approve(maId, { type: 'admin', id: who.adminId }, batchId, own)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+			expect(await approvals.approve(maId, { type: 'admin', id: who.adminId }, batchId, own)).toMatchObject({ ok: false, error: { code } });
 		}
-		expect(approvals.options(maId, newId(), batchId)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+		expect(approvals.options(maId, newId(), batchId)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		// Another MA's batch and a missing one give the same answer.
+		expect(approvals.options(otherMa, outsider.adminId, batchId)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(approvals.options(maId, adminId, newId())).toMatchObject({ ok: false, error: { code: 'not_found' } });
 		expect(approvals.pending(maId).map((p) => p.batchId)).toEqual([batchId]);
 		await h.services.operations.relayBatch(batchId);
 		expect(h.relay.sent).toHaveLength(0);

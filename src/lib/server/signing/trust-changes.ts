@@ -93,9 +93,9 @@ export function createTrustChanges(d: TrustChangeDeps) {
 		};
 	}
 
-	/** Owners only, decided by the one policy (managing the MA's settings). */
+	/** The one policy decides (core/policy.ts: approving a trust change is for owners). */
 	const mayApprove = (maId: string, adminId: string) =>
-		authorizeCollection({ actor: adminActor(d.db, adminId), maId }, 'manage', 'settings');
+		authorizeCollection({ actor: adminActor(d.db, adminId), maId }, 'approve', 'trust-change');
 
 	/** The passkeys of this owner that the MA's devices trust now: only they can co-sign. */
 	const trustedOf = (maId: string, adminId: string) => {

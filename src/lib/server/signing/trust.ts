@@ -23,9 +23,10 @@ import * as masRepo from '../db/repos/mas';
 import type { Q } from '../db/repos/types';
 import { parseMaSettings } from '../services/ma-settings';
 import type { MaKeys } from './ma-keys';
+import { rolesAllowed } from '../../core/policy';
 
-/** Roles whose passkeys may approve operations (the ones allowed to operate, core/policy.ts). */
-const APPROVER_ROLES = ['owner', 'operator'];
+/** Roles whose passkeys may approve high-risk batches: read off the one policy table (core/policy.ts). */
+const APPROVER_ROLES = rolesAllowed('approve', 'batch');
 
 /**
  * A passkey's COSE public key as the device verifies it: ES256 (P-256 x, y) or EdDSA (Ed25519 x).

@@ -1,12 +1,12 @@
 /**
  * The administrator's own account: passkeys (add, rename, remove but never the last one, last used),
- * memberships, sign out and sign out everywhere. Only ever one's own: every query is keyed by the
- * session's administrator.
+ * memberships, sign out and sign out everywhere. Only ever one's own: the one policy's 'manage-own-account'
+ * (core/policy.ts) allows it, and every query is keyed by the session's administrator.
  */
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { appContext } from '$lib/server/app-context';
-import { requireAdmin } from '$lib/server/auth/guard';
+import { requireOwnAccount } from '$lib/server/auth/guard';
 import { deletePasskey, listMemberships, listPasskeys, renamePasskey } from '$lib/server/auth/accounts';
 import { auditForEachMa } from '$lib/server/auth/audit-log';
 import { clearSessionCookie, countAdminSessions, deleteAdminSessions } from '$lib/server/auth/sessions';
@@ -14,7 +14,7 @@ import { PasskeyName } from '$lib/server/auth/wire';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	const { actor } = requireAdmin(locals, url);
+	const { actor } = requireOwnAccount(locals, url);
 	const db = appContext().store.db;
 	return {
 		passkeys: listPasskeys(db, actor.id).map((p) => ({
@@ -33,7 +33,7 @@ const maIdsOf = (actor: { memberships: readonly { maId: string }[] }) => actor.m
 
 export const actions: Actions = {
 	rename: async ({ locals, url, request }) => {
-		const { actor } = requireAdmin(locals, url);
+		const { actor } = requireOwnAccount(locals, url);
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
 		const name = v.safeParse(PasskeyName, String(form.get('name') ?? ''));
@@ -52,7 +52,7 @@ export const actions: Actions = {
 	},
 
 	remove: async ({ locals, url, request }) => {
-		const { actor } = requireAdmin(locals, url);
+		const { actor } = requireOwnAccount(locals, url);
 		const id = String((await request.formData()).get('id') ?? '');
 		const ctx = appContext();
 		const db = ctx.store.db;
@@ -77,7 +77,7 @@ export const actions: Actions = {
 	},
 
 	signoutEverywhere: ({ locals, url, cookies }) => {
-		const { actor } = requireAdmin(locals, url);
+		const { actor } = requireOwnAccount(locals, url);
 		const ctx = appContext();
 		const n = deleteAdminSessions(ctx.store.db, actor.id);
 		auditForEachMa(ctx.store.db, maIdsOf(actor), {

@@ -3,12 +3,13 @@
  * default, or a fan-out above the MA's threshold) are persisted but not relayed until an owner or operator
  * approves them with their own passkey, or rejects them with a reason (their operations end cancelled,
  * 1462, with the reason as result message). Readable by anyone who may operate ('operate' on operations);
- * approving and rejecting are for owners and operators (the same rule as approvals.options).
+ * approving and rejecting are decided by the one policy ('approve' / 'reject' on the batch, core/policy.ts).
  */
 import { fail } from '@sveltejs/kit';
 import { appContext } from '$lib/server/app-context';
 import { capabilities, requireAccess } from '$lib/server/auth/guard';
-import { getAdmin, getMembership } from '$lib/server/auth/accounts';
+import { getAdmin } from '$lib/server/auth/accounts';
+import { authorizeResource } from '$lib/server/authz';
 import { audit } from '$lib/server/services/audit';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -50,7 +51,7 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 	};
 };
 
-const APPROVERS = new Set(['owner', 'operator']);
+const NOT_WAITING = 'This request is no longer waiting: it was approved, rejected or cancelled meanwhile.';
 
 export const actions: Actions = {
 	reject: async ({ locals, url, request }) => {
@@ -59,14 +60,16 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const batchId = String(form.get('batchId') ?? '');
 		const reason = String(form.get('reason') ?? '').trim();
-		if (!APPROVERS.has(getMembership(ctx.store.db, actor.id, maId)?.role ?? '')) {
+		// The one policy decides; another MA's batch and a missing one get the same answer as one no longer waiting.
+		const may = authorizeResource(ctx.store.db, { actor, maId }, 'reject', 'batch', batchId);
+		if (!may.ok && may.error.code === 'forbidden') {
 			return fail(403, { batchId, field: 'form', error: 'Only owners and operators approve or reject operations.' });
 		}
 		if (reason.length === 0) return fail(400, { batchId, field: 'reason', error: 'Say why you reject it: the requester reads this.' });
 		if (reason.length > 300) return fail(400, { batchId, field: 'reason', error: 'Keep the reason under 300 characters.' });
 		// Not waiting (any more), or another MA's: the same answer.
 		const pending = ctx.services.signing.approvals.pendingOne(maId, batchId);
-		if (!pending.ok) return fail(404, { batchId, field: 'form', error: 'This request is no longer waiting: it was approved, rejected or cancelled meanwhile.' });
+		if (!may.ok || !pending.ok) return fail(404, { batchId, field: 'form', error: NOT_WAITING });
 		const who = { type: 'admin' as const, id: actor.id };
 		let cancelled = 0;
 		for (const op of ctx.services.operations.list(maId, { batchId, limit: 1000 })) {

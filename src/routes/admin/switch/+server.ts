@@ -2,7 +2,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { appContext } from '$lib/server/app-context';
 import { requireAdmin } from '$lib/server/auth/guard';
-import { authorize } from '$lib/core/policy';
+import { authorizeResource } from '$lib/server/authz';
 import { setCurrentMa } from '$lib/server/auth/http';
 import { safeNext } from '$lib/contract/safe-next';
 import type { RequestHandler } from './$types';
@@ -12,7 +12,7 @@ export const POST: RequestHandler = async ({ request, locals, url, cookies }) =>
 	const form = await request.formData();
 	const maId = String(form.get('maId') ?? '');
 	// The one policy decides (core/policy.ts): reading an MA one is not a member of is not_found (SCOMO-ADC-3).
-	const may = authorize(actor, maId, 'read', { kind: 'ma', id: maId, maIds: [maId] });
+	const may = authorizeResource(appContext().store.db, { actor, maId }, 'read', 'ma', maId);
 	if (!may.ok) error(404, { message: 'Management Authority not found', code: 'not_found' });
 	setCurrentMa(cookies, appContext().config.origin, maId);
 	// Back to the same section, not the same item: an item of the previous MA is not found in this one.

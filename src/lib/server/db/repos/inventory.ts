@@ -20,8 +20,8 @@ export const listInventoryOfMa = (q: Q, deviceId: string, maId: string): Invento
 export const deleteInventoryOfDevice = (q: Q, deviceId: string) => q.delete(t).where(eq(t.deviceId, deviceId)).run();
 export const deleteInventoryOfDeviceMa = (q: Q, deviceId: string, maId: string) =>
 	q.delete(t).where(and(eq(t.deviceId, deviceId), eq(t.maId, maId))).run();
-export const deleteInventoryEntry = (q: Q, deviceId: string, componentId: string) =>
-	q.delete(t).where(and(eq(t.deviceId, deviceId), eq(t.componentId, componentId))).run();
+export const deleteInventoryEntry = (q: Q, deviceId: string, maId: string, componentId: string) =>
+	q.delete(t).where(and(eq(t.deviceId, deviceId), eq(t.maId, maId), eq(t.componentId, componentId))).run();
 
 export const insertInventory = (q: Q, rows: (typeof t.$inferInsert)[]) =>
 	rows.length === 0 ? undefined : q.insert(t).values(rows).run();
@@ -31,9 +31,8 @@ export const upsertInventoryEntry = (q: Q, row: typeof t.$inferInsert) =>
 		.insert(t)
 		.values(row)
 		.onConflictDoUpdate({
-			target: [t.deviceId, t.componentId],
+			target: [t.deviceId, t.maId, t.componentId],
 			set: {
-				maId: row.maId,
 				stage: row.stage,
 				version: row.version,
 				deployedState: row.deployedState ?? null,
@@ -43,31 +42,47 @@ export const upsertInventoryEntry = (q: Q, row: typeof t.$inferInsert) =>
 		})
 		.run();
 
-export const setOperationalState = (q: Q, deviceId: string, componentId: string, operational: string, at: number) =>
+export const setOperationalState = (q: Q, deviceId: string, maId: string, componentId: string, operational: string, at: number) =>
 	q
 		.update(t)
 		.set({ operationalState: operational, updatedAt: at })
-		.where(and(eq(t.deviceId, deviceId), eq(t.componentId, componentId), eq(t.stage, 'deployed')))
+		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId), eq(t.componentId, componentId), eq(t.stage, 'deployed')))
 		.run();
 
-/** The report sequence last applied to each component of a device (see inventoryReportSeqs). */
+/** The owners of a component ID on a device (more than one when MAs chose the same ID). */
+export const ownersOnDevice = (q: Q, deviceId: string, componentId: string): string[] =>
+	q
+		.select({ maId: t.maId })
+		.from(t)
+		.where(and(eq(t.deviceId, deviceId), eq(t.componentId, componentId)))
+		.all()
+		.map((r) => r.maId);
+
+/** Key of a component on a device in the maps below: its owner and its ID. */
+export const componentKey = (maId: string, componentId: string) => `${maId}\u0000${componentId}`;
+
+/** The report sequence last applied to each component of a device (see inventoryReportSeqs), by componentKey. */
 export function reportSeqsOfDevice(q: Q, deviceId: string): Map<string, number> {
 	return new Map(
 		q
-			.select({ componentId: seqs.componentId, seq: seqs.seq })
+			.select({ maId: seqs.maId, componentId: seqs.componentId, seq: seqs.seq })
 			.from(seqs)
 			.where(eq(seqs.deviceId, deviceId))
 			.all()
-			.map((r) => [r.componentId, r.seq])
+			.map((r) => [componentKey(r.maId, r.componentId), r.seq])
 	);
 }
 
-export const reportSeqOf = (q: Q, deviceId: string, componentId: string): number | null =>
+export const reportSeqOf = (q: Q, deviceId: string, maId: string, componentId: string): number | null =>
 	q
 		.select({ seq: seqs.seq })
 		.from(seqs)
-		.where(and(eq(seqs.deviceId, deviceId), eq(seqs.componentId, componentId)))
+		.where(and(eq(seqs.deviceId, deviceId), eq(seqs.maId, maId), eq(seqs.componentId, componentId)))
 		.get()?.seq ?? null;
 
-export const setReportSeq = (q: Q, deviceId: string, componentId: string, seq: number) =>
-	q.insert(seqs).values({ deviceId, componentId, seq }).onConflictDoUpdate({ target: [seqs.deviceId, seqs.componentId], set: { seq } }).run();
+export const setReportSeq = (q: Q, deviceId: string, maId: string, componentId: string, seq: number) =>
+	q
+		.insert(seqs)
+		.values({ deviceId, maId, componentId, seq })
+		.onConflictDoUpdate({ target: [seqs.deviceId, seqs.maId, seqs.componentId], set: { seq } })
+		.run();

@@ -1,4 +1,7 @@
-/** Packages (one per component ID, owned by one MA) and their versions. */
+/**
+ * Packages (one per MA and component ID) and their versions. Component IDs are unique within an MA only, so
+ * every lookup by component ID names the MA too: there is no "whose is this id" query.
+ */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { packages as p, packageVersions as pv } from '../schema';
 import type { Q } from './types';
@@ -9,10 +12,21 @@ export type PackageVersionRow = typeof pv.$inferSelect;
 export const insertPackage = (q: Q, row: typeof p.$inferInsert) => q.insert(p).values(row).run();
 export const insertPackageVersion = (q: Q, row: typeof pv.$inferInsert) => q.insert(pv).values(row).run();
 
-export const getPackageByComponentId = (q: Q, componentId: string): PackageRow | undefined =>
-	q.select().from(p).where(eq(p.componentId, componentId)).get();
-export const getPackagesByComponentIds = (q: Q, componentIds: readonly string[]): PackageRow[] =>
-	componentIds.length === 0 ? [] : q.select().from(p).where(inArray(p.componentId, [...componentIds])).all();
+export const getPackageOfMa = (q: Q, maId: string, componentId: string): PackageRow | undefined =>
+	q
+		.select()
+		.from(p)
+		.where(and(eq(p.maId, maId), eq(p.componentId, componentId)))
+		.get();
+/** The packages of the given MAs named by any of the component IDs (to attribute what a device reports). */
+export const getPackagesOfMasByComponentIds = (q: Q, maIds: readonly string[], componentIds: readonly string[]): PackageRow[] =>
+	componentIds.length === 0 || maIds.length === 0
+		? []
+		: q
+				.select()
+				.from(p)
+				.where(and(inArray(p.maId, [...maIds]), inArray(p.componentId, [...componentIds])))
+				.all();
 export const getPackage = (q: Q, id: string): PackageRow | undefined => q.select().from(p).where(eq(p.id, id)).get();
 export const listPackagesOfMa = (q: Q, maId: string): PackageRow[] =>
 	q.select().from(p).where(eq(p.maId, maId)).orderBy(asc(p.componentId)).all();

@@ -6,16 +6,20 @@ import { json } from '@sveltejs/kit';
 import { appContext } from '$lib/server/app-context';
 import { parse } from '$lib/contract/common';
 import { apiError, readJson } from '$lib/server/auth/http';
+import { authorizeResource } from '$lib/server/authz';
 import { ApprovalVerifyBody } from '../wire';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request, locals }) => {
-	if (locals.actor?.type !== 'admin' || !locals.maId) return apiError({ code: 'unauthenticated', message: 'sign in with your passkey first' });
+	if (locals.actor?.type !== 'admin') return apiError({ code: 'unauthenticated', message: 'sign in with your passkey first' });
 	const body = parse(ApprovalVerifyBody, await readJson(request));
 	if (!body.ok) return apiError({ code: 'invalid_request', message: body.issues[0]?.message ?? 'invalid request', issues: body.issues });
 	const ctx = appContext();
 	const { batchId, response } = body.value;
-	const r = await ctx.services.signing.approvals.approve(locals.maId, { type: 'admin', id: locals.actor.id }, batchId, {
+	// The one policy decides (core/policy.ts 'approve' on the batch); another MA's batch answers like a missing one.
+	const may = authorizeResource(ctx.store.db, { actor: locals.actor, maId: locals.maId }, 'approve', 'batch', batchId);
+	if (!may.ok) return apiError(may.error);
+	const r = await ctx.services.signing.approvals.approve(may.value, { type: 'admin', id: locals.actor.id }, batchId, {
 		...response,
 		response: { ...response.response, userHandle: response.response.userHandle ?? undefined },
 		clientExtensionResults: response.clientExtensionResults ?? {}
