@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeSteps, jobSummary, progressSegments, retryPlan, rowOperations, upsertOp } from './ops';
-import type { InventoryItem, OpRow } from './types';
+import type { InventoryItemView } from '../contract/admin-protocol';
+import type { OpRow } from './types';
 import type { OperationStatus } from '../core/states';
 
 let n = 0;
@@ -27,7 +28,7 @@ const op = (extra: Partial<OpRow> = {}): OpRow => ({
 	cancelRequestedAt: null,
 	...extra
 });
-const item = (extra: Partial<InventoryItem>): InventoryItem => ({
+const item = (extra: Partial<InventoryItemView>): InventoryItemView => ({
 	componentId: 'com.x.clock',
 	stage: 'deployed',
 	version: '1.0.0',

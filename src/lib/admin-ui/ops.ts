@@ -12,7 +12,8 @@ import {
 	type OperationKind,
 	type OperationStatus
 } from '../core';
-import type { InventoryItem, OpRow } from './types';
+import type { InventoryItemView } from '../contract/admin-protocol';
+import type { OpRow } from './types';
 
 const terminal = (status: string) => isTerminalStatus(status as OperationStatus);
 
@@ -41,7 +42,7 @@ export function upsertOp(list: readonly OpRow[], op: OpRow, accept: (op: OpRow) 
 }
 
 /** The core's component state from an inventory row (missing fields take the SCOMO defaults). */
-export function toComponentState(item: InventoryItem): ComponentState {
+export function toComponentState(item: InventoryItemView): ComponentState {
 	if (item.stage === 'delivered') return { stage: 'delivered', componentId: item.componentId, version: item.version };
 	return {
 		stage: 'deployed',
@@ -76,7 +77,7 @@ const ROW_ORDER: RowAction[] = [
  * state (so the UI never offers what the device would refuse), in ROW_ORDER. Update is offered only when a
  * HIGHER version exists; a lower one is offered as its own, explicit Downgrade.
  */
-export function rowOperations(item: InventoryItem | null, versions: { newer: number; older: number }): RowAction[] {
+export function rowOperations(item: InventoryItemView | null, versions: { newer: number; older: number }): RowAction[] {
 	const allowed: RowAction[] = allowedOperations(item ? toComponentState(item) : null);
 	const offered = allowed.filter((k) => k !== 'Update' || versions.newer > 0);
 	if (allowed.includes('Update') && versions.older > 0) offered.push('Downgrade');

@@ -34,6 +34,29 @@ export type OperationView = {
 	cancelRequestedAt: number | null;
 };
 
+/** One device as the REST API and the console show it (GET /api/v1/devices). */
+export type DeviceView = {
+	id: string;
+	manufacturer: string;
+	model: string;
+	baselineBuildId: string;
+	softwareVersion: string;
+	kind: string;
+	online: boolean;
+	lastSeenAt: number | null;
+	enrolledAt: number;
+};
+
+/** One inventory entry of a device, of the asking MA's components only (SCOMO-ADC-3). */
+export type InventoryItemView = {
+	componentId: string;
+	stage: 'delivered' | 'deployed';
+	version: string;
+	state: 'Active' | 'Inactive' | null;
+	operational: string | null;
+	updatedAt: number;
+};
+
 /** The live event carries exactly the REST view, so the console renders both the same way. */
 export type AdminOperationEvent = OperationView;
 
