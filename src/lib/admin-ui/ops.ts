@@ -12,6 +12,7 @@ import {
 	type OperationKind,
 	type OperationStatus
 } from '../core';
+import { compareVersions, newerVersions } from '../core/semver';
 import type { InventoryItemView } from '../contract/admin-protocol';
 import type { OpRow } from './types';
 
@@ -183,4 +184,16 @@ export function progressSegments(ops: readonly Pick<OpRow, 'status' | 'resultCod
 		else s.waiting++;
 	}
 	return s;
+}
+
+/**
+ * The versions an Update of these devices may target: only those newer than what EACH has installed (above
+ * the highest of them), so no device in the batch is taken backwards; a downgrade is its own action.
+ * With no installed version known (no device picked yet) every version is a candidate.
+ */
+export function updateTargets<T extends { version: string }>(all: readonly T[], installed: readonly (string | null | undefined)[]): T[] {
+	const have = installed.filter((v): v is string => Boolean(v));
+	if (have.length === 0) return [...all].sort((a, b) => compareVersions(b.version, a.version));
+	const top = have.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+	return newerVersions(all, top);
 }

@@ -16,8 +16,11 @@ export type ComponentChoice = {
 	versions: { version: string; compatibleBaselines: string[]; permissions: string[] }[];
 };
 
-/** A device the operation dialog offers to pick (when it was opened from a component). */
-export type DevicePick = { id: string; label: string; online: boolean };
+/**
+ * A device the operation dialog offers to pick (when it was opened from a component), with the version of
+ * that component it has installed, if any: an Update offers only versions newer than every picked one's.
+ */
+export type DevicePick = { id: string; label: string; online: boolean; installed?: string | null };
 
 /** One step of a batch: an operation, its component and (for the Download kinds and Update) the version. */
 export type StepDraft = { kind: OperationKind; componentId: string; version: string };
