@@ -224,6 +224,7 @@ test('the console, polished: approvals, versions, the operation sheet, errors, t
 		// The Walk kiosk has 1.1.0: neither 1.0.0 (a downgrade) nor 1.1.0 itself is offered.
 		await expect(sheet.getByRole('group', { name: 'Devices' })).toContainText('has 1.1.0');
 		await expect(sheet.getByLabel('Version').locator('option')).toHaveText(['1.2.0']);
+		await page.screenshot({ path: 'tests/e2e/screenshots/admin-walk-update-sheet-1280.png' });
 		await sheet.getByRole('button', { name: 'Cancel' }).click();
 		await expect(sheet).toBeHidden();
 	});
@@ -280,7 +281,13 @@ test('the console, polished: approvals, versions, the operation sheet, errors, t
 			['device', `/admin/devices/${deviceId}`],
 			['component', `/admin/components/${CLOCK}`],
 			['job', `/admin/jobs/${batchId}`],
-			['audit', '/admin/audit']
+			['audit', '/admin/audit'],
+			// The revoke lists and the passkey form (one component each).
+			['tokens', '/admin/tokens'],
+			['members', '/admin/members'],
+			['enrollment', '/admin/enrollment'],
+			['requests', '/admin/requests'],
+			['account', '/admin/account']
 		] as const) {
 			await gotoHydrated(page, path);
 			await shoot(page, `walk-${name}`);
