@@ -18,13 +18,19 @@ test.afterEach(async ({}, testInfo) => {
 
 const row = (page: Page, componentId: string) => page.locator(`[data-testid="component-row"][data-component="${componentId}"]`);
 
-/** Upload one version of the example clock under our own component ID, from the components page. */
-async function uploadClock(page: Page, componentId: string, version: string) {
+/**
+ * Upload one version of the example clock under our own component ID, from the components page. `padTo`
+ * pads its bundle with a comment to that many bytes (a download large enough to report progress).
+ */
+async function uploadClock(page: Page, componentId: string, version: string, padTo = 0) {
 	await gotoHydrated(page, '/admin/components');
-	const files = examplePackageFiles('com.example.clock', version);
-	const manifest = JSON.stringify({ ...JSON.parse(readFileSync(files.manifest, 'utf8')), id: componentId });
+	// The examples have 1.0.0 and 1.1.0; a later version is 1.1.0's code under that number.
+	const files = examplePackageFiles('com.example.clock', version === '1.0.0' ? '1.0.0' : '1.1.0');
+	const manifest = JSON.stringify({ ...JSON.parse(readFileSync(files.manifest, 'utf8')), id: componentId, version });
 	await page.getByLabel('Manifest (manifest.json)').setInputFiles({ name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(manifest) });
-	await page.getByLabel('Bundle (the entry script, e.g. main.js)').setInputFiles(files.bundle);
+	const code = readFileSync(files.bundle, 'utf8') + '\n//';
+	const bundle = padTo > code.length ? code + 'x'.repeat(padTo - code.length) : code;
+	await page.getByLabel('Bundle (the entry script, e.g. main.js)').setInputFiles({ name: 'main.js', mimeType: 'text/javascript', buffer: Buffer.from(bundle) });
 	await page.getByRole('button', { name: 'Upload package' }).click();
 	await expect(page.getByTestId('upload-ok')).toContainText(`Uploaded ${componentId} ${version}`);
 }
@@ -175,6 +181,72 @@ test('the console, polished: approvals, versions, the operation sheet, errors, t
 		await page.setViewportSize({ width: 1280, height: 800 });
 	});
 
+	let slowId = '';
+	const BIG = `com.example.big-walk-${Date.now().toString(36)}`;
+	await test.step('19.1: a 2 MB install shows its phase and a bar with "x of y MB" on the device and job pages', async () => {
+		// This agent stops for good right after storing a package (the crash-test fault): its download has
+		// reported every byte and no result follows, so the bar stays on screen to be looked at. It also asks
+		// the MA for the clock (a device request for the next steps).
+		const slowCode = await createEnrollmentCode(page, 'Slow kiosk');
+		({ deviceId: slowId } = await enrollAgent(slowCode, {
+			args: ['--model', 'Slow kiosk', '--request', CLOCK, '--note', 'For the lobby'],
+			env: { AGENT_FAULT_INJECTION: 'pause-after-package-store' }
+		}));
+		await uploadClock(page, BIG, '1.0.0', 2 * 1024 * 1024);
+		await gotoHydrated(page, `/admin/devices/${slowId}`);
+		await live(page);
+		await row(page, BIG).getByRole('button', { name: 'Install', exact: true }).click();
+		const sheet = page.getByTestId('operation-dialog');
+		await sheet.getByRole('button', { name: 'Send to the device' }).click();
+		await expect(sheet).toBeHidden();
+		// Live, without a reload: the whole body arrived (the last tick always goes out).
+		const bar = row(page, BIG).getByTestId('download-progress');
+		await expect(bar).toHaveAttribute('data-bytes-done', /^\d+$/);
+		await expect.poll(async () => Number(await bar.getAttribute('data-bytes-done'))).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+		expect(await bar.getAttribute('data-bytes-done')).toBe(await bar.getAttribute('data-bytes-total'));
+		await expect(bar.getByTestId('download-bytes')).toHaveText(/^2\.\d of 2\.\d MB$/);
+		await expect(bar).toContainText('Downloading');
+		await expect(bar.locator('progress')).toBeVisible();
+		await shoot(page, 'walk-device-progress');
+		// A page opened afterwards shows it too: the server keeps the latest progress in memory.
+		const job = (await page.getByTestId('operation').and(page.locator('[data-kind="DownloadInstall"]')).first().getByRole('link', { name: /^Job/ }).getAttribute('href'))!;
+		await gotoHydrated(page, job);
+		await expect(page.getByTestId('job-device').getByTestId('download-bytes')).toHaveText(/^2\.\d of 2\.\d MB$/);
+		await shoot(page, 'walk-job-progress');
+	});
+
+	await test.step('19.6: Update offers only versions newer than what the picked devices have', async () => {
+		await uploadClock(page, CLOCK, '1.2.0');
+		await gotoHydrated(page, `/admin/components/${CLOCK}`);
+		await live(page);
+		await page.getByRole('button', { name: 'Update devices…' }).click();
+		const sheet = page.getByTestId('operation-dialog');
+		// The Walk kiosk has 1.1.0: neither 1.0.0 (a downgrade) nor 1.1.0 itself is offered.
+		await expect(sheet.getByRole('group', { name: 'Devices' })).toContainText('has 1.1.0');
+		await expect(sheet.getByLabel('Version').locator('option')).toHaveText(['1.2.0']);
+		await page.screenshot({ path: 'tests/e2e/screenshots/admin-walk-update-sheet-1280.png' });
+		await sheet.getByRole('button', { name: 'Cancel' }).click();
+		await expect(sheet).toBeHidden();
+	});
+
+	await test.step('19.5: refusing a device request asks first; Keep keeps it, Refuse tells the device', async () => {
+		await gotoHydrated(page, '/admin/requests');
+		const request = page.getByTestId('request').filter({ hasText: 'Slow kiosk' });
+		await expect(request).toContainText(`Install ${CLOCK}`);
+		await request.getByRole('button', { name: /^Refuse install/ }).click();
+		const confirm = request.getByTestId('confirm-action');
+		await expect(confirm).toContainText('Refuse this request?');
+		await shoot(page, 'walk-requests-confirm');
+		await confirm.getByRole('button', { name: 'Keep' }).click();
+		await expect(confirm).toHaveCount(0);
+		await expect(request).toHaveCount(1);
+		await request.getByRole('button', { name: /^Refuse install/ }).click();
+		await confirm.getByLabel(/^Why/).fill('Not for this kiosk');
+		await confirm.getByRole('button', { name: 'Refuse', exact: true }).click();
+		await expect(page.getByRole('status').filter({ hasText: 'Refused; the device was told.' })).toBeVisible();
+		await expect(request).toHaveCount(0);
+	});
+
 	await test.step('11: a new token has a Copy button; revoking asks first, and Keep keeps it', async () => {
 		await gotoHydrated(page, '/admin/tokens');
 		await page.getByLabel('Name').fill('Walk script');
@@ -209,7 +281,13 @@ test('the console, polished: approvals, versions, the operation sheet, errors, t
 			['device', `/admin/devices/${deviceId}`],
 			['component', `/admin/components/${CLOCK}`],
 			['job', `/admin/jobs/${batchId}`],
-			['audit', '/admin/audit']
+			['audit', '/admin/audit'],
+			// The revoke lists and the passkey form (one component each).
+			['tokens', '/admin/tokens'],
+			['members', '/admin/members'],
+			['enrollment', '/admin/enrollment'],
+			['requests', '/admin/requests'],
+			['account', '/admin/account']
 		] as const) {
 			await gotoHydrated(page, path);
 			await shoot(page, `walk-${name}`);
@@ -245,6 +323,40 @@ test('the device app, polished: presence, components first, notices collapsed, p
 	await test.step('8: one presence indicator', async () => {
 		await expect(page.getByTestId('network-state')).toHaveText('Connected to the server');
 		await expect(page.getByText('Connecting to the server…')).toHaveCount(0);
+	});
+
+	await test.step('19.1: the device page shows a download under way with its bytes', async () => {
+		const files = examplePackageFiles('com.example.clock', '1.0.0');
+		const big = `com.example.bigdevice${Date.now().toString(36)}`;
+		const code = readFileSync(files.bundle, 'utf8') + '\n//';
+		const up = await ma.api.uploadPackage({ ...JSON.parse(readFileSync(files.manifest, 'utf8')), id: big }, code + 'x'.repeat(2 * 1024 * 1024));
+		expect(up.status).toBe(201);
+		// The download takes a moment on this machine: what the page showed meanwhile is recorded as it changes.
+		await page.evaluate(() => {
+			const seen: { done: number; total: number; text: string }[] = [];
+			(window as unknown as { __progress: typeof seen }).__progress = seen;
+			new MutationObserver(() => {
+				for (const el of document.querySelectorAll('[data-testid="device-progress"]')) {
+					const done = Number(el.getAttribute('data-bytes-done'));
+					const total = Number(el.getAttribute('data-bytes-total'));
+					if (total && seen.at(-1)?.done !== done) seen.push({ done, total, text: el.querySelector('[data-testid="device-progress-bytes"]')?.textContent ?? '' });
+				}
+			}).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+		});
+		const [install] = await operate(ma, deviceId, [{ kind: 'DownloadInstall', componentId: big }], 'silent');
+		expect((await result(ma, install!)).resultCode).toBe(1200);
+		const seen = await page.evaluate(() => (window as unknown as { __progress: { done: number; total: number; text: string }[] }).__progress);
+		expect(seen.length, 'the bar was on screen').toBeGreaterThan(0);
+		for (const s of seen) {
+			expect(s.total).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+			expect(s.done).toBeLessThanOrEqual(s.total);
+			expect(s.text).toMatch(/^\d\.\d of 2\.\d MB$/);
+		}
+		expect(seen.map((x) => x.done)).toEqual([...seen.map((x) => x.done)].sort((a, b) => a - b));
+		// Done: the section goes with the result.
+		await expect(page.getByTestId('under-way')).toHaveCount(0);
+		const [remove] = await operate(ma, deviceId, [{ kind: 'Remove', componentId: big }], 'silent');
+		expect((await result(ma, remove!)).resultCode).toBe(1200);
 	});
 
 	await test.step('6: a Stop prompt lists no install permissions; outcomes in plain words; dates without seconds', async () => {

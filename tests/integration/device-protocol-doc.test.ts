@@ -1,8 +1,12 @@
-/** docs/protocol.md documents every event of DEVICE_EVENTS and every error code of ERROR_CODES. */
+/**
+ * docs/protocol.md documents every event of DEVICE_EVENTS with every field of its schema, every event of the
+ * console's /admin namespace, and every error code of ERROR_CODES.
+ */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEVICE_EVENTS, ERROR_CODES } from '../../src/lib/contract';
+import { ADMIN_EVENTS } from '../../src/lib/contract/admin-protocol';
 
 const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/protocol.md'), 'utf8');
 const lines = doc.split('\n');
@@ -21,6 +25,20 @@ describe('docs/protocol.md', () => {
 		const body = section(name);
 		expect(body, `no "### ${name}" section`).not.toBeNull();
 		expect(body).toContain(spec.from === 'server' ? 'S→D' : 'D→S');
+	});
+
+	it.each(Object.entries(DEVICE_EVENTS))('documents every field of the event %s in its schema line', (name, spec) => {
+		// An object schema, or a pipe whose first item is one (a schema with a cross-field check).
+		const schema = spec.schema as { entries?: Record<string, unknown>; pipe?: { entries?: Record<string, unknown> }[] };
+		const fields = Object.keys(schema.entries ?? schema.pipe?.[0]?.entries ?? {});
+		const row = section(name)!.split('\n').find((l) => l.startsWith('| schema |'));
+		expect(row, `no schema row for ${name}`).toBeDefined();
+		for (const f of fields) expect(row, `${name}.${f}`).toMatch(new RegExp(`[{ ,]${f}[?:,}|\\[\\\\ ]`));
+	});
+
+	it.each([...ADMIN_EVENTS])('documents the console event %s', (name) => {
+		const table = doc.slice(doc.indexOf('## Console live events'), doc.indexOf('## REST endpoints for devices'));
+		expect(table.split('\n').some((l) => l.startsWith(`| \`${name}\` |`))).toBe(true);
 	});
 
 	it.each(Object.entries(ERROR_CODES))('documents the error code %s with its status', (code, spec) => {

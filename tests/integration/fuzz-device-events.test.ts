@@ -41,7 +41,7 @@ function samples(): Record<Exclude<DeviceEventName, 'auth:challenge' | 'commands
 	return {
 		'auth:prove': { deviceId: device.deviceId!, signature: 'A'.repeat(86) },
 		'device:info': { ...DEFAULT_INFO },
-		progress: { correlator, phase: 'in-progress', downloadStatus: 30, bytes: 10 },
+		progress: { correlator, phase: 'in-progress', downloadStatus: 30, bytesDone: 10, bytesTotal: 20 },
 		result: { correlator, resultCode: 1200, message: '', componentId: COMPONENT, entry: null, completedAt: Date.now() },
 		inventory: { components: [{ stage: 'delivered', componentId: COMPONENT, version: '1.0.0' }] },
 		'component:state': { componentId: COMPONENT, operational: 'Failed', message: 'fuzz' },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { filterDevices, filterQuery, readFilter, EMPTY_FILTER } from './device-filter';
-import type { DeviceRow, InventoryItem } from './types';
+import type { DeviceView, InventoryItemView } from '../contract/admin-protocol';
 
 const NOW = 1_700_000_000_000;
-const dev = (id: string, extra: Partial<DeviceRow> = {}): DeviceRow => ({
+const dev = (id: string, extra: Partial<DeviceView> = {}): DeviceView => ({
 	id,
 	manufacturer: 'Acme',
 	model: 'Kiosk',
@@ -15,8 +15,8 @@ const dev = (id: string, extra: Partial<DeviceRow> = {}): DeviceRow => ({
 	enrolledAt: NOW - 1000,
 	...extra
 });
-const deployed = (componentId: string): InventoryItem => ({ componentId, stage: 'deployed', version: '1.0.0', state: 'Active', operational: 'Stopped', updatedAt: NOW });
-const delivered = (componentId: string): InventoryItem => ({ componentId, stage: 'delivered', version: '1.0.0', state: null, operational: null, updatedAt: NOW });
+const deployed = (componentId: string): InventoryItemView => ({ componentId, stage: 'deployed', version: '1.0.0', state: 'Active', operational: 'Stopped', updatedAt: NOW });
+const delivered = (componentId: string): InventoryItemView => ({ componentId, stage: 'delivered', version: '1.0.0', state: null, operational: null, updatedAt: NOW });
 
 const devices = [
 	dev('a', { online: true, lastSeenAt: NOW - 5000 }),
@@ -24,7 +24,7 @@ const devices = [
 	dev('c', { lastSeenAt: NOW - 30 * 24 * 3600_000 }),
 	dev('d')
 ];
-const inv: Record<string, InventoryItem[]> = { a: [deployed('com.x.clock')], b: [delivered('com.x.clock')] };
+const inv: Record<string, InventoryItemView[]> = { a: [deployed('com.x.clock')], b: [delivered('com.x.clock')] };
 const run = (query: string) => filterDevices(devices, (id) => inv[id] ?? [], readFilter(new URLSearchParams(query)), NOW).map((d) => d.id);
 
 describe('device filter', () => {

@@ -3,7 +3,7 @@
  * bookmarked, works without JavaScript, and names the same devices when an operation targets "all
  * devices matching this filter" (the server resolves it again with this same function).
  */
-import type { DeviceRow, InventoryItem } from './types';
+import type { DeviceView, InventoryItemView } from '../contract/admin-protocol';
 
 export const ONLINE_FILTERS = ['', 'online', 'offline'] as const;
 export const SEEN_FILTERS = ['', '1h', '24h', '7d', 'older'] as const;
@@ -49,7 +49,7 @@ export const isFiltered = (f: DeviceFilter) => filterQuery(f) !== '';
 const HOUR = 3600_000;
 const WINDOW: Record<Exclude<DeviceFilter['seen'], '' | 'older'>, number> = { '1h': HOUR, '24h': 24 * HOUR, '7d': 7 * 24 * HOUR };
 
-export function matchesFilter(d: DeviceRow, inventory: readonly InventoryItem[], f: DeviceFilter, now: number): boolean {
+export function matchesFilter(d: DeviceView, inventory: readonly InventoryItemView[], f: DeviceFilter, now: number): boolean {
 	if (f.q) {
 		const hay = [d.id, d.manufacturer, d.model, d.baselineBuildId, d.softwareVersion].join(' ').toLowerCase();
 		if (!f.q.toLowerCase().split(/\s+/).every((w) => hay.includes(w))) return false;
@@ -72,9 +72,9 @@ export function matchesFilter(d: DeviceRow, inventory: readonly InventoryItem[],
 	return true;
 }
 
-export function filterDevices<D extends DeviceRow>(
+export function filterDevices<D extends DeviceView>(
 	devices: readonly D[],
-	inventoryOf: (deviceId: string) => readonly InventoryItem[],
+	inventoryOf: (deviceId: string) => readonly InventoryItemView[],
 	f: DeviceFilter,
 	now: number
 ): D[] {

@@ -7,14 +7,15 @@ import { appContext } from '../server/app-context';
 import { compareVersions } from '../core/semver';
 import type { ConsentMode } from '../core';
 import { filterDevices, readFilter } from './device-filter';
-import type { ComponentChoice, DeviceRow, InventoryItem } from './types';
+import type { DeviceView, InventoryItemView } from '../contract/admin-protocol';
+import type { ComponentChoice } from './types';
 
-export type Fleet = { devices: DeviceRow[]; inventory: Record<string, InventoryItem[]> };
+export type Fleet = { devices: DeviceView[]; inventory: Record<string, InventoryItemView[]> };
 
 export function fleetOf(maId: string): Fleet {
 	const { services } = appContext();
 	const devices = services.devices.list(maId);
-	const inventory: Record<string, InventoryItem[]> = {};
+	const inventory: Record<string, InventoryItemView[]> = {};
 	for (const d of devices) inventory[d.id] = services.inventory.listForMa(d.id, maId);
 	return { devices, inventory };
 }

@@ -1,12 +1,13 @@
 /**
  * The console's live channel: one socket.io connection to the `/admin` namespace per browser tab,
  * authenticated by the session cookie the browser sends with the handshake, in the room of the MA the
- * console shows (SCOMO-ADC-3: only that MA's events arrive). Pages subscribe with `on()` inside an
- * $effect and get an unsubscribe back; `connected` drives the "Live" indicator.
+ * console shows (SCOMO-ADC-3: only that MA's events arrive). Pages subscribe with `useLive(maId, handlers)`
+ * once, at initialisation; `connected` drives the "Live" indicator.
  */
 import { untrack } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
 import { ADMIN_NAMESPACE, type ServerToAdminEvents } from '../contract/admin-protocol';
+import { subscribeAll, type LiveHandlers, type LiveOptions } from './live-subscribe';
 
 type AdminSocket = Socket<ServerToAdminEvents, Record<string, never>>;
 type EventName = keyof ServerToAdminEvents;
@@ -14,7 +15,7 @@ type EventName = keyof ServerToAdminEvents;
 /** Events kept for late subscribers: a page loads its data, then mounts and subscribes; what arrived in between is replayed. */
 const KEEP_MS = 30_000;
 const KEEP_MAX = 1000;
-const REPLAYED: EventName[] = ['operation', 'device:status', 'inventory:changed', 'device-request'];
+const REPLAYED: EventName[] = ['operation', 'operation:progress', 'device:status', 'inventory:changed', 'device-request'];
 
 export class LiveChannel {
 	/** True while the socket is connected and in the MA's room. */
@@ -100,4 +101,28 @@ export function liveChannel(maId: string): LiveChannel {
 	}
 	current ??= new LiveChannel(maId);
 	return current;
+}
+
+/**
+ * A page's live subscription, the one way pages listen: connects the tab to the MA's channel (when `maId()`
+ * gives one), subscribes `handlers` (`reconnect` is called after a reconnection, to reload what may have been
+ * missed), replays the events named in `opts.replay` from the last REPLAY_MS (see LiveChannel.on), and
+ * unsubscribes when the page goes or the MA changes. Call it during component initialisation. Handlers run
+ * outside the effect: they read the page's current props and state when called, so the subscription itself
+ * depends on the MA only. Returns the channel, for the Live indicator.
+ */
+export function useLive(maId: () => string | null | undefined, handlers: LiveHandlers, opts: LiveOptions = {}): { readonly channel: LiveChannel | null } {
+	let channel = $state<LiveChannel | null>(null);
+	$effect(() => {
+		const id = maId();
+		if (!id) return;
+		const ch = liveChannel(id);
+		channel = ch;
+		return subscribeAll(ch, handlers, { ...opts, replayMs: REPLAY_MS });
+	});
+	return {
+		get channel() {
+			return channel;
+		}
+	};
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeSteps, jobSummary, progressSegments, retryPlan, rowOperations, upsertOp } from './ops';
-import type { InventoryItem, OpRow } from './types';
+import { describeSteps, jobSummary, progressSegments, retryPlan, rowOperations, updateTargets, upsertOp } from './ops';
+import type { InventoryItemView } from '../contract/admin-protocol';
+import type { OpRow } from './types';
 import type { OperationStatus } from '../core/states';
 
 let n = 0;
@@ -27,7 +28,7 @@ const op = (extra: Partial<OpRow> = {}): OpRow => ({
 	cancelRequestedAt: null,
 	...extra
 });
-const item = (extra: Partial<InventoryItem>): InventoryItem => ({
+const item = (extra: Partial<InventoryItemView>): InventoryItemView => ({
 	componentId: 'com.x.clock',
 	stage: 'deployed',
 	version: '1.0.0',
@@ -124,5 +125,22 @@ describe('progressSegments', () => {
 	it('counts running and waiting apart from finished', () => {
 		const ops = [op({ status: 'completed', resultCode: 1200 }), op({ status: 'in-progress' }), op({ status: 'queued' }), op({ status: 'awaiting-consent' })];
 		expect(progressSegments(ops)).toEqual({ succeeded: 1, failed: 0, running: 2, waiting: 1, total: 4 });
+	});
+});
+
+describe('updateTargets', () => {
+	const all = ['1.0.0', '1.2.0', '1.10.0', '2.0.0-rc.1', '2.0.0'].map((version) => ({ version }));
+	const versions = (installed: (string | null)[]) => updateTargets(all, installed).map((v) => v.version);
+
+	it('offers only versions newer than what every picked device has, highest first', () => {
+		expect(versions(['1.0.0'])).toEqual(['2.0.0', '2.0.0-rc.1', '1.10.0', '1.2.0']);
+		// One device at 1.10.0: 1.2.0 would take it back (semver order, not text order).
+		expect(versions(['1.0.0', '1.10.0'])).toEqual(['2.0.0', '2.0.0-rc.1']);
+		expect(versions(['2.0.0', '1.0.0'])).toEqual([]);
+	});
+
+	it('offers every version while no installed version is known', () => {
+		expect(versions([])).toEqual(['2.0.0', '2.0.0-rc.1', '1.10.0', '1.2.0', '1.0.0']);
+		expect(versions([null])).toHaveLength(5);
 	});
 });

@@ -12,7 +12,9 @@ import {
 	type OperationKind,
 	type OperationStatus
 } from '../core';
-import type { InventoryItem, OpRow } from './types';
+import { compareVersions, newerVersions } from '../core/semver';
+import type { InventoryItemView } from '../contract/admin-protocol';
+import type { OpRow } from './types';
 
 const terminal = (status: string) => isTerminalStatus(status as OperationStatus);
 
@@ -41,7 +43,7 @@ export function upsertOp(list: readonly OpRow[], op: OpRow, accept: (op: OpRow) 
 }
 
 /** The core's component state from an inventory row (missing fields take the SCOMO defaults). */
-export function toComponentState(item: InventoryItem): ComponentState {
+export function toComponentState(item: InventoryItemView): ComponentState {
 	if (item.stage === 'delivered') return { stage: 'delivered', componentId: item.componentId, version: item.version };
 	return {
 		stage: 'deployed',
@@ -76,7 +78,7 @@ const ROW_ORDER: RowAction[] = [
  * state (so the UI never offers what the device would refuse), in ROW_ORDER. Update is offered only when a
  * HIGHER version exists; a lower one is offered as its own, explicit Downgrade.
  */
-export function rowOperations(item: InventoryItem | null, versions: { newer: number; older: number }): RowAction[] {
+export function rowOperations(item: InventoryItemView | null, versions: { newer: number; older: number }): RowAction[] {
 	const allowed: RowAction[] = allowedOperations(item ? toComponentState(item) : null);
 	const offered = allowed.filter((k) => k !== 'Update' || versions.newer > 0);
 	if (allowed.includes('Update') && versions.older > 0) offered.push('Downgrade');
@@ -182,4 +184,16 @@ export function progressSegments(ops: readonly Pick<OpRow, 'status' | 'resultCod
 		else s.waiting++;
 	}
 	return s;
+}
+
+/**
+ * The versions an Update of these devices may target: only those newer than what EACH has installed (above
+ * the highest of them), so no device in the batch is taken backwards; a downgrade is its own action.
+ * With no installed version known (no device picked yet) every version is a candidate.
+ */
+export function updateTargets<T extends { version: string }>(all: readonly T[], installed: readonly (string | null | undefined)[]): T[] {
+	const have = installed.filter((v): v is string => Boolean(v));
+	if (have.length === 0) return [...all].sort((a, b) => compareVersions(b.version, a.version));
+	const top = have.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+	return newerVersions(all, top);
 }

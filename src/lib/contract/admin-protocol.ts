@@ -34,19 +34,74 @@ export type OperationView = {
 	cancelRequestedAt: number | null;
 };
 
+/** One device as the REST API and the console show it (GET /api/v1/devices). */
+export type DeviceView = {
+	id: string;
+	manufacturer: string;
+	model: string;
+	baselineBuildId: string;
+	softwareVersion: string;
+	kind: string;
+	online: boolean;
+	lastSeenAt: number | null;
+	enrolledAt: number;
+};
+
+/** One inventory entry of a device, of the asking MA's components only (SCOMO-ADC-3). */
+export type InventoryItemView = {
+	componentId: string;
+	stage: 'delivered' | 'deployed';
+	version: string;
+	state: 'Active' | 'Inactive' | null;
+	operational: string | null;
+	updatedAt: number;
+};
+
 /** The live event carries exactly the REST view, so the console renders both the same way. */
 export type AdminOperationEvent = OperationView;
+
+export type AdminInventoryEvent = { deviceId: string; inventory: InventoryItemView[] };
+
+export type AdminProgressEvent = {
+	/** The operation (its id, as in OperationView) and where it runs. */
+	id: string;
+	correlator: string;
+	batchId: string | null;
+	deviceId: string;
+	phase: 'awaiting-consent' | 'in-progress';
+	/** SCOMO Download status: 30 downloading, 40 downloaded, 50 installing; null before any. */
+	downloadStatus: number | null;
+	/** Download bytes so far and in all; null when the device has not reported any. */
+	bytesDone: number | null;
+	bytesTotal: number | null;
+	at: number;
+};
 
 export interface ServerToAdminEvents {
 	/** An operation of this MA was created or changed (SCOMO-DMS-05: results arrive live). */
 	operation: (op: AdminOperationEvent) => void;
 	'device:status': (msg: { deviceId: string; online: boolean }) => void;
-	'inventory:changed': (msg: { deviceId: string }) => void;
+	/**
+	 * A device's inventory changed: `inventory` is this MA's part of it now (SCOMO-ADC-3), whole, so a console
+	 * replaces what it shows of that device instead of reloading the page.
+	 */
+	'inventory:changed': (msg: AdminInventoryEvent) => void;
+	/**
+	 * How far an operation got on its device, live and not stored: the phase and, while downloading, the bytes.
+	 * Sent at the device's pace (at most every 250 ms or 5 %); the `operation` event carries the stored status.
+	 */
+	'operation:progress': (msg: AdminProgressEvent) => void;
 	/** SCOMO-Device-06: a device asked this MA for an install or update. */
 	'device-request': (msg: { id: string; deviceId: string; componentId: string; kind: string }) => void;
 	/** The session ended (signed out, removed from the MA): the console should go to sign-in. */
 	'session:ended': (msg: { reason: string }) => void;
 }
+
+/** Every event of the /admin namespace, for the documentation check (the satisfies-clause keeps it complete). */
+export const ADMIN_EVENTS = ['operation', 'operation:progress', 'device:status', 'inventory:changed', 'device-request', 'session:ended'] as const;
+type Missing = Exclude<keyof ServerToAdminEvents, (typeof ADMIN_EVENTS)[number]>;
+/** Compile-time: `never` unless an event of ServerToAdminEvents is missing from ADMIN_EVENTS. */
+export const ADMIN_EVENTS_COMPLETE: [Missing] extends [never] ? true : Missing = true;
 
 /**
  * Sent with the handshake. `maId` names the MA the console shows; an MA the administrator is not a

@@ -127,13 +127,28 @@ export const DeviceInfo = v.strictObject({
 	trust: v.optional(v.pipe(v.array(v.strictObject({ maId: Id, seq: v.pipe(v.number(), v.integer(), v.minValue(1)) })), v.maxLength(64)))
 });
 
-/** Progress of one operation: consent wait, Download status 30/40/50, or a step under way. */
-export const Progress = v.strictObject({
-	correlator: Correlator,
-	phase: v.picklist(['awaiting-consent', 'in-progress']),
-	downloadStatus: v.optional(v.picklist([10, 20, 30, 40, 50, 60, 70])),
-	bytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)))
-});
+const ByteCount = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+/**
+ * Progress of one operation: consent wait, Download status 30/40/50, or a step under way. While downloading
+ * (30) the device reports how far it got, `bytesDone` of `bytesTotal` (the HTTP body's length, the sealed
+ * size for a sealed package), at most every 250 ms or 5 % so the console can draw a bar; both together.
+ */
+export const Progress = v.pipe(
+	v.strictObject({
+		correlator: Correlator,
+		phase: v.picklist(['awaiting-consent', 'in-progress']),
+		downloadStatus: v.optional(v.picklist([10, 20, 30, 40, 50, 60, 70])),
+		bytesDone: v.optional(ByteCount),
+		bytesTotal: v.optional(ByteCount),
+		/** Deprecated, ignored: older devices sent the stored size with status 40; accepted so they keep working. */
+		bytes: v.optional(ByteCount)
+	}),
+	v.check(
+		(p) => (p.bytesDone === undefined) === (p.bytesTotal === undefined) && (p.bytesDone === undefined || p.bytesDone <= p.bytesTotal!),
+		'bytesDone and bytesTotal come together, bytesDone ≤ bytesTotal'
+	)
+);
 
 /**
  * The device's report sequence: it grows with every change the device records (a result, a state change),
@@ -255,7 +270,7 @@ export const DEVICE_EVENTS = {
 	error: { from: 'server', schema: ErrorEvent, purpose: 'a rejected event, with a stable code' },
 	'auth:prove': { from: 'device', schema: AuthProve, purpose: 'device ID and signature over the challenge' },
 	'device:info': { from: 'device', schema: DeviceInfo, purpose: 'manufacturer, model, baseline, software version' },
-	progress: { from: 'device', schema: Progress, purpose: 'consent wait, Download status 30/40/50' },
+	progress: { from: 'device', schema: Progress, purpose: 'consent wait, Download status 30/40/50, download bytes' },
 	result: { from: 'device', schema: OperationResult, purpose: 'OperationComplete: result code per correlator' },
 	inventory: { from: 'device', schema: InventoryReport, purpose: 'the full inventory after connecting' },
 	'component:state': { from: 'device', schema: ComponentStateChange, purpose: 'operational state change (crash, exit)' },

@@ -52,3 +52,25 @@ export function plainOutcome(code: number | null | undefined): string {
 			return 'Did not work';
 	}
 }
+
+// ---------- an operation under way: the console's bars and the device page's say it alike ----------
+
+const MB = 1024 * 1024;
+
+/** "1.2 of 3.0 MB" (below a tenth of a MB in kB, so small packages do not read "0.0 of 0.0 MB"). */
+export function bytesText(done: number, total: number): string {
+	if (total < MB / 10) return `${Math.round(done / 1024)} of ${Math.max(1, Math.round(total / 1024))} kB`;
+	return `${(done / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`;
+}
+
+/** Whole percent done, 0..100. */
+export const percent = (done: number, total: number): number => (total <= 0 ? 0 : Math.min(100, Math.floor((100 * done) / total)));
+
+/** What the device is doing, in words, for a progress event (phase and SCOMO Download status). */
+export function phaseText(p: { phase: 'awaiting-consent' | 'in-progress'; downloadStatus?: number | null }): string {
+	if (p.phase === 'awaiting-consent') return 'Waiting for the user';
+	if (p.downloadStatus === 30) return 'Downloading';
+	if (p.downloadStatus === 40) return 'Downloaded, checking';
+	if (p.downloadStatus === 50) return 'Installing';
+	return 'Under way';
+}

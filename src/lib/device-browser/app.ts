@@ -10,7 +10,7 @@
 import { enrollCodeProblem } from './enroll-words';
 import { browser, version } from '$app/environment';
 import { get, writable, type Readable } from 'svelte/store';
-import type { CatalogEntry, DeviceInfoMsg, DeviceRequestMsg } from '../contract';
+import type { CatalogEntry, DeviceInfoMsg, DeviceRequestMsg, ProgressMsg } from '../contract';
 import {
 	DeviceRuntime,
 	componentKey,
@@ -67,6 +67,11 @@ class DeviceApp {
 	readonly views = writable<Record<string, string>>({});
 	/** The runtime's recent events, for the diagnostics section. */
 	readonly events = writable<(RuntimeEvent & { at: number })[]>([]);
+	/**
+	 * What the device last reported of each operation under way (phase, download bytes), by correlator, as the
+	 * console sees it; dropped when the operation's result is recorded.
+	 */
+	readonly progress = writable<Record<string, ProgressMsg>>({});
 	private readonly noticeStore = writable<NoticeRecord[]>([]);
 
 	readonly consent = new PromptConsent({
@@ -206,6 +211,16 @@ class DeviceApp {
 	}
 
 	private onEvent(e: RuntimeEvent): void {
+		if (e.event === 'progress') {
+			// Byte ticks would crowd the diagnostics list out; they only move the bar.
+			const { event: _e, ...msg } = e;
+			this.progress.update((p) => ({ ...p, [msg.correlator]: msg }));
+			return;
+		}
+		if (e.event === 'operation' || e.event === 'withdrawn' || e.event === 'command-rejected') {
+			const done = e.event === 'operation' ? [e.correlator] : e.correlators;
+			this.progress.update((p) => Object.fromEntries(Object.entries(p).filter(([c]) => !done.includes(c))));
+		}
 		this.events.update((list) => [...list, { ...e, at: Date.now() }].slice(-50));
 		if (e.event === 'connected') this.link.set('online');
 		else if (e.event === 'disconnected') this.link.set(navigator.onLine ? 'connecting' : 'offline');

@@ -244,7 +244,7 @@ export class Connection implements DeviceLink {
 
 	// ---------- DeviceLink ----------
 
-	async fetchBundle(correlator: string): Promise<Uint8Array> {
+	async fetchBundle(correlator: string, onBytes?: (bytesDone: number, bytesTotal: number) => void): Promise<Uint8Array> {
 		// A download right after start-up or a reconnect waits a little for the connection rather than failing.
 		if (!(await this.whenOnline(this.timeoutMs * 3))) throw new DownloadError('not connected to the server', false);
 		let res: Awaited<ReturnType<Connection['call']>>;
@@ -258,16 +258,16 @@ export class Connection implements DeviceLink {
 			throw new DownloadError(`no download token (${res.code ?? 'bad answer'})`, res.ok || !TRANSIENT_CODES.has(String(res.code)));
 		}
 		let http: Response;
-		let bytes: ArrayBuffer;
+		let bytes: Uint8Array;
 		try {
 			http = await fetch(new URL(res.url, this.o.serverUrl));
-			if (http.ok) bytes = await http.arrayBuffer();
+			if (http.ok) bytes = await readBody(http, onBytes);
 		} catch (e) {
 			throw new DownloadError(`the download was cut: ${errorMessage(e)}`, false);
 		}
 		// A fresh token was just issued: a 4xx means this package will not be served; a 5xx may pass.
 		if (!http.ok) throw new DownloadError(`the server answered ${http.status}`, http.status < 500 && http.status !== 408 && http.status !== 429);
-		return new Uint8Array(bytes!);
+		return bytes!;
 	}
 
 	async sendProgress(progress: ProgressMsg): Promise<void> {
@@ -317,4 +317,36 @@ export class Connection implements DeviceLink {
 		if (!res.ok) throw new Error(`${res.code}: ${res.message ?? ''}`);
 		return res.entries as CatalogEntry[];
 	}
+}
+
+/**
+ * The body chunk by chunk, telling `onBytes` the running total against Content-Length (the server sets it for
+ * bundles). Without a length, or without a readable stream, the bytes are reported once, whole, at the end.
+ */
+async function readBody(http: Response, onBytes?: (bytesDone: number, bytesTotal: number) => void): Promise<Uint8Array> {
+	const announced = Number(http.headers.get('content-length'));
+	const total = Number.isSafeInteger(announced) && announced > 0 ? announced : null;
+	if (!onBytes || !http.body || total === null) {
+		const whole = new Uint8Array(await http.arrayBuffer());
+		onBytes?.(whole.length, whole.length);
+		return whole;
+	}
+	const reader = http.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let done = 0;
+	onBytes(0, total);
+	for (;;) {
+		const r = await reader.read();
+		if (r.done) break;
+		chunks.push(r.value);
+		done += r.value.length;
+		onBytes(done, Math.max(total, done));
+	}
+	const out = new Uint8Array(done);
+	let at = 0;
+	for (const c of chunks) {
+		out.set(c, at);
+		at += c.length;
+	}
+	return out;
 }

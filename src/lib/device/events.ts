@@ -3,6 +3,7 @@
  * them. Observing only: nothing in the runtime depends on who listens.
  */
 import type { OperationKind, OperationalState } from '../core';
+import type { ProgressMsg } from '../contract';
 import type { SendOutcome } from './link';
 
 export type RuntimeEvent =
@@ -28,6 +29,8 @@ export type RuntimeEvent =
 	| { event: 'withdraw-refused'; maId: string; code: string; message: string }
 	/** A download failed for a reason that may pass (offline, server restarting): tried again after delayMs. */
 	| { event: 'download-retry'; correlator: string; attempt: number; delayMs: number; message: string }
+	/** What the device told the server of an operation's progress (consent wait, download bytes, install). */
+	| ({ event: 'progress' } & ProgressMsg)
 	| { event: 'component-state'; componentId: string; operational: OperationalState; message: string }
 	| { event: 'request-decided'; requestId: string; status: string; correlator: string | null }
 	| { event: 'error'; where: string; message: string };

@@ -38,7 +38,7 @@ class FakeLink implements DeviceLink {
 	/** How many fetches fail as if the server were restarting (DownloadError, not permanent). */
 	transientFailures = 0;
 	onTransientFailure: () => void = () => {};
-	async fetchBundle(correlator: string) {
+	async fetchBundle(correlator: string, onBytes?: (done: number, total: number) => void) {
 		this.fetched.push(correlator);
 		if (this.transientFailures > 0) {
 			this.transientFailures--;
@@ -47,6 +47,9 @@ class FakeLink implements DeviceLink {
 		}
 		const b = this.bundles.get(correlator);
 		if (!b) throw new Error('404');
+		// As the socket link does: the running total in chunks (here 64 bytes), against the body's length.
+		for (let done = 0; done < b.length; done = Math.min(b.length, done + 64)) onBytes?.(done, b.length);
+		onBytes?.(b.length, b.length);
 		return b;
 	}
 	async sendProgress(p: ProgressMsg) {
@@ -169,7 +172,14 @@ describe('executor', () => {
 		expect(env.link.results[0]!.entry).toEqual(expected);
 		expect(env.entry()).toEqual(expected);
 		expect(env.packages.versions(KEY)).toEqual(['1.0.0']);
-		expect(env.link.progress.map((p) => p.downloadStatus).filter(Boolean)).toEqual([30, 40, 50]);
+		expect([...new Set(env.link.progress.map((p) => p.downloadStatus).filter(Boolean))]).toEqual([30, 40, 50]);
+		// The download reported its bytes, growing, ending at the whole body; the other phases carry none.
+		const ticks = env.link.progress.filter((p) => p.bytesDone !== undefined);
+		const size = env.link.bundles.get(c)!.length;
+		expect(ticks.length).toBeGreaterThanOrEqual(2);
+		expect(ticks.every((p) => p.downloadStatus === 30 && p.bytesTotal === size)).toBe(true);
+		expect(ticks.map((p) => p.bytesDone)).toEqual([...ticks.map((p) => p.bytesDone!)].sort((a, b) => a - b));
+		expect(ticks.at(-1)!.bytesDone).toBe(size);
 		// Acked: nothing left in the outbox, the journal is empty, and both are durable.
 		expect(env.keeper.outbox()).toEqual([]);
 		expect(env.store.ledger.journal).toEqual([]);

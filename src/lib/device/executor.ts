@@ -22,6 +22,7 @@ import { errorMessage, wireText, type EventSink } from './events';
 import { addResult, setItem, type LedgerKeeper } from './ledger';
 import type { Rejection, Verdict } from './verify';
 import { DownloadError, type DeviceLink } from './link';
+import { throttleProgress } from './progress-throttle';
 import type { Clock, ComponentRunner, ConsentPort, InventoryItem, JournalEntry, Notice, PackageStore, StateStore } from './ports';
 
 export type ExecutorDeps = {
@@ -425,6 +426,8 @@ export class Executor {
 	}
 
 	private progress(p: Parameters<DeviceLink['sendProgress']>[0]): void {
+		// The host hears it too: the device page draws the same bar as the console.
+		this.d.emit({ event: 'progress', ...p });
 		this.track(this.d.link().sendProgress(p).catch(() => {}));
 	}
 
@@ -599,7 +602,7 @@ export class Executor {
 					} catch (e) {
 						return failure(RC.DownloadOutOfMemory, `The package could not be stored: ${errorMessage(e)}`);
 					}
-					this.progress({ correlator: op.correlator, phase: 'in-progress', downloadStatus: 40, bytes: bytes.length });
+					this.progress({ correlator: op.correlator, phase: 'in-progress', downloadStatus: 40 });
 					break;
 				}
 				case 'stop': {
@@ -670,7 +673,12 @@ export class Executor {
 		for (let attempt = 1; ; attempt++) {
 			if (this.halted) throw new Interrupted('the runtime stopped');
 			try {
-				return { ok: true, bytes: await this.d.link().fetchBundle(correlator) };
+				// Each attempt starts from 0 bytes: a fresh throttle, so its first tick says so at once.
+				const tick = throttleProgress(
+					(bytesDone, bytesTotal) => this.progress({ correlator, phase: 'in-progress', downloadStatus: 30, bytesDone, bytesTotal }),
+					() => this.d.clock.now()
+				);
+				return { ok: true, bytes: await this.d.link().fetchBundle(correlator, tick) };
 			} catch (e) {
 				if (this.halted) throw new Interrupted('the runtime stopped');
 				const permanent = !(e instanceof DownloadError) || e.permanent;

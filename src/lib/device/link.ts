@@ -25,8 +25,11 @@ export class DownloadError extends Error {
 }
 
 export interface DeviceLink {
-	/** Asks for a download token and fetches the bundle bytes; throws when the download fails (DownloadError). */
-	fetchBundle(correlator: string): Promise<Uint8Array>;
+	/**
+	 * Asks for a download token and fetches the bundle bytes; throws when the download fails (DownloadError).
+	 * `onBytes` hears each chunk's running total and the body's announced length (for progress reports).
+	 */
+	fetchBundle(correlator: string, onBytes?: (bytesDone: number, bytesTotal: number) => void): Promise<Uint8Array>;
 	/** Best effort: progress is informative, a lost one is replaced by the result. */
 	sendProgress(progress: ProgressMsg): Promise<void>;
 	sendResult(result: OperationResultMsg): Promise<SendOutcome>;

@@ -4,6 +4,7 @@
  * realtime part, this bus stays local to the node that made the change.
  */
 import { EventEmitter } from 'node:events';
+import type { AdminProgressEvent } from '../contract/admin-protocol';
 import type { DeviceRequestView, OperationView } from './services/views';
 
 export type ServerEvents = {
@@ -12,6 +13,8 @@ export type ServerEvents = {
 	'device:online': { deviceId: string; maIds: string[] };
 	'device:offline': { deviceId: string; maIds: string[] };
 	'inventory:changed': { deviceId: string };
+	/** How far an operation got (phase, download bytes): relayed live, never stored. */
+	'operation:progress': AdminProgressEvent & { maId: string };
 	/** SCOMO-Device-06: a device asked for an install or update. */
 	'device-request:created': { maId: string; request: DeviceRequestView };
 };

@@ -32,6 +32,8 @@ export async function bundleDownload(dataDir: string, grant: DownloadGrant): Pro
 			headers: {
 				...headers,
 				'content-type': 'application/javascript; charset=utf-8',
+				// The length lets the device report its download as "x of y bytes" (the progress event).
+				'content-length': String(bytes.length),
 				// The device checks this digest before storing anything (1407 on mismatch).
 				'x-content-sha256': grant.bundleSha256
 			}
@@ -46,5 +48,8 @@ export async function bundleDownload(dataDir: string, grant: DownloadGrant): Pro
 		sha256: grant.bundleSha256,
 		size: grant.bundleSize
 	});
-	return new Response(sealed as Uint8Array<ArrayBuffer>, { status: 200, headers: { ...headers, 'content-type': SEALED_CONTENT_TYPE } });
+	return new Response(sealed as Uint8Array<ArrayBuffer>, {
+		status: 200,
+		headers: { ...headers, 'content-type': SEALED_CONTENT_TYPE, 'content-length': String(sealed.length) }
+	});
 }

@@ -92,7 +92,15 @@ export function registerAdminNamespace(io: Server, ctx: AppContext, opts: { rech
 		for (const maId of maIds) toMa(maId).emit('device:status', { deviceId, online: false });
 	});
 	ctx.events.on('inventory:changed', ({ deviceId }) => {
-		for (const maId of activeMaIdsOfDevice(ctx.store.db, deviceId)) toMa(maId).emit('inventory:changed', { deviceId });
+		// Each MA gets its own part of the inventory (SCOMO-ADC-3), whole: consoles apply it instead of reloading.
+		// One indexed read per MA of the device; not skipped when this node has no console of the MA, since the
+		// room may have consoles on another node (the adapter carries the emit there).
+		for (const maId of activeMaIdsOfDevice(ctx.store.db, deviceId)) {
+			toMa(maId).emit('inventory:changed', { deviceId, inventory: ctx.services.inventory.listForMa(deviceId, maId) });
+		}
+	});
+	ctx.events.on('operation:progress', ({ maId, ...progress }) => {
+		toMa(maId).emit('operation:progress', progress);
 	});
 	ctx.events.on('device-request:created', ({ maId, request }) => {
 		toMa(maId).emit('device-request', {

@@ -152,6 +152,36 @@ describe('operations service', () => {
 		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'failed' } });
 	});
 
+	it('relays download bytes live without a write per tick, and keeps only the latest in memory', async () => {
+		const h = serviceHarness();
+		const { maId, deviceId } = h.maWithDevice();
+		h.upload(maId, 'com.acme.app', '1.0.0');
+		const c = h.services.operations.create(maId, h.system, {
+			deviceIds: [deviceId],
+			operations: [{ kind: 'DownloadInstall', componentId: 'com.acme.app' }],
+			consentMode: 'silent',
+			intent: ''
+		});
+		const op = c.ok ? c.value.operations[0]! : null;
+		const correlator = op!.correlator;
+		const updates = () => (h.seen['operation:updated'] ?? []).filter((o) => o.correlator === correlator).length;
+		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress', downloadStatus: 30 });
+		const afterStatus = updates();
+		for (const done of [0, 400, 800, 1000]) {
+			h.time.now += 300;
+			await h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress', downloadStatus: 30, bytesDone: done, bytesTotal: 1000 });
+		}
+		// The stored status did not change: no `operation` event (nor a write) per tick.
+		expect(updates()).toBe(afterStatus);
+		const ticks = (h.seen['operation:progress'] ?? []).filter((p) => p.correlator === correlator);
+		expect(ticks.map((p) => p.bytesDone)).toEqual([null, 0, 400, 800, 1000]);
+		expect(ticks.at(-1)).toMatchObject({ id: op!.id, maId, deviceId, batchId: op!.batchId, downloadStatus: 30, bytesTotal: 1000 });
+		expect(h.services.operations.progressOf([op!.id])).toEqual([expect.objectContaining({ bytesDone: 1000, bytesTotal: 1000 })]);
+		// Old news is forgotten.
+		h.time.now += 11 * 60_000;
+		expect(h.services.operations.progressOf([op!.id])).toEqual([]);
+	});
+
 	it('expires unanswered operations with 1457 when the clock passes their deadline', () => {
 		const h = serviceHarness({ SCOMO_OPERATION_TTL_SECONDS: '60' });
 		const { maId, deviceId } = h.maWithDevice();

@@ -12,6 +12,7 @@ import {
 	type OperationStatus
 } from '../../core';
 import type { CreateOperationsBody, OperationResultMsg, ProgressMsg } from '../../contract';
+import type { AdminProgressEvent } from '../../contract/admin-protocol';
 import { newId, newSecret } from '../ids';
 import * as opsRepo from '../db/repos/operations';
 import * as batchesRepo from '../db/repos/batches';
@@ -48,6 +49,10 @@ export type CreatedOperations = {
 	approval?: 'not-required' | 'pending';
 };
 export type OperationListFilter = { deviceId?: string; status?: string; batchId?: string; limit?: number };
+
+/** How many operations' latest progress the server keeps in memory, and for how long. */
+const PROGRESS_KEPT = 5000;
+const PROGRESS_KEPT_MS = 10 * 60_000;
 
 /** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
 const newCorrelator = () => newSecret(16);
@@ -302,8 +307,15 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 	}
 
 	/**
-	 * Progress: consent wait or a step under way, with the SCOMO Download status 30/40/50. Written through the
-	 * group commit with the turn's other writes.
+	 * The latest progress per operation, in memory only: a page opened in the middle of a download shows how far
+	 * it got. Byte ticks are too frequent to store; a restart forgets them and the next tick brings them back.
+	 * Bounded (oldest dropped first) and aged out, so it never grows with the operations ever run.
+	 */
+	const latestProgress = new Map<string, AdminProgressEvent>();
+
+	/**
+	 * Progress: consent wait or a step under way, with the SCOMO Download status 30/40/50 and download bytes.
+	 * A status change is written through the group commit with the turn's other writes.
 	 */
 	async function recordProgress(deviceId: string, msg: ProgressMsg): Promise<Outcome<void>> {
 		const op = opsRepo.getOperationByCorrelator(db, msg.correlator);
@@ -312,10 +324,36 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		const now = deps.clock();
 		const set: Partial<OperationRow> = { status: msg.phase, deliveredAt: op.deliveredAt ?? now };
 		if (msg.downloadStatus !== undefined) set.downloadStatus = msg.downloadStatus;
+		// A byte tick repeats the stored status: no write, no `operation` event, only the live relay below.
+		const changes = op.status !== set.status || op.deliveredAt === null || (set.downloadStatus !== undefined && set.downloadStatus !== op.downloadStatus);
 		// The row after the update is `op` with `set` applied: no second read (bench/ profile).
-		const changed = await writes.submit((tx) => opsRepo.updateOpenOperation(tx, op.id, set).changes > 0);
+		const changed = changes && (await writes.submit((tx) => opsRepo.updateOpenOperation(tx, op.id, set).changes > 0));
 		if (changed) emitUpdated([{ ...op, ...set }]);
+		const progress: AdminProgressEvent = {
+			id: op.id,
+			correlator: op.correlator,
+			batchId: op.batchId,
+			deviceId,
+			phase: msg.phase,
+			downloadStatus: set.downloadStatus ?? op.downloadStatus,
+			bytesDone: msg.bytesDone ?? null,
+			bytesTotal: msg.bytesTotal ?? null,
+			at: now
+		};
+		latestProgress.delete(op.id);
+		latestProgress.set(op.id, progress);
+		if (latestProgress.size > PROGRESS_KEPT) latestProgress.delete(latestProgress.keys().next().value!);
+		deps.events.emit('operation:progress', { ...progress, maId: op.maId });
 		return ok(undefined);
+	}
+
+	/** The latest progress of these operations, when a device reported some lately (see latestProgress). */
+	function progressOf(ids: readonly string[]): AdminProgressEvent[] {
+		const since = deps.clock() - PROGRESS_KEPT_MS;
+		return ids.flatMap((id) => {
+			const p = latestProgress.get(id);
+			return p && p.at >= since ? [p] : [];
+		});
 	}
 
 	/**
@@ -489,6 +527,7 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		deliverOpen,
 		markDelivered,
 		recordProgress,
+		progressOf,
 		recordResult,
 		cancel,
 		expireDue,

@@ -48,7 +48,7 @@ export function serviceHarness(env: Record<string, string> = {}) {
 	const store = openStore(path.join(dataDir, 'scomo.db'));
 	const events = new EventBus();
 	const seen: { [K in ServerEventName]?: ServerEvents[K][] } = {};
-	for (const name of ['operation:updated', 'device:online', 'device:offline', 'inventory:changed', 'device-request:created'] as const) {
+	for (const name of ['operation:updated', 'operation:progress', 'device:online', 'device:offline', 'inventory:changed', 'device-request:created'] as const) {
 		events.on(name, (p) => ((seen[name] ??= []) as unknown[]).push(p));
 	}
 	const relay = recordingRelay();

@@ -3,7 +3,7 @@
  * the server; these shapes are the public contract of /api/v1.
  */
 import { resultCodeName, type OperationStatus } from '../../core';
-import type { OperationView } from '../../contract/admin-protocol';
+import type { DeviceView, InventoryItemView, OperationView } from '../../contract/admin-protocol';
 import type { OperationRow } from '../db/repos/operations';
 import type { DeviceRow } from '../db/repos/devices';
 import type { InventoryRow } from '../db/repos/inventory';
@@ -11,7 +11,8 @@ import type { EnrollmentCodeRow } from '../db/repos/enrollment-codes';
 import type { DeviceRequestRow } from '../db/repos/device-requests';
 import type { PackageRow, PackageVersionRow } from '../db/repos/packages';
 
-export type { OperationView };
+// The shapes live in the wire contract, shared with the console; views.ts only maps rows onto them.
+export type { DeviceView, InventoryItemView, OperationView };
 
 export const operationView = (r: OperationRow): OperationView => ({
 	id: r.id,
@@ -36,18 +37,6 @@ export const operationView = (r: OperationRow): OperationView => ({
 	cancelRequestedAt: r.cancelRequestedAt
 });
 
-export type DeviceView = {
-	id: string;
-	manufacturer: string;
-	model: string;
-	baselineBuildId: string;
-	softwareVersion: string;
-	kind: string;
-	online: boolean;
-	lastSeenAt: number | null;
-	enrolledAt: number;
-};
-
 export const deviceView = (d: DeviceRow, enrolledAt: number, online: boolean): DeviceView => ({
 	id: d.id,
 	manufacturer: d.manufacturer,
@@ -59,15 +48,6 @@ export const deviceView = (d: DeviceRow, enrolledAt: number, online: boolean): D
 	lastSeenAt: d.lastSeenAt,
 	enrolledAt
 });
-
-export type InventoryItemView = {
-	componentId: string;
-	stage: 'delivered' | 'deployed';
-	version: string;
-	state: 'Active' | 'Inactive' | null;
-	operational: string | null;
-	updatedAt: number;
-};
 
 export const inventoryView = (r: InventoryRow): InventoryItemView => ({
 	componentId: r.componentId,

@@ -12,21 +12,17 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const pkg = appContext().services.packages.get(maId, params.componentId);
 	if (!pkg.ok) error(404, { message: 'Component not found', code: 'not_found' });
 	const { devices, inventory } = fleetOf(maId);
-	const holders = devices.flatMap((d) => {
-		const item = (inventory[d.id] ?? []).find((i) => i.componentId === params.componentId);
-		return item ? [{ device: d, item }] : [];
-	});
 	return {
 		pkg: { ...pkg.value, versions: [...pkg.value.versions].sort((a, b) => compareVersions(b.version, a.version)) },
-		holders,
 		deviceCount: devices.length,
-		// For the operation dialog's device picker: each device with the version it has of this component.
+		// Each device with its entry of this component (null: not on it). The page lists holders per version and
+		// offers devices to the operation dialog from it, and applies inventory:changed to it live.
 		devices: devices.map((d) => ({
 			id: d.id,
 			label: `${d.manufacturer} ${d.model}`.trim() || d.id,
 			online: d.online,
 			baseline: d.baselineBuildId,
-			has: (inventory[d.id] ?? []).find((i) => i.componentId === params.componentId && i.stage === 'deployed')?.version ?? null
+			item: (inventory[d.id] ?? []).find((i) => i.componentId === params.componentId) ?? null
 		})),
 		components: componentChoices(maId),
 		consentModes: consentModesOf(maId)

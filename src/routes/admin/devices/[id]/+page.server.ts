@@ -7,6 +7,7 @@ import { error } from '@sveltejs/kit';
 import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { componentChoices, consentModesOf } from '$lib/admin-ui/fleet.server';
+import { isTerminalStatus } from '$lib/core';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url, params, depends }) => {
@@ -15,10 +16,13 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const ctx = appContext();
 	const found = ctx.services.devices.get(maId, params.id);
 	if (!found.ok) error(404, { message: 'Device not found', code: 'not_found' });
+	const operations = ctx.services.operations.list(maId, { deviceId: params.id, limit: 100 });
 	return {
 		device: found.value.device,
 		inventory: found.value.inventory,
-		operations: ctx.services.operations.list(maId, { deviceId: params.id, limit: 100 }),
+		operations,
+		// How far the unfinished ones got lately (download bytes are relayed live, never stored).
+		progress: ctx.services.operations.progressOf(operations.filter((o) => !isTerminalStatus(o.status)).map((o) => o.id)),
 		components: componentChoices(maId),
 		consentModes: consentModesOf(maId),
 		now: ctx.clock()

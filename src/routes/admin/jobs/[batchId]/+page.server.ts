@@ -12,6 +12,7 @@ import { CreateOperations } from '$lib/contract/rest';
 import { retryPlan } from '$lib/admin-ui/ops';
 import { issuesInWords } from '$lib/admin-ui/words';
 import type { OpRow } from '$lib/admin-ui/types';
+import { isTerminalStatus } from '$lib/core';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A batch is at most 100,000 devices × 20 steps by contract; the page shows the first 1000 operations. */
@@ -33,7 +34,9 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 		.map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim(), online: d.online }));
 	// SCOMO-SEC-02: a high-risk batch is held until an owner or operator approves it with a passkey.
 	const awaitingApproval = appContext().services.signing.approvals.pending(maId).some((p) => p.batchId === params.batchId);
-	return { batchId: params.batchId, ops, devices, truncated: ops.length >= LIMIT, awaitingApproval };
+	// How far the unfinished ones got lately (download bytes are relayed live, never stored): the bars show at once.
+	const progress = appContext().services.operations.progressOf(ops.filter((o) => !isTerminalStatus(o.status)).map((o) => o.id));
+	return { batchId: params.batchId, ops, devices, truncated: ops.length >= LIMIT, awaitingApproval, progress };
 };
 
 export const actions: Actions = {
