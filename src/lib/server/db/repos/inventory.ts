@@ -1,5 +1,6 @@
 /** Each device's inventory as last reported (SCOMO Inventory/Delivered and Inventory/Deployed). */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { prepared } from '../prepared';
 import { inventory as t, inventoryReportSeqs as seqs } from '../schema';
 import type { Q } from './types';
 
@@ -20,27 +21,47 @@ export const listInventoryOfMa = (q: Q, deviceId: string, maId: string): Invento
 export const deleteInventoryOfDevice = (q: Q, deviceId: string) => q.delete(t).where(eq(t.deviceId, deviceId)).run();
 export const deleteInventoryOfDeviceMa = (q: Q, deviceId: string, maId: string) =>
 	q.delete(t).where(and(eq(t.deviceId, deviceId), eq(t.maId, maId))).run();
+const ph = {
+	deviceId: sql.placeholder('deviceId'),
+	maId: sql.placeholder('maId'),
+	componentId: sql.placeholder('componentId')
+};
+
+/** Prepared, like the other per-component writes below: every result of a component operation makes them. */
 export const deleteInventoryEntry = (q: Q, deviceId: string, maId: string, componentId: string) =>
-	q.delete(t).where(and(eq(t.deviceId, deviceId), eq(t.maId, maId), eq(t.componentId, componentId))).run();
+	prepared(q, 'deleteInventoryEntry', (d) =>
+		d.delete(t).where(and(eq(t.deviceId, ph.deviceId), eq(t.maId, ph.maId), eq(t.componentId, ph.componentId))).prepare()
+	).run({ deviceId, maId, componentId });
 
 export const insertInventory = (q: Q, rows: (typeof t.$inferInsert)[]) =>
 	rows.length === 0 ? undefined : q.insert(t).values(rows).run();
 
+const excluded = (column: string) => sql.raw(`excluded."${column}"`);
+
 export const upsertInventoryEntry = (q: Q, row: typeof t.$inferInsert) =>
-	q
-		.insert(t)
-		.values(row)
-		.onConflictDoUpdate({
-			target: [t.deviceId, t.maId, t.componentId],
-			set: {
-				stage: row.stage,
-				version: row.version,
-				deployedState: row.deployedState ?? null,
-				operationalState: row.operationalState ?? null,
-				updatedAt: row.updatedAt
-			}
-		})
-		.run();
+	prepared(q, 'upsertInventoryEntry', (d) =>
+		d
+			.insert(t)
+			.values({
+				...ph,
+				stage: sql.placeholder('stage'),
+				version: sql.placeholder('version'),
+				deployedState: sql.placeholder('deployedState'),
+				operationalState: sql.placeholder('operationalState'),
+				updatedAt: sql.placeholder('updatedAt')
+			})
+			.onConflictDoUpdate({
+				target: [t.deviceId, t.maId, t.componentId],
+				set: {
+					stage: excluded('stage'),
+					version: excluded('version'),
+					deployedState: excluded('deployed_state'),
+					operationalState: excluded('operational_state'),
+					updatedAt: excluded('updated_at')
+				}
+			})
+			.prepare()
+	).run({ ...row, deployedState: row.deployedState ?? null, operationalState: row.operationalState ?? null });
 
 export const setOperationalState = (q: Q, deviceId: string, maId: string, componentId: string, operational: string, at: number) =>
 	q
@@ -74,15 +95,19 @@ export function reportSeqsOfDevice(q: Q, deviceId: string): Map<string, number> 
 }
 
 export const reportSeqOf = (q: Q, deviceId: string, maId: string, componentId: string): number | null =>
-	q
-		.select({ seq: seqs.seq })
-		.from(seqs)
-		.where(and(eq(seqs.deviceId, deviceId), eq(seqs.maId, maId), eq(seqs.componentId, componentId)))
-		.get()?.seq ?? null;
+	prepared(q, 'reportSeqOf', (d) =>
+		d
+			.select({ seq: seqs.seq })
+			.from(seqs)
+			.where(and(eq(seqs.deviceId, ph.deviceId), eq(seqs.maId, ph.maId), eq(seqs.componentId, ph.componentId)))
+			.prepare()
+	).get({ deviceId, maId, componentId })?.seq ?? null;
 
 export const setReportSeq = (q: Q, deviceId: string, maId: string, componentId: string, seq: number) =>
-	q
-		.insert(seqs)
-		.values({ deviceId, maId, componentId, seq })
-		.onConflictDoUpdate({ target: [seqs.deviceId, seqs.maId, seqs.componentId], set: { seq } })
-		.run();
+	prepared(q, 'setReportSeq', (d) =>
+		d
+			.insert(seqs)
+			.values({ ...ph, seq: sql.placeholder('seq') })
+			.onConflictDoUpdate({ target: [seqs.deviceId, seqs.maId, seqs.componentId], set: { seq: excluded('seq') } })
+			.prepare()
+	).run({ deviceId, maId, componentId, seq });
