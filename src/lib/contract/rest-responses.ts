@@ -49,8 +49,8 @@ export const OperationViewSchema = v.strictObject({
 export const CreatedOperationsSchema = v.strictObject({
 	batchId: Uuid,
 	operations: v.array(OperationViewSchema),
-	/** 'pending' when a high-risk batch waits for an administrator's passkey approval (docs/security.md). */
-	approval: v.optional(v.picklist(['not-required', 'pending'])),
+	/** 'pending' when a high-risk batch waits for an administrator's passkey approval (docs/security.md); else 'not-required'. */
+	approval: v.picklist(['not-required', 'pending']),
 	/** Early 1413: one per operation whose package excludes the device's enrolled baseline (it is still sent; the device decides). */
 	warnings: v.array(
 		v.strictObject({ deviceId: Uuid, correlator: v.string(), resultCode: v.number(), message: v.string() })

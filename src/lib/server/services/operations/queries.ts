@@ -1,0 +1,46 @@
+/** Reading operations: by correlator or ID within one MA (another MA's reads as missing), lists, packages. */
+import { isTerminalStatus, ok, type OperationStatus } from '../../../core';
+import * as opsRepo from '../../db/repos/operations';
+import * as pkgs from '../../db/repos/packages';
+import type { OperationRow } from '../../db/repos/operations';
+import { fail, type Outcome } from '../errors';
+import { operationView, type OperationView } from '../views';
+import type { OperationContext } from './context';
+
+export type OperationListFilter = { deviceId?: string; status?: string; batchId?: string; limit?: number };
+
+export function operationQueries({ db }: OperationContext) {
+	/**
+	 * One way to address an operation: its correlator (what the device reports) or its ID (what create
+	 * returns next to it). Another MA's operation is absent, like a missing one (SCOMO-ADC-3).
+	 */
+	function find(maId: string, ref: string): OperationRow | null {
+		const op = opsRepo.getOperationByCorrelator(db, ref) ?? opsRepo.getOperation(db, ref);
+		return op && op.maId === maId ? op : null;
+	}
+
+	function get(maId: string, ref: string): Outcome<OperationView> {
+		const op = find(maId, ref);
+		if (!op) return fail('not_found', 'operation not found');
+		return ok(operationView(op));
+	}
+
+	function list(maId: string, f: OperationListFilter): OperationView[] {
+		return opsRepo
+			.listOperations(db, { maId, deviceId: f.deviceId, status: f.status, batchId: f.batchId, limit: Math.min(Math.max(f.limit ?? 100, 1), 1000) })
+			.map(operationView);
+	}
+
+	/** The package version an operation of this device carries (for download tokens). */
+	function packageVersionFor(deviceId: string, correlator: string) {
+		const op = opsRepo.getOperationByCorrelator(db, correlator);
+		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
+		if (isTerminalStatus(op.status as OperationStatus)) return fail('conflict', `the operation is ${op.status}`);
+		if (!op.packageVersionId) return fail('not_found', 'this operation carries no package');
+		const v = pkgs.getPackageVersionById(db, op.packageVersionId);
+		if (!v) return fail('not_found', 'package version not found');
+		return ok(v);
+	}
+
+	return { find, get, list, packageVersionFor };
+}
