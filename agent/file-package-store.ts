@@ -1,4 +1,8 @@
-/** The agent's PackageStore: packages/<componentId>/<version>.js under the data directory, written atomically. */
+/**
+ * The agent's PackageStore: packages/<component key>/<version>.js under the data directory, written atomically.
+ * The key is the owning MA's ID and the component ID (src/lib/device/component-key.ts): two MAs' same-named
+ * components never share a folder.
+ */
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { PackageStore } from '../src/lib/device';

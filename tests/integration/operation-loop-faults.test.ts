@@ -14,7 +14,7 @@ import path from 'node:path';
 import { startServerProcess, tempDir, type ServerProcess } from '../support/server-process';
 import { createMa, type CreatedMa } from '../support/admin-cli';
 import { ApiClient, type OperationView } from '../support/api-client';
-import { agentInventory, examplePackage, startAgent, type AgentProcess } from '../support/agent-process';
+import { agentBundlePath, agentInventory, examplePackage, startAgent, type AgentProcess } from '../support/agent-process';
 import { FAULT_ENV } from '../../agent/fault-injection';
 
 const CLOCK = 'com.example.clock';
@@ -156,7 +156,7 @@ describe('delivery faults with real processes', () => {
 			expect(ledger.journal.map((e) => e.set.operations[0]!.correlator)).toEqual([correlator]);
 			expect(ledger.results[correlator]).toBeUndefined();
 			expect(ledger.inventory).toEqual([]);
-			expect(existsSync(path.join(paused.agent.dataDir, 'packages', CLOCK, '1.0.0.js'))).toBe(true);
+			expect(existsSync(agentBundlePath(paused.agent, w.ma.maId, CLOCK, '1.0.0'))).toBe(true);
 			expect(TERMINAL).not.toContain((await w.api.getOperation(correlator)).body.status);
 
 			agent = startAgent({ dataDir: paused.agent.dataDir });

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync, sign as nodeSign, createHash } from 'node:crypto';
 import path from 'node:path';
 import { startTestServer, newMa, manifest, type TestServer } from '../support/test-server';
-import { agentInventory, startAgent, type AgentProcess } from '../support/agent-process';
+import { agentBundlePath, agentInventory, startAgent, type AgentProcess } from '../support/agent-process';
 import type { ApiClient, OperationView } from '../support/api-client';
 import { loadOrCreateDecrypter } from '../../agent/decrypter';
 import { signDownloadToken } from '../../src/lib/server/services/download-tokens';
@@ -59,7 +59,7 @@ async function expectRefused(componentId: string, message: RegExp) {
 	expect(op.resultMessage).toMatch(message);
 	expect(agentInventory(agent, ma.maId)).toEqual(before);
 	expect(await serverInventory()).toEqual(before);
-	expect(existsSync(path.join(agent.dataDir, 'packages', componentId))).toBe(false);
+	expect(existsSync(agentBundlePath(agent, ma.maId, componentId))).toBe(false);
 }
 
 beforeAll(async () => {
@@ -210,7 +210,7 @@ describe('package integrity and confidentiality (SCOMO-SEC-03)', () => {
 		const op = await downloadInstall(p.id);
 		expect(op).toMatchObject({ status: 'completed', resultCode: 1200 });
 		// The stored bundle is the plaintext the MA uploaded, byte for byte.
-		const stored = readFileSync(path.join(agent.dataDir, 'packages', p.id, '1.0.0.js'));
+		const stored = readFileSync(agentBundlePath(agent, ma.maId, p.id, '1.0.0'));
 		expect(createHash('sha256').update(stored).digest('hex')).toBe(p.sha256);
 	});
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { emptyLedger, type Identity, type Ledger } from '../../src/lib/device';
 import { PROJECT_ROOT } from './server-process';
 import { tempDir, track } from './cleanup';
+import { componentKey } from '../../src/lib/device/component-key';
 
 export type AgentEvent = { event: string; at: number } & Record<string, unknown>;
 
@@ -150,6 +151,12 @@ export function startAgent(opts: AgentOptions): AgentProcess {
 		})
 	);
 	return new AgentProcess(child, dataDir);
+}
+
+/** Where the agent stores a component's bundle: its folder, or the file of one version. */
+export function agentBundlePath(agent: AgentProcess, maId: string, componentId: string, version?: string): string {
+	const dir = path.join(agent.dataDir, 'packages', componentKey(maId, componentId));
+	return version === undefined ? dir : path.join(dir, `${version}.js`);
 }
 
 /** A real example package from examples/components/<id>/<version>/: its manifest and bundle text. */
