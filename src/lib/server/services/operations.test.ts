@@ -10,6 +10,20 @@ const entry = (version: string) => ({
 	operational: 'Stopped' as const
 });
 
+type Harness = ReturnType<typeof serviceHarness>;
+
+/** One operation of `kind` for one device of the MA, as an API client would create it; returns it. */
+function createOne(h: Harness, maId: string, deviceId: string, kind: 'DownloadInstall' | 'Start' | 'Inventory', consentMode: 'silent' | 'confirm' = 'silent') {
+	const c = h.services.operations.create(maId, h.system, {
+		deviceIds: [deviceId],
+		operations: [kind === 'Inventory' ? { kind } : { kind, componentId: 'com.acme.app' }],
+		consentMode,
+		intent: ''
+	});
+	if (!c.ok) throw new Error(c.error.message);
+	return c.value.operations[0]!;
+}
+
 describe('operations service', () => {
 	it('persists every row before relaying, then marks the accepted ones delivered', async () => {
 		const h = serviceHarness();
@@ -87,13 +101,7 @@ describe('operations service', () => {
 		const h = serviceHarness();
 		const { maId, deviceId } = h.maWithDevice();
 		h.upload(maId, 'com.acme.app', '1.0.0');
-		const c = h.services.operations.create(maId, h.system, {
-			deviceIds: [deviceId],
-			operations: [{ kind: 'DownloadInstall', componentId: 'com.acme.app' }],
-			consentMode: 'silent',
-			intent: ''
-		});
-		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		const { correlator } = createOne(h, maId, deviceId, 'DownloadInstall');
 		const msg = { correlator, resultCode: 1200, message: '', componentId: 'com.acme.app', entry: entry('1.0.0'), completedAt: 1 };
 		expect(await h.services.operations.recordResult(deviceId, msg)).toEqual({ ok: true, value: { duplicate: false } });
 		expect(await h.services.operations.recordResult(deviceId, { ...msg, resultCode: 1405, entry: null })).toEqual({
@@ -112,13 +120,7 @@ describe('operations service', () => {
 		const h = serviceHarness();
 		const { maId, deviceId } = h.maWithDevice();
 		h.upload(maId, 'com.acme.app', '1.0.0');
-		const c = h.services.operations.create(maId, h.system, {
-			deviceIds: [deviceId],
-			operations: [{ kind: 'DownloadInstall', componentId: 'com.acme.app' }],
-			consentMode: 'silent',
-			intent: ''
-		});
-		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		const { correlator } = createOne(h, maId, deviceId, 'DownloadInstall');
 		const msg = { correlator, resultCode: 1200, message: '', componentId: 'com.acme.app', entry: entry('1.0.0'), completedAt: 1 };
 		const before = h.services.writes.stats();
 		const answers = await Promise.all([h.services.operations.recordResult(deviceId, msg), h.services.operations.recordResult(deviceId, msg)]);
@@ -134,13 +136,7 @@ describe('operations service', () => {
 		const h = serviceHarness();
 		const { maId, deviceId } = h.maWithDevice();
 		h.upload(maId, 'com.acme.app', '1.0.0');
-		const c = h.services.operations.create(maId, h.system, {
-			deviceIds: [deviceId],
-			operations: [{ kind: 'Start', componentId: 'com.acme.app' }],
-			consentMode: 'confirm',
-			intent: ''
-		});
-		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		const { correlator } = createOne(h, maId, deviceId, 'Start', 'confirm');
 		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'awaiting-consent' });
 		expect(h.services.operations.get(maId, correlator)).toMatchObject({ value: { status: 'awaiting-consent' } });
 		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress', downloadStatus: 50 });
@@ -156,14 +152,8 @@ describe('operations service', () => {
 		const h = serviceHarness();
 		const { maId, deviceId } = h.maWithDevice();
 		h.upload(maId, 'com.acme.app', '1.0.0');
-		const c = h.services.operations.create(maId, h.system, {
-			deviceIds: [deviceId],
-			operations: [{ kind: 'DownloadInstall', componentId: 'com.acme.app' }],
-			consentMode: 'silent',
-			intent: ''
-		});
-		const op = c.ok ? c.value.operations[0]! : null;
-		const correlator = op!.correlator;
+		const op = createOne(h, maId, deviceId, 'DownloadInstall');
+		const correlator = op.correlator;
 		const updates = () => (h.seen['operation:updated'] ?? []).filter((o) => o.correlator === correlator).length;
 		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress', downloadStatus: 30 });
 		const afterStatus = updates();
@@ -175,18 +165,17 @@ describe('operations service', () => {
 		expect(updates()).toBe(afterStatus);
 		const ticks = (h.seen['operation:progress'] ?? []).filter((p) => p.correlator === correlator);
 		expect(ticks.map((p) => p.bytesDone)).toEqual([null, 0, 400, 800, 1000]);
-		expect(ticks.at(-1)).toMatchObject({ id: op!.id, maId, deviceId, batchId: op!.batchId, downloadStatus: 30, bytesTotal: 1000 });
-		expect(h.services.operations.progressOf([op!.id])).toEqual([expect.objectContaining({ bytesDone: 1000, bytesTotal: 1000 })]);
+		expect(ticks.at(-1)).toMatchObject({ id: op.id, maId, deviceId, batchId: op.batchId, downloadStatus: 30, bytesTotal: 1000 });
+		expect(h.services.operations.progressOf([op.id])).toEqual([expect.objectContaining({ bytesDone: 1000, bytesTotal: 1000 })]);
 		// Old news is forgotten.
 		h.time.now += 11 * 60_000;
-		expect(h.services.operations.progressOf([op!.id])).toEqual([]);
+		expect(h.services.operations.progressOf([op.id])).toEqual([]);
 	});
 
 	it('expires unanswered operations with 1457 when the clock passes their deadline', () => {
 		const h = serviceHarness({ SCOMO_OPERATION_TTL_SECONDS: '60' });
 		const { maId, deviceId } = h.maWithDevice();
-		const c = h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
-		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		const { correlator } = createOne(h, maId, deviceId, 'Inventory');
 		h.time.now += 59_000;
 		expect(h.services.operations.expireDue()).toBe(0);
 		h.time.now += 1_000;
@@ -199,13 +188,11 @@ describe('operations service', () => {
 	it('cancels queued operations with 1462 only', async () => {
 		const h = serviceHarness();
 		const { maId, deviceId } = h.maWithDevice();
-		const c = h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
-		const correlator = c.ok ? c.value.operations[0]!.correlator : '';
+		const { correlator } = createOne(h, maId, deviceId, 'Inventory');
 		await h.services.operations.recordProgress(deviceId, { correlator, phase: 'in-progress' });
 		expect(h.services.operations.cancel(maId, h.system, correlator)).toMatchObject({ ok: false, error: { code: 'conflict' } });
-		const c2 = h.services.operations.create(maId, h.system, { deviceIds: [deviceId], operations: [{ kind: 'Inventory' }], consentMode: 'silent', intent: '' });
-		const c2c = c2.ok ? c2.value.operations[0]!.correlator : '';
-		expect(h.services.operations.cancel(maId, h.system, c2c)).toMatchObject({ ok: true, value: { status: 'cancelled', resultCode: 1462 } });
+		const queued = createOne(h, maId, deviceId, 'Inventory');
+		expect(h.services.operations.cancel(maId, h.system, queued.correlator)).toMatchObject({ ok: true, value: { status: 'cancelled', resultCode: 1462 } });
 	});
 
 	it('delivers every unfinished operation on connect, batch by batch, in order', async () => {
