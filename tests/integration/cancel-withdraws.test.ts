@@ -52,14 +52,21 @@ describe('cancel withdraws delivered operations on the device', () => {
 		expect(await acme.api.waitForOperation(waiting.correlator, (o) => o.status === 'awaiting-consent')).toBeTruthy();
 		expect(await acme.api.waitForOperation(queuedBehind.correlator, (o) => o.status === 'delivered')).toBeTruthy();
 
-		// The admin cancels while the user is being asked (by ID), and the one behind it (by correlator).
+		// The admin cancels the one behind (by correlator) first, then the one whose user is being asked (by ID).
+		// In this order both withdrawals are certain to arrive while the prompt still holds the journal: withdrawn
+		// first, the prompt would free the journal and the Inventory behind it could run (instantly, 1200) before
+		// its own withdrawal arrived, which is the device's right (a started operation keeps its own result).
 		const mark = agent.mark();
+		expect((await acme.api.cancelOperation(queuedBehind.correlator)).status).toBe(200);
 		const first = await acme.api.request<OperationView>('POST', `/api/v1/operations/${waiting.id}/cancel`);
 		expect(first.status).toBe(200);
 		expect(first.body.cancelRequestedAt).toEqual(expect.any(Number));
-		expect((await acme.api.cancelOperation(queuedBehind.correlator)).status).toBe(200);
 
-		const notice = await agent.waitAfter(mark, (e) => e.event === 'notice' && e.kind === 'withdrawn', 'the withdrawn notice');
+		const notice = await agent.waitAfter(
+			mark,
+			(e) => e.event === 'notice' && e.kind === 'withdrawn' && (e.correlators as string[]).includes(waiting.correlator),
+			'the withdrawn notice of the prompt'
+		);
 		expect(notice).toMatchObject({ maId: acme.maId, maName: 'Acme', correlators: [waiting.correlator] });
 		for (const op of [waiting, queuedBehind]) {
 			expect(await acme.api.waitForOperation(op.correlator, finished)).toMatchObject({ status: 'cancelled', resultCode: 1462 });
