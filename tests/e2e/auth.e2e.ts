@@ -178,6 +178,9 @@ test('an owner invites a second administrator, who joins with their own passkey;
 });
 
 test('role limits: a viewer cannot start operations (hidden and refused with 403), an operator cannot manage; other MAs are 404', async ({ page, browser }) => {
+	// A bound, not an expectation: three administrators each register a passkey and sign in (about 20 s alone;
+	// past 60 s with three CI runs sharing two cores).
+	test.setTimeout(180_000);
 	const owner = await createMaWithOwner(page);
 	const viewer = await addAdmin(browser, page, 'viewer');
 	const operator = await addAdmin(browser, page, 'operator');
