@@ -6,7 +6,7 @@ import { Executor } from './executor';
 import { componentKey } from './component-key';
 import { LedgerKeeper } from './ledger';
 import { DownloadError, type DeviceLink, type SendOutcome } from './link';
-import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } from './memory-adapters';
+import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent, acceptEverySet, digestOnlyPackageKeys } from './memory-adapters';
 import type { RuntimeEvent } from './events';
 
 const MA = '0190a000-0000-7000-8000-000000000001';
@@ -96,6 +96,8 @@ async function setup(opts: { consent?: ScriptedConsent; baseline?: string; store
 		baseline: () => opts.baseline ?? 'acme-os-1',
 		link: () => link,
 		emit: (e) => events.push(e),
+		verify: acceptEverySet,
+		packageKeys: digestOnlyPackageKeys,
 		downloadRetry: { firstDelayMs: 1, maxDelayMs: 4 }
 	});
 

@@ -17,6 +17,8 @@ import type {
 	UserChoice
 } from './ports';
 import { emptyLedger } from './ports';
+import type { PackageKeys } from './package-check';
+import type { Verdict } from './verify';
 
 export class MemoryStateStore implements StateStore {
 	identity: Identity | null = null;
@@ -111,3 +113,12 @@ export class ScriptedConsent implements ConsentPort {
 		this.notices.push(notice);
 	}
 }
+
+/**
+ * An explicit fake verifier for tests of the executor on its own: every set passes and nothing is remembered.
+ * Signature checks have their own tests (verify.test.ts) and run for real wherever a runtime is built.
+ */
+export const acceptEverySet = async (): Promise<Verdict> => ({ rejected: new Map(), remember() {} });
+
+/** No sealing and no pinned MA keys: the package check is size and digest only (package-check.ts). */
+export const digestOnlyPackageKeys: PackageKeys = { decrypter: null, requireSealed: () => false, maKeys: () => [] };

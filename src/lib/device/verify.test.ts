@@ -26,7 +26,7 @@ import { Executor } from './executor';
 import { componentKey } from './component-key';
 import { LedgerKeeper } from './ledger';
 import type { DeviceLink } from './link';
-import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } from './memory-adapters';
+import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent, digestOnlyPackageKeys } from './memory-adapters';
 import type { RuntimeEvent } from './events';
 import type { Identity, InventoryItem } from './ports';
 import { CommandVerifier, selfSigned } from './verify';
@@ -218,7 +218,8 @@ async function runtimeOver(key: EdKey, store: MemoryStateStore, packages: Memory
 		baseline: () => 'base',
 		link: () => link,
 		emit: (e) => events.push(e),
-		verify: (s) => verifier.verify(s)
+		verify: (s) => verifier.verify(s),
+		packageKeys: digestOnlyPackageKeys
 	});
 	/** Delivers a set as the connection does: receive (verify, journal), then run, then wait. */
 	async function deliver(set: unknown) {
