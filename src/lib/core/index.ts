@@ -8,3 +8,4 @@ export * from './transition';
 export * from './policy';
 export * from './semver';
 export * from './user-words';
+export * as rollout from './rollout';
