@@ -12,6 +12,8 @@
  *   *-ui, auth-client  browser code: never server code (SvelteKit's *.server.ts modules excepted: they never
  *                   reach the browser)
  *   routes          may use any part of src/lib
+ *   db              all SQL lives in src/lib/server/db (repositories in db/repos): nothing else under src/
+ *                   (tests aside) imports drizzle-orm, better-sqlite3 or the schema modules
  *   tests, bench    share fixtures from tests/support; the test tiers and bench never import one another
  */
 const SRC_LIB = '^src/lib/';
@@ -27,6 +29,9 @@ const BENCH = '^bench/';
 const TESTS = '^tests/';
 const SCRIPTS = '^scripts/';
 const TEST_FILE = '\\.test\\.ts$';
+const DB = `${SERVER}db/`;
+/** What writes SQL: the query builder, the driver and the table definitions (SQLite and the PostgreSQL mirror). */
+const SQL_MODULES = `(^|/)node_modules/(drizzle-orm|better-sqlite3)/|${DB}(schema|schema-auth|schema-security)\\.ts$|${DB}postgres/`;
 /** Code that is not a test: tests may reach into the part they test and into tests/support. */
 const notTest = (path) => ({ path, pathNot: TEST_FILE });
 const outerLayers = [CONTRACT, SERVER, DEVICE, DEVICE_BROWSER, BROWSER_UI, ROUTES, AGENT, BENCH, TESTS, SCRIPTS];
@@ -99,6 +104,14 @@ module.exports = {
 			to: { path: `${AGENT}|${BENCH}|${TESTS}|${SCRIPTS}` }
 		},
 		{
+			name: 'sql-only-in-repositories',
+			comment:
+				'All SQL lives in src/lib/server/db: services, routes and the realtime layer call repository functions (db/repos), never drizzle-orm, better-sqlite3 or the schema modules. Tests may inspect the store directly.',
+			severity: 'error',
+			from: { path: '^src/|^server\\.ts$', pathNot: `${DB}|${TEST_FILE}` },
+			to: { path: SQL_MODULES }
+		},
+		{
 			name: 'test-tiers-share-only-tests-support',
 			comment: 'Integration and e2e tests share fixtures through tests/support, never by importing one another or bench.',
 			severity: 'error',
@@ -143,8 +156,10 @@ module.exports = {
 		}
 	],
 	options: {
+		// Libraries are not followed but stay in the graph as leaves, so rules can forbid importing one
+		// (sql-only-in-repositories: drizzle-orm, better-sqlite3).
 		doNotFollow: { path: 'node_modules' },
-		exclude: { path: '^(node_modules|build|\\.svelte-kit|test-results)/' },
+		exclude: { path: '^(build|\\.svelte-kit|test-results)/' },
 		tsPreCompilationDeps: true,
 		tsConfig: { fileName: 'tsconfig.json' },
 		// SvelteKit's $lib alias, so imports through $lib are checked like relative ones (the paths in

@@ -1,12 +1,13 @@
 /** Health: database reachable, realtime attached, version. 200 when all is well, 503 otherwise. */
 import { json } from '@sveltejs/kit';
 import { appContext } from '$lib/server/app-context';
+import { pingStore } from '$lib/server/db/repos/health';
 
 export function GET() {
 	const ctx = appContext();
 	let database = false;
 	try {
-		database = ctx.store.sqlite.prepare('select 1 as ok').get() !== undefined;
+		database = pingStore(ctx.store.db);
 	} catch {
 		database = false;
 	}

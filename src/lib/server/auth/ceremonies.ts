@@ -133,8 +133,8 @@ export async function finishRegistration(
 				insertPasskey(tx, adminId, passkey, name, d.now);
 				insertMembership(tx, adminId, maId, 'owner', d.now);
 				const actor = { type: 'admin' as const, id: adminId };
-				audit(tx, { maId, actor, action: 'ma.create', target: { type: 'ma', id: maId }, outcome: 'ok', detail: { name: intent.maName } }, d.now);
-				audit(tx, { maId, actor, action: 'passkey.add', target: { type: 'passkey', id: passkey.id }, outcome: 'ok', detail: { name } }, d.now);
+				audit(tx, d.now, { maId, actor, action: 'ma.create', targetType: 'ma', targetId: maId, outcome: 'ok', detail: { name: intent.maName } });
+				audit(tx, d.now, { maId, actor, action: 'passkey.add', targetType: 'passkey', targetId: passkey.id, outcome: 'ok', detail: { name } });
 				return { adminId, kind: 'setup' as const, maId };
 			});
 		case 'invite':
@@ -146,8 +146,8 @@ export async function finishRegistration(
 				insertPasskey(tx, adminId, passkey, name, d.now);
 				insertMembership(tx, adminId, inv.maId, inv.role, d.now);
 				const actor = { type: 'admin' as const, id: adminId };
-				audit(tx, { maId: inv.maId, actor, action: 'invitation.accept', target: { type: 'invitation', id: inv.id }, outcome: 'ok', detail: { role: inv.role, displayName: intent.displayName } }, d.now);
-				audit(tx, { maId: inv.maId, actor, action: 'passkey.add', target: { type: 'passkey', id: passkey.id }, outcome: 'ok', detail: { name } }, d.now);
+				audit(tx, d.now, { maId: inv.maId, actor, action: 'invitation.accept', targetType: 'invitation', targetId: inv.id, outcome: 'ok', detail: { role: inv.role, displayName: intent.displayName } });
+				audit(tx, d.now, { maId: inv.maId, actor, action: 'passkey.add', targetType: 'passkey', targetId: passkey.id, outcome: 'ok', detail: { name } });
 				return { adminId, kind: 'invite' as const, maId: inv.maId };
 			});
 		case 'add': {
@@ -157,7 +157,7 @@ export async function finishRegistration(
 			return inTransaction(d.db, (tx) => {
 				insertPasskey(tx, adminId, passkey, intent.passkeyName || name, d.now);
 				const maIds = adminActor(tx, adminId).memberships.map((m) => m.maId);
-				auditForEachMa(tx, maIds, { actor: { type: 'admin', id: adminId }, action: 'passkey.add', target: { type: 'passkey', id: passkey.id }, outcome: 'ok', detail: { name: intent.passkeyName || name } }, d.now);
+				auditForEachMa(tx, d.now, maIds, { actor: { type: 'admin', id: adminId }, action: 'passkey.add', targetType: 'passkey', targetId: passkey.id, outcome: 'ok', detail: { name: intent.passkeyName || name } });
 				return { adminId, kind: 'add' as const, maId: null };
 			});
 		}
@@ -178,7 +178,7 @@ export async function finishSignin(d: AuthDeps, response: AuthenticationResponse
 	if (!stored) return fail('unauthenticated', 'The sign-in request expired or was already used. Please try again.');
 	const row = getPasskey(d.db, response.id);
 	if (!row) {
-		audit(d.db, { maId: null, actor: { type: 'system', id: 'anonymous' }, action: 'admin.signin', target: { type: 'passkey', id: response.id.slice(0, 200) }, outcome: 'failed', detail: { reason: 'unknown passkey' } }, d.now);
+		audit(d.db, d.now, { maId: null, actor: { type: 'system', id: 'anonymous' }, action: 'admin.signin', targetType: 'passkey', targetId: response.id.slice(0, 200), outcome: 'failed', detail: { reason: 'unknown passkey' } });
 		return fail('unauthenticated', 'This passkey is not registered here. Use another one, or ask an owner for an invitation.');
 	}
 	const admin = getAdmin(d.db, row.adminId);
@@ -189,13 +189,13 @@ export async function finishSignin(d: AuthDeps, response: AuthenticationResponse
 	const verified =
 		admin && (!handle || handle === admin.userHandle) ? await verifyAuthentication(d.rp, response, stored.challenge, storedPasskey(row)) : null;
 	if (!verified) {
-		auditForEachMa(d.db, maIds, { actor, action: 'admin.signin', target: { type: 'passkey', id: row.id }, outcome: 'failed' }, d.now);
+		auditForEachMa(d.db, d.now, maIds, { actor, action: 'admin.signin', targetType: 'passkey', targetId: row.id, outcome: 'failed' });
 		return fail('unauthenticated', 'The passkey could not be verified. Please try again.');
 	}
 	// One commit for the counter and the audit entries (SQLite: one fsync-equivalent, not two).
 	d.db.transaction((tx) => {
 		markPasskeyUsed(tx, row.id, verified.newCounter, d.now);
-		auditForEachMa(tx, maIds, { actor, action: 'admin.signin', target: { type: 'passkey', id: row.id }, outcome: 'ok', detail: { passkey: row.name } }, d.now);
+		auditForEachMa(tx, d.now, maIds, { actor, action: 'admin.signin', targetType: 'passkey', targetId: row.id, outcome: 'ok', detail: { passkey: row.name } });
 	});
 	return ok({ adminId: row.adminId });
 }
@@ -212,7 +212,7 @@ export function joinWithAccount(d: Omit<AuthDeps, 'rp'>, token: string, adminId:
 		const r = redeemInvitation(tx, hashSecret(token), adminId, d.now);
 		if (!r) throw new Rollback({ code: 'not_found', message: 'This invitation was used meanwhile, revoked or has expired.' });
 		insertMembership(tx, adminId, r.maId, r.role, d.now);
-		audit(tx, { maId: r.maId, actor: { type: 'admin', id: adminId }, action: 'invitation.accept', target: { type: 'invitation', id: r.id }, outcome: 'ok', detail: { role: r.role, existingAccount: true } }, d.now);
+		audit(tx, d.now, { maId: r.maId, actor: { type: 'admin', id: adminId }, action: 'invitation.accept', targetType: 'invitation', targetId: r.id, outcome: 'ok', detail: { role: r.role, existingAccount: true } });
 		return { maId: r.maId, role: r.role };
 	});
 }

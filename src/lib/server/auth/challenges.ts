@@ -3,9 +3,8 @@
  * minutes. A challenge is looked up by its own value, which the client echoes in clientDataJSON, so no
  * extra cookie is needed and username-less sign-in works (as Lucia's WebAuthn example does).
  */
-import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/open';
-import { webauthnChallenges } from '../db/schema-auth';
+import * as repo from '../db/repos/webauthn-challenges';
 
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
@@ -31,17 +30,15 @@ export function saveChallenge(
 	now: number
 ): void {
 	// Expired challenges are swept here, so the table stays small without a timer.
-	db.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, now)).run();
-	db.insert(webauthnChallenges)
-		.values({
-			challenge: c.challenge,
-			purpose: c.purpose,
-			adminId: c.adminId ?? null,
-			data: JSON.stringify(c.data ?? {}),
-			createdAt: now,
-			expiresAt: now + CHALLENGE_TTL_MS
-		})
-		.run();
+	repo.deleteExpiredChallenges(db, now);
+	repo.insertChallenge(db, {
+		challenge: c.challenge,
+		purpose: c.purpose,
+		adminId: c.adminId ?? null,
+		data: JSON.stringify(c.data ?? {}),
+		createdAt: now,
+		expiresAt: now + CHALLENGE_TTL_MS
+	});
 }
 
 /**
@@ -49,11 +46,7 @@ export function saveChallenge(
  * is unknown, already used, of another purpose or expired.
  */
 export function consumeChallenge(db: Db, challenge: string, purpose: ChallengePurpose, now: number): StoredChallenge | null {
-	const row = db
-		.delete(webauthnChallenges)
-		.where(and(eq(webauthnChallenges.challenge, challenge), eq(webauthnChallenges.purpose, purpose)))
-		.returning()
-		.get();
+	const row = repo.takeChallenge(db, challenge, purpose);
 	if (!row || row.expiresAt <= now) return null;
 	let data: Record<string, unknown> = {};
 	try {

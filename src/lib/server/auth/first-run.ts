@@ -5,11 +5,10 @@
  * creates exactly one new MA with its first owner, so only whoever can read the server's output or data
  * directory can create MAs.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
 import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import { setupTokens } from '../db/schema-auth';
-import { managementAuthorities } from '../db/schema';
+import * as setupTokensRepo from '../db/repos/setup-tokens';
+import * as masRepo from '../db/repos/mas';
 import type { Q } from '../db/repos/types';
 import { hashSecret, newId, newSecret } from '../ids';
 
@@ -20,35 +19,21 @@ export const setupPath = (token: string) => `/setup?token=${encodeURIComponent(t
 
 export function issueSetupToken(q: Q, now: number, ttlMs = SETUP_TOKEN_TTL_MS): { token: string; expiresAt: number } {
 	const token = newSecret(32);
-	q.insert(setupTokens)
-		.values({ id: newId(), tokenHash: hashSecret(token), createdAt: now, expiresAt: now + ttlMs })
-		.run();
+	setupTokensRepo.insertSetupToken(q, { id: newId(), tokenHash: hashSecret(token), createdAt: now, expiresAt: now + ttlMs });
 	return { token, expiresAt: now + ttlMs };
 }
 
-export const anyMaExists = (q: Q): boolean =>
-	q.select({ id: managementAuthorities.id }).from(managementAuthorities).limit(1).get() !== undefined;
+export const anyMaExists = (q: Q): boolean => masRepo.anyMaExists(q);
 
 /** Whether a setup token can still be used (unused and unexpired). */
 export function setupTokenValid(q: Q, token: string, now: number): boolean {
 	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return false;
-	const row = q
-		.select({ id: setupTokens.id })
-		.from(setupTokens)
-		.where(and(eq(setupTokens.tokenHash, hashSecret(token)), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now)))
-		.get();
-	return row !== undefined;
+	return setupTokensRepo.setupTokenUsable(q, hashSecret(token), now);
 }
 
 /** Use the token for the new MA; false when it was used meanwhile or expired (first one wins). */
 export function redeemSetupToken(q: Q, tokenHash: string, maId: string, now: number): boolean {
-	return (
-		q
-			.update(setupTokens)
-			.set({ usedAt: now, maId })
-			.where(and(eq(setupTokens.tokenHash, tokenHash), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now)))
-			.run().changes === 1
-	);
+	return setupTokensRepo.useSetupToken(q, tokenHash, maId, now) === 1;
 }
 
 /**

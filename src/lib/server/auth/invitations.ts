@@ -3,9 +3,7 @@
  * SHA-256 is stored. An invitation is used once (the first redeemer wins, atomically), expires, and can
  * be revoked.
  */
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
-import { invitations } from '../db/schema-auth';
-import { managementAuthorities } from '../db/schema';
+import * as repo from '../db/repos/invitations';
 import type { Q } from '../db/repos/types';
 import { hashSecret, newId, newSecret } from '../ids';
 import type { Role } from '../../core/policy';
@@ -13,7 +11,8 @@ import type { Role } from '../../core/policy';
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const INVITATION_MIN_TTL_MS = 10 * 60 * 1000;
 
-export type InvitationRow = typeof invitations.$inferSelect;
+export type { InvitationRow } from '../db/repos/invitations';
+type InvitationRow = repo.InvitationRow;
 
 export type InvitationStatus = 'pending' | 'used' | 'revoked' | 'expired';
 
@@ -34,18 +33,16 @@ export function createInvitation(
 	const id = newId();
 	const ttl = Math.max(INVITATION_MIN_TTL_MS, Math.min(inv.ttlMs ?? INVITATION_TTL_MS, 30 * 24 * 3600 * 1000));
 	const expiresAt = now + ttl;
-	q.insert(invitations)
-		.values({
-			id,
-			maId: inv.maId,
-			role: inv.role,
-			tokenHash: hashSecret(token),
-			label: inv.label ?? '',
-			createdBy: inv.createdBy,
-			createdAt: now,
-			expiresAt
-		})
-		.run();
+	repo.insertInvitation(q, {
+		id,
+		maId: inv.maId,
+		role: inv.role,
+		tokenHash: hashSecret(token),
+		label: inv.label ?? '',
+		createdBy: inv.createdBy,
+		createdAt: now,
+		expiresAt
+	});
 	return { id, token, expiresAt };
 }
 
@@ -54,12 +51,7 @@ export type InvitationView = { id: string; maId: string; maName: string; role: R
 /** The invitation behind a link's token (whatever its status), with the MA's name; null when unknown. */
 export function findInvitationByToken(q: Q, token: string, now: number): InvitationView | null {
 	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-	const row = q
-		.select({ i: invitations, maName: managementAuthorities.name })
-		.from(invitations)
-		.innerJoin(managementAuthorities, eq(managementAuthorities.id, invitations.maId))
-		.where(eq(invitations.tokenHash, hashSecret(token)))
-		.get();
+	const row = repo.getInvitationByTokenHash(q, hashSecret(token));
 	if (!row) return null;
 	return {
 		id: row.i.id,
@@ -77,29 +69,11 @@ export function findInvitationByToken(q: Q, token: string, now: number): Invitat
  * creates the membership.
  */
 export function redeemInvitation(q: Q, tokenHash: string, adminId: string, now: number): { maId: string; role: Role; id: string } | null {
-	const row = q
-		.update(invitations)
-		.set({ usedAt: now, usedBy: adminId })
-		.where(
-			and(
-				eq(invitations.tokenHash, tokenHash),
-				isNull(invitations.usedAt),
-				isNull(invitations.revokedAt),
-				gt(invitations.expiresAt, now)
-			)
-		)
-		.returning({ maId: invitations.maId, role: invitations.role, id: invitations.id })
-		.get();
+	const row = repo.usePendingInvitation(q, tokenHash, adminId, now);
 	return row ? { maId: row.maId, role: row.role as Role, id: row.id } : null;
 }
 
-export const listInvitations = (q: Q, maId: string): InvitationRow[] =>
-	q.select().from(invitations).where(eq(invitations.maId, maId)).orderBy(desc(invitations.createdAt)).limit(100).all();
+export const listInvitations = (q: Q, maId: string): InvitationRow[] => repo.listInvitations(q, maId, 100);
 
 /** Revoke a pending invitation of this MA; 0 when there was none to revoke. */
-export const revokeInvitation = (q: Q, maId: string, id: string, now: number): number =>
-	q
-		.update(invitations)
-		.set({ revokedAt: now })
-		.where(and(eq(invitations.id, id), eq(invitations.maId, maId), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
-		.run().changes;
+export const revokeInvitation = (q: Q, maId: string, id: string, now: number): number => repo.revokePendingInvitation(q, maId, id, now);

@@ -4,10 +4,9 @@
  * a session id planted before sign-in is never promoted), and sign-out deletes it; "sign out everywhere"
  * deletes every session of the administrator.
  */
-import { and, eq, lt, ne, or } from 'drizzle-orm';
 import type { Cookies } from '@sveltejs/kit';
 import type { Db } from '../db/open';
-import { sessions } from '../db/schema-auth';
+import * as repo from '../db/repos/sessions';
 import { hashSecret, newSecret } from '../ids';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, sessionStatus, shouldTouch } from './session-policy';
 
@@ -24,9 +23,7 @@ export function createSession(db: Db, adminId: string, now: number, userAgent = 
 		lastSeenAt: now,
 		expiresAt: now + SESSION_ABSOLUTE_MS
 	};
-	db.insert(sessions)
-		.values({ ...session, userAgent: userAgent.slice(0, 200) })
-		.run();
+	repo.insertSession(db, { ...session, userAgent: userAgent.slice(0, 200) });
 	return { token, session };
 }
 
@@ -34,41 +31,35 @@ export function createSession(db: Db, adminId: string, now: number, userAgent = 
 export function validateSession(db: Db, token: string, now: number): Session | null {
 	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
 	const idHash = hashSecret(token);
-	const row = db.select().from(sessions).where(eq(sessions.idHash, idHash)).get();
+	const row = repo.getSession(db, idHash);
 	if (!row) return null;
 	if (sessionStatus(row, now) !== 'valid') {
-		db.delete(sessions).where(eq(sessions.idHash, idHash)).run();
+		repo.deleteSession(db, idHash);
 		return null;
 	}
 	if (shouldTouch(row, now)) {
-		db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)).run();
+		repo.touchSession(db, idHash, now);
 		row.lastSeenAt = now;
 	}
 	return { idHash, adminId: row.adminId, createdAt: row.createdAt, lastSeenAt: row.lastSeenAt, expiresAt: row.expiresAt };
 }
 
 export function deleteSessionByToken(db: Db, token: string): void {
-	db.delete(sessions).where(eq(sessions.idHash, hashSecret(token))).run();
+	repo.deleteSession(db, hashSecret(token));
 }
 
 /** Sign out everywhere: every session of the administrator (optionally keeping one). */
 export function deleteAdminSessions(db: Db, adminId: string, keepIdHash?: string): number {
-	const where = keepIdHash
-		? and(eq(sessions.adminId, adminId), ne(sessions.idHash, keepIdHash))
-		: eq(sessions.adminId, adminId);
-	return db.delete(sessions).where(where).run().changes;
+	return repo.deleteSessionsOfAdmin(db, adminId, keepIdHash);
 }
 
 export function countAdminSessions(db: Db, adminId: string): number {
-	return db.select({ h: sessions.idHash }).from(sessions).where(eq(sessions.adminId, adminId)).all().length;
+	return repo.countSessionsOfAdmin(db, adminId);
 }
 
 /** Remove sessions past either expiry (housekeeping; validation refuses them anyway). */
 export function purgeExpiredSessions(db: Db, now: number): number {
-	return db
-		.delete(sessions)
-		.where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, now - SESSION_IDLE_MS)))
-		.run().changes;
+	return repo.deleteExpiredSessions(db, now, now - SESSION_IDLE_MS);
 }
 
 /** Cookie attributes: HttpOnly, SameSite=Lax, Secure when the public origin is https. */

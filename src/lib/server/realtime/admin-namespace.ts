@@ -12,8 +12,7 @@ import { SESSION_COOKIE, validateSession } from '../auth/sessions';
 import { adminActor } from '../auth/accounts';
 import { CURRENT_MA_COOKIE } from '../auth/resolve';
 import { activeMaIdsOfDevice } from '../db/repos/enrollments';
-import { eq } from 'drizzle-orm';
-import { sessions } from '../db/schema-auth';
+import { getSession } from '../db/repos/sessions';
 import { sessionStatus } from '../auth/session-policy';
 
 /**
@@ -118,7 +117,7 @@ function endStaleConsoles(nsp: AdminNamespace, ctx: AppContext): void {
 	const now = ctx.clock();
 	for (const socket of nsp.sockets.values()) {
 		const { sessionHash, adminId, maId } = socket.data;
-		const row = ctx.store.db.select().from(sessions).where(eq(sessions.idHash, sessionHash)).get();
+		const row = getSession(ctx.store.db, sessionHash);
 		const alive = row !== undefined && sessionStatus(row, now) === 'valid';
 		const member = alive && adminActor(ctx.store.db, adminId).memberships.some((m) => m.maId === maId);
 		if (alive && member) continue;

@@ -14,10 +14,8 @@ import { authorizeResource } from '../authz';
 import * as masRepo from '../db/repos/mas';
 import { needsFourEyes, parseMaSettings } from '../services/ma-settings';
 import { relyingParty, verifyAuthentication } from '../auth/webauthn';
-import { and, eq, notInArray } from 'drizzle-orm';
 import * as batchesRepo from '../db/repos/batches';
-import { TERMINAL_STATUSES } from '../db/repos/operations';
-import { operations } from '../db/schema';
+import { batchHasOpenOperation } from '../db/repos/operations';
 import type { Q } from '../db/repos/types';
 import { audit } from '../services/audit';
 import { fail, type Outcome } from '../services/errors';
@@ -36,18 +34,10 @@ export type PendingBatch = {
 
 export type ApprovalDeps = { db: Q; envelopes: Envelopes; trust: Trust; clock: () => number; origin: () => string };
 
-const hasOpenOperation = (db: Q, batchId: string) =>
-	db
-		.select({ id: operations.id })
-		.from(operations)
-		.where(and(eq(operations.batchId, batchId), notInArray(operations.status, [...TERMINAL_STATUSES])))
-		.limit(1)
-		.all().length > 0;
-
 export function createApprovals(d: ApprovalDeps) {
 	function pending(maId: string): PendingBatch[] {
 		// A batch whose operations were all cancelled or expired meanwhile has nothing left to approve.
-		return d.envelopes.pendingOf(maId).filter((row) => hasOpenOperation(d.db, row.batchId)).map((row) => {
+		return d.envelopes.pendingOf(maId).filter((row) => batchHasOpenOperation(d.db, row.batchId)).map((row) => {
 			const header = JSON.parse(row.header) as BatchHeader;
 			return {
 				batchId: row.batchId,

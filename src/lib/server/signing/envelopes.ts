@@ -8,7 +8,6 @@
  * administrator's passkey approves them (approvals.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
 import {
 	envelopeMessage,
 	envelopeOperation,
@@ -22,8 +21,8 @@ import {
 import { merkleLevels, merkleProof, merkleRootOf } from '../../core/merkle';
 import type { ConsentMode, OperationKind } from '../../core';
 import type { CommandSetMsg, SignedTrustMsg } from '../../contract';
-import { batchEnvelopes } from '../db/schema-security';
-import { operations } from '../db/schema';
+import * as envelopesRepo from '../db/repos/batch-envelopes';
+import { listOperationsOfBatch } from '../db/repos/operations';
 import * as masRepo from '../db/repos/mas';
 import * as pkgs from '../db/repos/packages';
 import type { OperationRow } from '../db/repos/operations';
@@ -31,7 +30,8 @@ import type { Q } from '../db/repos/types';
 import type { MaKeys } from './ma-keys';
 import type { Trust } from './trust';
 
-export type EnvelopeRow = typeof batchEnvelopes.$inferSelect;
+export type { EnvelopeRow } from '../db/repos/batch-envelopes';
+type EnvelopeRow = envelopesRepo.EnvelopeRow;
 export type ApprovalState = 'not-required' | 'pending' | 'approved';
 
 /** node:crypto SHA-256 for the server's share of hashing (a whole fleet's leaves). */
@@ -81,11 +81,9 @@ export function createEnvelopes(d: EnvelopeDeps) {
 		while (cache.size > TREE_CACHE) cache.delete(cache.keys().next().value!);
 	};
 
-	const rowsOfBatch = (batchId: string): OperationRow[] =>
-		d.db.select().from(operations).where(eq(operations.batchId, batchId)).orderBy(asc(operations.deviceId), asc(operations.seq)).all();
+	const rowsOfBatch = (batchId: string): OperationRow[] => listOperationsOfBatch(d.db, batchId);
 
-	const getRow = (batchId: string): EnvelopeRow | undefined =>
-		d.db.select().from(batchEnvelopes).where(eq(batchEnvelopes.batchId, batchId)).get();
+	const getRow = (batchId: string): EnvelopeRow | undefined => envelopesRepo.getEnvelope(d.db, batchId);
 
 	/**
 	 * Signs a batch once: header, Merkle root, MA signature, and whether a passkey must approve it first.
@@ -140,7 +138,7 @@ export function createEnvelopes(d: EnvelopeDeps) {
 			approvedAt: null,
 			createdAt: d.clock()
 		};
-		d.db.insert(batchEnvelopes).values(row).run();
+		envelopesRepo.insertEnvelope(d.db, row);
 		remember(batchId, { row, header, tree });
 		return { approval };
 	}
@@ -168,7 +166,7 @@ export function createEnvelopes(d: EnvelopeDeps) {
 		if (c.row.approval === 'not-required' && needsApproval(c.header, trust.statement)) {
 			// The MA gained approving passkeys (or a stricter policy) since the batch was signed: devices now
 			// demand an approval for it, so it waits for one like a new high-risk batch.
-			d.db.update(batchEnvelopes).set({ approval: 'pending' }).where(eq(batchEnvelopes.batchId, c.row.batchId)).run();
+			envelopesRepo.updateEnvelope(d.db, c.row.batchId, { approval: 'pending' });
 			c.row = { ...c.row, approval: 'pending' };
 			return null;
 		}
@@ -178,7 +176,7 @@ export function createEnvelopes(d: EnvelopeDeps) {
 		const currentKey = d.keys.current(c.row.maId);
 		if (c.row.keyId !== currentKey.id) {
 			const signature = d.keys.signWith(currentKey, envelopeMessage(c.header));
-			d.db.update(batchEnvelopes).set({ keyId: currentKey.id, signature }).where(eq(batchEnvelopes.batchId, c.row.batchId)).run();
+			envelopesRepo.updateEnvelope(d.db, c.row.batchId, { keyId: currentKey.id, signature });
 			c.row = { ...c.row, keyId: currentKey.id, signature };
 		}
 		const envelope: SignedEnvelope = {
@@ -209,22 +207,16 @@ export function createEnvelopes(d: EnvelopeDeps) {
 
 	/** Records the approval; only a pending batch of this MA changes. */
 	function markApproved(maId: string, batchId: string, assertion: AdminApproval, adminId: string): boolean {
-		const r = d.db
-			.update(batchEnvelopes)
-			.set({ approval: 'approved', assertion: JSON.stringify(assertion), approvedBy: adminId, approvedAt: d.clock() })
-			.where(and(eq(batchEnvelopes.batchId, batchId), eq(batchEnvelopes.maId, maId), eq(batchEnvelopes.approval, 'pending')))
-			.run();
+		const r = envelopesRepo.approvePendingEnvelope(d.db, maId, batchId, {
+			assertion: JSON.stringify(assertion),
+			approvedBy: adminId,
+			approvedAt: d.clock()
+		});
 		cache.delete(batchId);
 		return r.changes > 0;
 	}
 
-	const pendingOf = (maId: string): EnvelopeRow[] =>
-		d.db
-			.select()
-			.from(batchEnvelopes)
-			.where(and(eq(batchEnvelopes.maId, maId), eq(batchEnvelopes.approval, 'pending')))
-			.orderBy(asc(batchEnvelopes.createdAt))
-			.all();
+	const pendingOf = (maId: string): EnvelopeRow[] => envelopesRepo.listPendingEnvelopes(d.db, maId);
 
 	return { prepare, seal, header, markApproved, pendingOf };
 }

@@ -5,14 +5,14 @@
  * trust statement the old key signs too (trust.ts), and commands signed before the rotation still verify.
  */
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import { maSigningKeys } from '../db/schema-security';
+import * as repo from '../db/repos/ma-signing-keys';
 import type { Q } from '../db/repos/types';
 import { newId } from '../ids';
 import { openSecret, sealSecret } from './master-key';
 import { MIN_ROTATION_OVERLAP_SECONDS } from '../../core/key-rotation';
 
-export type MaKeyRow = typeof maSigningKeys.$inferSelect;
+export type { MaKeyRow } from '../db/repos/ma-signing-keys';
+type MaKeyRow = repo.MaKeyRow;
 
 export type KeyDeps = { db: Q; masterKey: () => Buffer; clock: () => number };
 
@@ -37,8 +37,7 @@ export function createMaKeys(d: KeyDeps) {
 	const CURRENT_TTL_MS = 5000;
 	const currentCache = new Map<string, { row: MaKeyRow; at: number }>();
 
-	const rows = (maId: string): MaKeyRow[] =>
-		d.db.select().from(maSigningKeys).where(eq(maSigningKeys.maId, maId)).orderBy(asc(maSigningKeys.createdAt), asc(maSigningKeys.id)).all();
+	const rows = (maId: string): MaKeyRow[] => repo.listMaKeys(d.db, maId);
 
 	function insertKey(maId: string, now: number): MaKeyRow {
 		const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -52,7 +51,7 @@ export function createMaKeys(d: KeyDeps) {
 			createdAt: now,
 			validUntil: null
 		};
-		d.db.insert(maSigningKeys).values(row).run();
+		repo.insertMaKey(d.db, row);
 		opened.set(id, privateKey);
 		return row;
 	}
@@ -68,13 +67,7 @@ export function createMaKeys(d: KeyDeps) {
 	}
 
 	function currentFromDb(maId: string): MaKeyRow {
-		const active = d.db
-			.select()
-			.from(maSigningKeys)
-			.where(and(eq(maSigningKeys.maId, maId), isNull(maSigningKeys.validUntil)))
-			.orderBy(asc(maSigningKeys.createdAt))
-			.all()
-			.at(-1);
+		const active = repo.listUnretiredMaKeys(d.db, maId).at(-1);
 		return active ?? insertKey(maId, d.clock());
 	}
 
@@ -116,16 +109,12 @@ export function createMaKeys(d: KeyDeps) {
 		const now = d.clock();
 		const old = currentFromDb(maId);
 		currentCache.delete(maId);
-		d.db
-			.update(maSigningKeys)
-			.set({ validUntil: now + overlapMs })
-			.where(and(eq(maSigningKeys.maId, maId), isNull(maSigningKeys.validUntil)))
-			.run();
+		repo.retireMaKeys(d.db, maId, now + overlapMs);
 		const next = insertKey(maId, now + 1);
 		return { current: next, retiring: { ...old, validUntil: now + overlapMs } };
 	}
 
-	const byId = (keyId: string): MaKeyRow | undefined => d.db.select().from(maSigningKeys).where(eq(maSigningKeys.id, keyId)).get();
+	const byId = (keyId: string): MaKeyRow | undefined => repo.getMaKey(d.db, keyId);
 
 	return { current, valid, signWith, signCurrent, rotate, byId, list: rows };
 }

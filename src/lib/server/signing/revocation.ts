@@ -3,12 +3,11 @@
  * with 1462. When no MA is left, the device itself is revoked: its sockets are closed at once and it can
  * neither authenticate again nor re-enroll with the same key (devices.authenticate, enrollment.enroll).
  */
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import { RC } from '../../core';
-import { enrollments, operations } from '../db/schema';
 import * as devicesRepo from '../db/repos/devices';
 import * as enrollmentsRepo from '../db/repos/enrollments';
-import { TERMINAL_STATUSES, type OperationRow } from '../db/repos/operations';
+import * as operationsRepo from '../db/repos/operations';
+import type { OperationRow } from '../db/repos/operations';
 import type { Q } from '../db/repos/types';
 import { audit } from '../services/audit';
 import { fail, type Outcome } from '../services/errors';
@@ -26,20 +25,14 @@ export function createRevocation(deps: Pick<ServiceDeps, 'db' | 'events' | 'cloc
 		if (!e || e.leftAt !== null || !device || device.revokedAt !== null) return fail('not_found', 'device not found');
 		const now = deps.clock();
 		const result = db.transaction((tx) => {
-			tx.update(enrollments)
-				.set({ leftAt: now })
-				.where(and(eq(enrollments.deviceId, deviceId), eq(enrollments.maId, maId)))
-				.run();
-			const open = tx
-				.select()
-				.from(operations)
-				.where(and(eq(operations.deviceId, deviceId), eq(operations.maId, maId), notInArray(operations.status, [...TERMINAL_STATUSES])))
-				.all();
+			enrollmentsRepo.leaveEnrollment(tx, deviceId, maId, now);
+			const open = operationsRepo.listOpenOperationsOfDeviceInMa(tx, deviceId, maId);
 			if (open.length > 0) {
-				tx.update(operations)
-					.set({ status: 'cancelled', resultCode: RC.Cancelled, resultMessage: 'cancelled: the device left the MA', completedAt: now })
-					.where(inArray(operations.id, open.map((o) => o.id)))
-					.run();
+				operationsRepo.updateOperationsByIds(
+					tx,
+					open.map((o) => o.id),
+					{ status: 'cancelled', resultCode: RC.Cancelled, resultMessage: 'cancelled: the device left the MA', completedAt: now }
+				);
 			}
 			const remaining = enrollmentsRepo.activeMaIdsOfDevice(tx, deviceId);
 			const deviceRevoked = remaining.length === 0;

@@ -8,7 +8,6 @@
  * statement carries it; each device checks the assertion itself (core/trust-grant.ts). The console shows
  * the pending change to every owner (and the audit log records who asked and who approved).
  */
-import { desc, eq } from 'drizzle-orm';
 import { grantChallenge, grantOf, changeNeedingApproval } from '../../core/trust-grant';
 import type { AdminApproval, AdminCredential, HighRiskPolicy, TrustGrant } from '../../core/envelope';
 import { sha256 } from '../../core/merkle-sha256';
@@ -16,8 +15,8 @@ import { ok } from '../../core';
 import { adminActor, getPasskey, markPasskeyUsed, storedPasskey } from '../auth/accounts';
 import { relyingParty, verifyAuthentication } from '../auth/webauthn';
 import { authorizeCollection } from '../authz';
-import { administrators, passkeys } from '../db/schema-auth';
-import { maTrustGrants } from '../db/schema-security';
+import * as passkeysRepo from '../db/repos/passkeys';
+import * as trustRepo from '../db/repos/trust';
 import type { Q } from '../db/repos/types';
 import { audit } from '../services/audit';
 import { fail, type Outcome } from '../services/errors';
@@ -53,20 +52,13 @@ export function createTrustChanges(d: TrustChangeDeps) {
 	function names(ids: readonly string[]): Map<string, NamedCredential> {
 		const out = new Map<string, NamedCredential>();
 		for (const id of ids) {
-			const row = d.db
-				.select({ name: passkeys.name, adminName: administrators.displayName })
-				.from(passkeys)
-				.innerJoin(administrators, eq(administrators.id, passkeys.adminId))
-				.where(eq(passkeys.id, id))
-				.get();
+			const row = passkeysRepo.getPasskeyName(d.db, id);
 			out.set(id, { credentialId: id, passkeyName: row?.name ?? '(deleted passkey)', adminName: row?.adminName ?? '(unknown)' });
 		}
 		return out;
 	}
 
-	const lastEpoch = (maId: string) =>
-		d.db.select({ epoch: maTrustGrants.epoch }).from(maTrustGrants).where(eq(maTrustGrants.maId, maId)).orderBy(desc(maTrustGrants.epoch)).limit(1).get()
-			?.epoch ?? 0;
+	const lastEpoch = (maId: string) => trustRepo.lastTrustGrantEpoch(d.db, maId);
 
 	/** The change the database asks for and the devices would only take co-signed; null when there is none. */
 	function pending(maId: string): PendingTrustChange | null {
@@ -100,12 +92,7 @@ export function createTrustChanges(d: TrustChangeDeps) {
 	/** The passkeys of this owner that the MA's devices trust now: only they can co-sign. */
 	const trustedOf = (maId: string, adminId: string) => {
 		const trusted = new Set(d.trust.current(maId).statement.credentials.map((c) => c.credentialId));
-		return d.db
-			.select()
-			.from(passkeys)
-			.where(eq(passkeys.adminId, adminId))
-			.all()
-			.filter((p) => trusted.has(p.id));
+		return passkeysRepo.listPasskeysOfAdmins(d.db, [adminId]).filter((p) => trusted.has(p.id));
 	};
 
 	function options(maId: string, adminId: string) {
@@ -151,9 +138,7 @@ export function createTrustChanges(d: TrustChangeDeps) {
 		};
 		d.db.transaction((tx) => {
 			markPasskeyUsed(tx, passkey.id, verified.newCounter, now);
-			tx.insert(maTrustGrants)
-				.values({ maId, epoch: p.grant.epoch, grant: JSON.stringify(p.grant), approval: JSON.stringify(approval), approvedBy: adminId, createdAt: now })
-				.run();
+			trustRepo.insertTrustGrant(tx, { maId, epoch: p.grant.epoch, grant: JSON.stringify(p.grant), approval: JSON.stringify(approval), approvedBy: adminId, createdAt: now });
 			audit(tx, now, {
 				maId,
 				actor,

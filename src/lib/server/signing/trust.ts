@@ -12,13 +12,13 @@
  * such a statement even from a server that signs it anyway.
  */
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import { decodeCredentialPublicKey, cose } from '@simplewebauthn/server/helpers';
 import { canonicalJson } from '../../core/envelope-canonical';
 import { trustMessage, type AdminCredential, type HighRiskPolicy, type SignedTrust, type TrustGrant, type TrustLink, type TrustStatement } from '../../core/envelope';
 import { grantOf, MAX_TRUST_LINKS, policyWeakens } from '../../core/trust-grant';
-import { maTrustGrants, maTrustStatements } from '../db/schema-security';
-import { memberships, passkeys } from '../db/schema-auth';
+import * as trustRepo from '../db/repos/trust';
+import * as membershipsRepo from '../db/repos/memberships';
+import * as passkeysRepo from '../db/repos/passkeys';
 import * as masRepo from '../db/repos/mas';
 import type { Q } from '../db/repos/types';
 import { parseMaSettings } from '../services/ma-settings';
@@ -68,18 +68,9 @@ export function createTrust(d: TrustDeps) {
 
 	/** Passkeys of the MA's owners and operators that devices can verify. */
 	function credentials(maId: string): AdminCredential[] {
-		const admins = d.db
-			.select({ adminId: memberships.adminId })
-			.from(memberships)
-			.where(and(eq(memberships.maId, maId), inArray(memberships.role, APPROVER_ROLES)))
-			.all()
-			.map((m) => m.adminId);
-		if (admins.length === 0) return [];
-		return d.db
-			.select({ id: passkeys.id, publicKey: passkeys.publicKey })
-			.from(passkeys)
-			.where(inArray(passkeys.adminId, admins))
-			.all()
+		const admins = membershipsRepo.adminIdsWithRole(d.db, maId, APPROVER_ROLES);
+		return passkeysRepo
+			.listPasskeysOfAdmins(d.db, admins)
 			.map((p) => adminCredentialOf(p.id, p.publicKey))
 			.filter((c): c is AdminCredential => c !== null)
 			.sort((a, b) => a.credentialId.localeCompare(b.credentialId));
@@ -98,18 +89,13 @@ export function createTrust(d: TrustDeps) {
 
 	/** The passkey-approved grants of the MA, oldest first (the most recent MAX_TRUST_LINKS). */
 	function links(maId: string): TrustLink[] {
-		return d.db
-			.select()
-			.from(maTrustGrants)
-			.where(eq(maTrustGrants.maId, maId))
-			.orderBy(desc(maTrustGrants.epoch))
-			.limit(MAX_TRUST_LINKS)
-			.all()
+		return trustRepo
+			.listRecentTrustGrants(d.db, maId, MAX_TRUST_LINKS)
 			.reverse()
 			.map((r) => ({ grant: JSON.parse(r.grant) as TrustGrant, approval: JSON.parse(r.approval) as TrustLink['approval'] }));
 	}
 
-	const issuedRow = (maId: string) => d.db.select().from(maTrustStatements).where(eq(maTrustStatements.maId, maId)).get();
+	const issuedRow = (maId: string) => trustRepo.getTrustStatement(d.db, maId);
 
 	/**
 	 * The guarded part the server may issue now: the latest approved grant or last issued statement, with a
@@ -158,8 +144,8 @@ export function createTrust(d: TrustDeps) {
 			// Every valid key signs: a device that knows only the retiring key still accepts the new one.
 			signed = { statement, signatures: keyRows.map((k) => ({ keyId: k.id, signature: d.keys.signWith(k, message) })) };
 			const values = { maId, seq: statement.seq, contentDigest, signed: JSON.stringify(signed), issuedAt: now };
-			if (row) d.db.update(maTrustStatements).set(values).where(eq(maTrustStatements.maId, maId)).run();
-			else d.db.insert(maTrustStatements).values(values).run();
+			if (row) trustRepo.updateTrustStatement(d.db, maId, values);
+			else trustRepo.insertTrustStatement(d.db, values);
 		}
 		// The approvals a device that missed some changes walks (each signed by a passkey, not by the server).
 		if (approved.length > 0) signed = { ...signed, links: approved };
@@ -176,7 +162,7 @@ export function createTrust(d: TrustDeps) {
 		const row = issuedRow(maId) ?? (current(maId), issuedRow(maId));
 		if (!row || seq <= row.seq || seq > row.seq + MAX_SEQ_JUMP) return false;
 		// Forget the digest so the next statement is issued afresh, numbered above the device's.
-		d.db.update(maTrustStatements).set({ seq, contentDigest: '' }).where(eq(maTrustStatements.maId, maId)).run();
+		trustRepo.updateTrustStatement(d.db, maId, { seq, contentDigest: '' });
 		cache.delete(maId);
 		return true;
 	}

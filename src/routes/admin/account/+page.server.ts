@@ -41,10 +41,11 @@ export const actions: Actions = {
 			return fail(400, { action: 'rename', id, error: 'Give the passkey a name of 1 to 60 characters.' });
 		const db = appContext().store.db;
 		if (renamePasskey(db, actor.id, id, name.output) === 0) return fail(404, { action: 'rename', id, error: 'That passkey does not exist.' });
-		auditForEachMa(db, maIdsOf(actor), {
+		auditForEachMa(db, Date.now(), maIdsOf(actor), {
 			actor: { type: 'admin', id: actor.id },
 			action: 'passkey.rename',
-			target: { type: 'passkey', id },
+			targetType: 'passkey',
+			targetId: id,
 			outcome: 'ok',
 			detail: { name: name.output }
 		});
@@ -62,12 +63,13 @@ export const actions: Actions = {
 			// The last passkey is the only way back in: keep it.
 			if (mine.length <= 1) return 'last' as const;
 			deletePasskey(tx, actor.id, id);
-			auditForEachMa(tx, maIdsOf(actor), {
+			auditForEachMa(tx, ctx.clock(), maIdsOf(actor), {
 				actor: { type: 'admin', id: actor.id },
 				action: 'passkey.remove',
-				target: { type: 'passkey', id },
+				targetType: 'passkey',
+				targetId: id,
 				outcome: 'ok'
-			}, ctx.clock());
+			});
 			return 'removed' as const;
 		});
 		if (removed === 'missing') return fail(404, { action: 'remove', id, error: 'That passkey does not exist.' });
@@ -80,12 +82,12 @@ export const actions: Actions = {
 		const { actor } = requireOwnAccount(locals, url);
 		const ctx = appContext();
 		const n = deleteAdminSessions(ctx.store.db, actor.id);
-		auditForEachMa(ctx.store.db, maIdsOf(actor), {
+		auditForEachMa(ctx.store.db, ctx.clock(), maIdsOf(actor), {
 			actor: { type: 'admin', id: actor.id },
 			action: 'admin.signout-everywhere',
 			outcome: 'ok',
 			detail: { sessions: n }
-		}, ctx.clock());
+		});
 		clearSessionCookie(cookies, ctx.config.origin);
 		redirect(303, '/admin/signin?signedout=1');
 	}

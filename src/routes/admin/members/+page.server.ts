@@ -47,7 +47,7 @@ export const actions: Actions = {
 		const ctx = appContext();
 		const now = ctx.clock();
 		const inv = createInvitation(ctx.store.db, { maId, role, createdBy: actor.id, label, ttlMs: hours * 3600_000 }, now);
-		audit(ctx.store.db, { maId, actor, action: 'invitation.create', target: { type: 'invitation', id: inv.id }, outcome: 'ok', detail: { role, label, expiresAt: inv.expiresAt } }, now);
+		audit(ctx.store.db, now, { maId, actor, action: 'invitation.create', targetType: 'invitation', targetId: inv.id, outcome: 'ok', detail: { role, label, expiresAt: inv.expiresAt } });
 		// The link is shown once: only its hash is kept.
 		return { action: 'invite', link: `${ctx.config.origin}/invite/${inv.token}`, role, expiresAt: inv.expiresAt };
 	},
@@ -59,7 +59,7 @@ export const actions: Actions = {
 		const now = ctx.clock();
 		if (revokeInvitation(ctx.store.db, maId, id, now) === 0)
 			return fail(404, { action: 'revokeInvitation', error: 'No pending invitation with that id.' });
-		audit(ctx.store.db, { maId, actor, action: 'invitation.revoke', target: { type: 'invitation', id }, outcome: 'ok' }, now);
+		audit(ctx.store.db, now, { maId, actor, action: 'invitation.revoke', targetType: 'invitation', targetId: id, outcome: 'ok' });
 		return { action: 'revokeInvitation', message: 'Invitation revoked.' };
 	},
 
@@ -85,7 +85,7 @@ export const actions: Actions = {
 				(id) => trusted.size === 0 || trusted.has(id)
 			);
 			if (!confirmed.ok) {
-				audit(ctx.store.db, { maId, actor, action: 'member.role', target: { type: 'admin', id: adminId }, outcome: 'denied', detail: { from: before.role, to: role, reason: 'step_up_required' } }, now);
+				audit(ctx.store.db, now, { maId, actor, action: 'member.role', targetType: 'admin', targetId: adminId, outcome: 'denied', detail: { from: before.role, to: role, reason: 'step_up_required' } });
 				return fail(403, { action: 'role', adminId, code: confirmed.error.code, error: confirmed.error.message });
 			}
 		}
@@ -95,7 +95,7 @@ export const actions: Actions = {
 			if (!m) return 'missing' as const;
 			if (m.role === 'owner' && role !== 'owner' && countOwners(tx, maId) <= 1) return 'last-owner' as const;
 			setMembershipRole(tx, adminId, maId, role);
-			audit(tx, { maId, actor, action: 'member.role', target: { type: 'admin', id: adminId }, outcome: 'ok', detail: { from: m.role, to: role } }, now);
+			audit(tx, now, { maId, actor, action: 'member.role', targetType: 'admin', targetId: adminId, outcome: 'ok', detail: { from: m.role, to: role } });
 			return 'ok' as const;
 		});
 		if (outcome === 'missing') return fail(404, { action: 'role', adminId, error: 'That administrator is not a member here.' });
@@ -114,7 +114,7 @@ export const actions: Actions = {
 			if (!m) return 'missing' as const;
 			if (m.role === 'owner' && countOwners(tx, maId) <= 1) return 'last-owner' as const;
 			deleteMembership(tx, adminId, maId);
-			audit(tx, { maId, actor, action: 'member.remove', target: { type: 'admin', id: adminId }, outcome: 'ok', detail: { role: m.role } }, now);
+			audit(tx, now, { maId, actor, action: 'member.remove', targetType: 'admin', targetId: adminId, outcome: 'ok', detail: { role: m.role } });
 			return 'ok' as const;
 		});
 		if (outcome === 'missing') return fail(404, { action: 'remove', adminId, error: 'That administrator is not a member here.' });

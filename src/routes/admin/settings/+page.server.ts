@@ -5,12 +5,11 @@
  * MaSettingsForm and saved through the MA service, which audits the change.
  */
 import { fail } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { audit } from '$lib/server/auth/audit-log';
-import { managementAuthorities } from '$lib/server/db/schema';
+import { renameMa } from '$lib/server/db/repos/mas';
 import { MaSettingsForm } from '$lib/contract/ma-settings-form';
 import { CONSENT_MODES } from '$lib/core/states';
 import type { FourEyes } from '$lib/server/services/ma-settings';
@@ -54,8 +53,8 @@ export const actions: Actions = {
 		if (name !== before.name) {
 			const now = ctx.clock();
 			ctx.store.db.transaction((tx) => {
-				tx.update(managementAuthorities).set({ name }).where(eq(managementAuthorities.id, maId)).run();
-				audit(tx, { maId, actor, action: 'settings.update', target: { type: 'ma', id: maId }, outcome: 'ok', detail: { name: { from: before.name, to: name } } }, now);
+				renameMa(tx, maId, name);
+				audit(tx, now, { maId, actor, action: 'settings.update', targetType: 'ma', targetId: maId, outcome: 'ok', detail: { name: { from: before.name, to: name } } });
 			});
 		}
 		return { message: 'Settings saved.' };

@@ -32,7 +32,7 @@ export const actions: Actions = {
 		const now = ctx.clock();
 		const { tokenId, token } = ctx.store.db.transaction((tx) => {
 			const created = createApiToken(tx, { maId, ...parsed.output }, now);
-			audit(tx, { maId, actor, action: 'token.create', target: { type: 'api-token', id: created.tokenId }, outcome: 'ok', detail: { ...parsed.output } }, now);
+			audit(tx, now, { maId, actor, action: 'token.create', targetType: 'api-token', targetId: created.tokenId, outcome: 'ok', detail: { ...parsed.output } });
 			return created;
 		});
 		return { action: 'create', tokenId, token, name: parsed.output.name, scope: parsed.output.scope };
@@ -45,7 +45,7 @@ export const actions: Actions = {
 		const now = ctx.clock();
 		// A token of another MA is not found here, exactly like a missing one (SCOMO-ADC-3).
 		if (!revokeApiToken(ctx.store.db, maId, id, now)) return fail(404, { action: 'revoke', error: 'No such token.' });
-		audit(ctx.store.db, { maId, actor, action: 'token.revoke', target: { type: 'api-token', id }, outcome: 'ok' }, now);
+		audit(ctx.store.db, now, { maId, actor, action: 'token.revoke', targetType: 'api-token', targetId: id, outcome: 'ok' });
 		return { action: 'revoke', message: 'Token revoked. Requests with it are refused from now on.' };
 	}
 };

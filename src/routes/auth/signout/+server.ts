@@ -12,9 +12,9 @@ export const POST: RequestHandler = ({ cookies, locals }) => {
 	if (locals.actor?.type === 'admin') {
 		auditForEachMa(
 			ctx.store.db,
+			ctx.clock(),
 			locals.actor.memberships.map((m) => m.maId),
-			{ actor: { type: 'admin', id: locals.actor.id }, action: 'admin.signout', outcome: 'ok' },
-			ctx.clock()
+			{ actor: { type: 'admin', id: locals.actor.id }, action: 'admin.signout', outcome: 'ok' }
 		);
 	}
 	clearSessionCookie(cookies, ctx.config.origin);

@@ -1,5 +1,5 @@
 /** The audit log: administrator actions and device results. */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { auditEvents as t } from '../schema';
 import type { Q } from './types';
@@ -36,3 +36,32 @@ export const listAuditOfTarget = (q: Q, targetType: string, targetId: string): A
 		.where(and(eq(t.targetType, targetType), eq(t.targetId, targetId)))
 		.orderBy(desc(t.at))
 		.all();
+
+export type AuditQuery = { actorType?: string; action?: string; outcome?: string; from?: number; to?: number; limit: number };
+
+/** The MA's audit rows matching the filter, newest first. */
+export function queryAudit(q: Q, maId: string, f: AuditQuery): AuditRow[] {
+	const where: SQL[] = [eq(t.maId, maId)];
+	if (f.actorType) where.push(eq(t.actorType, f.actorType));
+	if (f.action) where.push(eq(t.action, f.action));
+	if (f.outcome) where.push(eq(t.outcome, f.outcome));
+	if (f.from !== undefined) where.push(gte(t.at, f.from));
+	if (f.to !== undefined) where.push(lte(t.at, f.to));
+	return q
+		.select()
+		.from(t)
+		.where(and(...where))
+		.orderBy(desc(t.at))
+		.limit(f.limit)
+		.all();
+}
+
+/** The distinct actions recorded for the MA, sorted. */
+export const listAuditActions = (q: Q, maId: string): string[] =>
+	q
+		.selectDistinct({ action: t.action })
+		.from(t)
+		.where(eq(t.maId, maId))
+		.orderBy(t.action)
+		.all()
+		.map((r) => r.action);

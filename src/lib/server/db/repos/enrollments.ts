@@ -26,3 +26,11 @@ export const activeMaIdsOfDevice = (q: Q, deviceId: string): string[] =>
 		.where(and(eq(t.deviceId, deviceId), isNull(t.leftAt)))
 		.all()
 		.map((r) => r.maId);
+
+/** The device leaves the MA (the row stays, for re-enrollment). */
+export const leaveEnrollment = (q: Q, deviceId: string, maId: string, at: number) =>
+	q
+		.update(t)
+		.set({ leftAt: at })
+		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId)))
+		.run();

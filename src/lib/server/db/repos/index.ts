@@ -1,4 +1,4 @@
-/** The repository layer: one module per table, drizzle queries only. */
+/** The repository layer: one module per table (or table family), drizzle queries only. */
 export * as mas from './mas';
 export * as devices from './devices';
 export * as enrollments from './enrollments';
@@ -10,4 +10,15 @@ export * as batches from './batches';
 export * as deviceRequests from './device-requests';
 export * as apiTokens from './api-tokens';
 export * as audit from './audit';
+export * as administrators from './administrators';
+export * as passkeys from './passkeys';
+export * as memberships from './memberships';
+export * as sessions from './sessions';
+export * as webauthnChallenges from './webauthn-challenges';
+export * as setupTokens from './setup-tokens';
+export * as invitations from './invitations';
+export * as maSigningKeys from './ma-signing-keys';
+export * as trust from './trust';
+export * as batchEnvelopes from './batch-envelopes';
+export * as health from './health';
 export type { Q } from './types';

@@ -12,3 +12,5 @@ export const getMas = (q: Q, ids: readonly string[]): MaRow[] =>
 	ids.length === 0 ? [] : q.select().from(t).where(inArray(t.id, [...ids])).all();
 export const setMaSettings = (q: Q, id: string, settings: string) =>
 	q.update(t).set({ settings }).where(eq(t.id, id)).run();
+export const renameMa = (q: Q, id: string, name: string) => q.update(t).set({ name }).where(eq(t.id, id)).run();
+export const anyMaExists = (q: Q): boolean => q.select({ id: t.id }).from(t).limit(1).get() !== undefined;

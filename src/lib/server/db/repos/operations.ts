@@ -116,3 +116,32 @@ export const updateOperationFrom = (q: Q, id: string, from: readonly string[], s
 		.set(set)
 		.where(and(eq(t.id, id), inArray(t.status, [...from])))
 		.run();
+
+/** Every operation of a batch, by device and batch order (the batch's Merkle leaves). */
+export const listOperationsOfBatch = (q: Q, batchId: string): OperationRow[] =>
+	q.select().from(t).where(eq(t.batchId, batchId)).orderBy(asc(t.deviceId), asc(t.seq)).all();
+
+/** Whether any operation of the batch is still unfinished. */
+export const batchHasOpenOperation = (q: Q, batchId: string): boolean =>
+	q
+		.select({ id: t.id })
+		.from(t)
+		.where(and(eq(t.batchId, batchId), notInArray(t.status, [...TERMINAL_STATUSES])))
+		.limit(1)
+		.all().length > 0;
+
+/** The unfinished operations of one device in one MA. */
+export const listOpenOperationsOfDeviceInMa = (q: Q, deviceId: string, maId: string): OperationRow[] =>
+	q
+		.select()
+		.from(t)
+		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId), notInArray(t.status, [...TERMINAL_STATUSES])))
+		.all();
+
+/** The same change to several operations at once (by id, whatever their status). */
+export const updateOperationsByIds = (q: Q, ids: readonly string[], set: Partial<typeof t.$inferInsert>) =>
+	q
+		.update(t)
+		.set(set)
+		.where(inArray(t.id, [...ids]))
+		.run();

@@ -4,6 +4,11 @@
  */
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { RunResult } from 'better-sqlite3';
-import type * as schema from '../schema';
+import type * as coreSchema from '../schema';
+import type * as authSchema from '../schema-auth';
+import type * as securitySchema from '../schema-security';
 
-export type Q = BaseSQLiteDatabase<'sync', RunResult, typeof schema>;
+/** Every table, as the store opens them (db/open.ts): the product's, the administrators' and command security's. */
+type Schema = typeof coreSchema & typeof authSchema & typeof securitySchema;
+
+export type Q = BaseSQLiteDatabase<'sync', RunResult, Schema>;
