@@ -79,10 +79,12 @@ export default defineConfig({
 					setupFiles: ['tests/support/cleanup-setup.ts'],
 					// PostgreSQL found or started once per run (a fresh database per test file or run on it).
 					globalSetup: ['tests/support/postgres-global-setup.ts'],
-					testTimeout: 60_000,
-					// A bound, not an expectation: a file's beforeAll starts a server, runs the admin CLI and starts
-					// and enrolls an agent (~10 s alone, past 60 s on two cores shared with other builds).
-					hookTimeout: 120_000,
+					// Bounds, not expectations: they only catch a hang. A test that starts server processes (tsx compiles
+					// server.ts at each start), restarts them and enrolls agents takes ~15 s alone and past 60 s on two
+					// cores shared with two other builds (seen: operation-loop-faults at 60 s in two CI runs at once).
+					testTimeout: 180_000,
+					// A file's beforeAll starts a server, runs the admin CLI and starts and enrolls an agent.
+					hookTimeout: 180_000,
 					// Each file starts real servers and agent processes; two cores, so keep it calm.
 					fileParallelism: false
 				}

@@ -54,7 +54,7 @@ async function create(w: World, deviceId: string, kind: string, consentMode = 's
 	return r.body.operations[0]!.correlator;
 }
 
-const finished = (w: World, correlator: string) => w.api.waitForOperation(correlator, (o) => TERMINAL.includes(o.status), 40_000);
+const finished = (w: World, correlator: string) => w.api.waitForOperation(correlator, (o) => TERMINAL.includes(o.status));
 
 async function expectInventoriesMatch(w: World, agent: AgentProcess, deviceId: string) {
 	const r = await w.api.getInventory(deviceId);

@@ -39,7 +39,7 @@ async function upload(secret = `secret-${seq}`) {
 async function downloadInstall(componentId: string): Promise<OperationView> {
 	const r = await api.createOperations({ deviceIds: [deviceId], operations: [{ kind: 'DownloadInstall', componentId }], consentMode: 'silent' });
 	expect(r.status).toBe(202);
-	return api.waitForOperation(r.body.operations[0]!.correlator, (o) => TERMINAL.includes(o.status), 40_000);
+	return api.waitForOperation(r.body.operations[0]!.correlator, (o) => TERMINAL.includes(o.status));
 }
 
 async function serverInventory() {

@@ -2,6 +2,7 @@
  * Runs the real headless agent (`node --import tsx agent/cli.ts`) as a child process, reads its JSON event
  * lines, and reads its state files, so tests can kill it (SIGKILL) and start it again on the same data.
  */
+import { PATIENCE_MS } from './patience';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -66,7 +67,7 @@ export class AgentProcess {
 	}
 
 	/** Resolves with the first event (from the start) that matches; bounded wait, no sleeping. */
-	async waitFor(match: (e: AgentEvent) => boolean, what: string, timeoutMs = 30_000): Promise<AgentEvent> {
+	async waitFor(match: (e: AgentEvent) => boolean, what: string, timeoutMs = PATIENCE_MS): Promise<AgentEvent> {
 		const until = Date.now() + timeoutMs;
 		for (;;) {
 			const found = this.events.find(match);
@@ -95,7 +96,7 @@ export class AgentProcess {
 		return this.events.length;
 	}
 
-	waitAfter(mark: number, match: (e: AgentEvent) => boolean, what: string, timeoutMs = 30_000) {
+	waitAfter(mark: number, match: (e: AgentEvent) => boolean, what: string, timeoutMs = PATIENCE_MS) {
 		return this.waitFor((e) => this.events.indexOf(e) >= mark && match(e), what, timeoutMs);
 	}
 
@@ -104,7 +105,7 @@ export class AgentProcess {
 	 * `set-finished` event): from then on its ledger file no longer changes for that set. The server marks an
 	 * operation completed when the result arrives, which is BEFORE the agent drops the entry.
 	 */
-	waitSetFinished(correlator: string, timeoutMs = 30_000) {
+	waitSetFinished(correlator: string, timeoutMs = PATIENCE_MS) {
 		return this.waitFor((e) => e.event === 'set-finished' && (e.correlators as string[]).includes(correlator), `the set of ${correlator} to finish`, timeoutMs);
 	}
 

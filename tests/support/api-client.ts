@@ -2,6 +2,7 @@
  * A small typed client of the MA REST API (/api/v1) and the device endpoints, for tests. Every call
  * returns { status, body } and never throws on an HTTP error, so tests assert codes directly.
  */
+import { PATIENCE_MS } from './patience';
 import type { EnrollRequestBody, EnrollResponse, ApiErrorBody, Manifest, CreateOperationsBody } from '../../src/lib/contract';
 import type {
 	OperationView,
@@ -111,7 +112,7 @@ export class ApiClient {
 	}
 
 	/** Polls an operation until `done` holds (no timing assertion: only a generous upper bound). */
-	async waitForOperation(correlator: string, done: (op: OperationView) => boolean, timeoutMs = 20_000): Promise<OperationView> {
+	async waitForOperation(correlator: string, done: (op: OperationView) => boolean, timeoutMs = PATIENCE_MS): Promise<OperationView> {
 		const until = Date.now() + timeoutMs;
 		for (;;) {
 			const r = await this.getOperation(correlator);

@@ -2,6 +2,7 @@
  * Runs the real product as a child process (`node --import tsx server.ts`) on a free port with its own
  * data directory, so tests can kill and restart it like an operator would.
  */
+import { PATIENCE_MS } from './patience';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { tempDir, track } from './cleanup';
@@ -52,7 +53,7 @@ export function startServerProcess(
 				dataDir,
 				child,
 				output: () => out,
-				waitForOutput: (pattern, timeoutMs = 30_000) =>
+				waitForOutput: (pattern, timeoutMs = PATIENCE_MS) =>
 					new Promise((resolveOut, rejectOut) => {
 						const check = () => {
 							const found = pattern.exec(out);
