@@ -1,9 +1,9 @@
 /** Health: database reachable, realtime attached, version. 200 when all is well, 503 otherwise. */
 import { json } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
+import type { RequestEvent } from './$types';
 
-export function GET() {
-	const ctx = appContext();
+export function GET({ locals }: RequestEvent) {
+	const ctx = locals.app;
 	let database = false;
 	try {
 		database = ctx.store.sqlite.prepare('select 1 as ok').get() !== undefined;
