@@ -108,13 +108,16 @@ export async function startServer(config: Config, opts: { log?: Logger; clock?: 
 	});
 	httpServer.on('clientError', answerClientError);
 
-	const close = async () => {
+	const shutDown = async () => {
 		ctx.io?.disconnectSockets(true);
 		await new Promise<void>((resolve) => {
 			ctx.io ? ctx.io.close(() => resolve()) : httpServer.close(() => resolve());
 		});
 		ctx.store.close();
 	};
+	// Closing twice (a test that closes early, then its afterAll) waits for the one shutdown.
+	let closed: Promise<void> | null = null;
+	const close = () => (closed ??= shutDown());
 	await new Promise<void>((resolve, reject) => {
 		httpServer.once('error', reject);
 		httpServer.listen(port, effective.host, () => {
