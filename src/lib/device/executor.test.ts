@@ -8,6 +8,8 @@ import { LedgerKeeper } from './ledger';
 import { DownloadError, type DeviceLink, type SendOutcome } from './link';
 import { MemoryPackageStore, MemoryRunner, MemoryStateStore, ScriptedConsent } from './memory-adapters';
 import type { RuntimeEvent } from './events';
+import type { Verdict } from './verify';
+import type { PackageKeys } from './package-check';
 
 const MA = '0190a000-0000-7000-8000-000000000001';
 const OTHER_MA = '0190a000-0000-7000-8000-000000000002';
@@ -68,6 +70,11 @@ class FakeLink implements DeviceLink {
 	}
 }
 
+/** A verifier that refuses nothing: these tests are about running operations, not about their signatures. */
+const acceptEverySet = async (): Promise<Verdict> => ({ rejected: new Map(), remember: () => {} });
+/** No MA key pinned and no encryption key: the package check comes down to size and digest. */
+const NO_PINNED_KEYS: PackageKeys = { decrypter: null, requireSealed: () => false, maKeys: () => [] };
+
 let seq = 0;
 const corr = () => `corr-${String(++seq).padStart(6, '0')}`;
 
@@ -96,6 +103,9 @@ async function setup(opts: { consent?: ScriptedConsent; baseline?: string; store
 		baseline: () => opts.baseline ?? 'acme-os-1',
 		link: () => link,
 		emit: (e) => events.push(e),
+		// Explicit stand-ins: command and package signatures are covered by verify.test.ts and package-check.
+		verify: acceptEverySet,
+		packageKeys: NO_PINNED_KEYS,
 		downloadRetry: { firstDelayMs: 1, maxDelayMs: 4 }
 	});
 

@@ -15,7 +15,6 @@
 import { OPERATION_INFO, RC, transition, type ComponentState, type DeployedComponent, type Step } from '../core';
 import { CommandSet, parse, type CommandAck, type CommandOperationMsg, type CommandSetMsg, type OperationResultMsg } from '../contract';
 import { consentPlan, consentRequest, describeOperations, type ConsentPlan } from './consent';
-import { sha256Hex } from './crypto';
 import { componentKey } from './component-key';
 import { checkPackage, type PackageKeys } from './package-check';
 import { errorMessage, wireText, type EventSink } from './events';
@@ -37,10 +36,10 @@ export type ExecutorDeps = {
 	/** The current link to the server (an offline one between connections). */
 	link: () => DeviceLink;
 	emit: EventSink;
-	/** SCOMO-SEC-03: decryption and the MAs' pinned keys for the package check; absent = digest only. */
-	packageKeys?: PackageKeys;
-	/** SCOMO-SEC-01: checks a command set before anything is acked, journaled or run (verify.ts); absent = no check (unit tests). */
-	verify?: (set: CommandSetMsg) => Promise<Verdict>;
+	/** SCOMO-SEC-03: decryption and the MAs' pinned keys for the package check (package-check.ts). Required. */
+	packageKeys: PackageKeys;
+	/** SCOMO-SEC-01: checks a command set before anything is acked, journaled or run (verify.ts). Required. */
+	verify: (set: CommandSetMsg) => Promise<Verdict>;
 	/** Backoff between download attempts after a transient failure (defaults: 1 s doubling to 30 s). */
 	downloadRetry?: { firstDelayMs: number; maxDelayMs: number };
 };
@@ -112,7 +111,7 @@ export class Executor {
 		}
 		const set = parsed.value;
 		// SCOMO-SEC-01: verified before it is acked, journaled or run; a refused operation never runs.
-		const verdict = this.d.verify ? await this.d.verify(set) : null;
+		const verdict = await this.d.verify(set);
 		const { keeper } = this.d;
 		const seen = new Set<string>();
 		const fresh: CommandOperationMsg[] = [];
@@ -120,7 +119,7 @@ export class Executor {
 		for (const op of set.operations) {
 			if (seen.has(op.correlator)) continue;
 			seen.add(op.correlator);
-			const rejection = verdict?.rejected.get(op.correlator);
+			const rejection = verdict.rejected.get(op.correlator);
 			if (rejection) {
 				// Never overwrite the result of an operation that ran: a forged or replayed copy changes nothing.
 				if (!keeper.result(op.correlator) && !keeper.inJournal(op.correlator)) refused.push([op, rejection]);
@@ -137,7 +136,7 @@ export class Executor {
 			correlators,
 			fresh: fresh.map((o) => o.correlator)
 		});
-		if (refused.length > 0 && verdict) await this.refuse(set, refused, verdict);
+		if (refused.length > 0) await this.refuse(set, refused, verdict);
 		if (fresh.length > 0) {
 			const now = this.d.clock.now();
 			if (set.expiresAt < now) {
@@ -162,7 +161,7 @@ export class Executor {
 				await keeper
 					.commit((l) => {
 						l.journal.push(entry);
-						verdict?.remember(l, fresh.map((o) => o.correlator));
+						verdict.remember(l, fresh.map((o) => o.correlator));
 					})
 					.catch((e: unknown) => {
 						// Not durable, so not accepted: forget it; the server relays it again.
@@ -581,22 +580,13 @@ export class Executor {
 					break;
 				}
 				case 'verify': {
-					// SCOMO-SEC-03: size and digest must match before anything is stored.
+					// SCOMO-SEC-03: before anything is stored, open a sealed download, then check size, digest and the
+					// MA's signature (package-check.ts).
 					if (!pkg || !bytes) return failure(RC.PackageValidationFailed, 'No package to verify.');
-					if (this.d.packageKeys) {
-						// Open a sealed download, then size, digest and the MA's signature (package-check.ts).
-						const k = this.d.packageKeys;
-						const checked = await checkPackage({ maId, pkg, bytes, decrypter: k.decrypter, requireSealed: k.requireSealed(), maKeys: k.maKeys(maId) });
-						if (!checked.ok) return failure(RC.PackageValidationFailed, checked.message);
-						bytes = checked.bytes;
-					}
-					if (bytes.length !== pkg.size) {
-						return failure(RC.PackageValidationFailed, `The package has ${bytes.length} bytes, ${pkg.size} were announced.`);
-					}
-					const digest = await sha256Hex(bytes);
-					if (digest !== pkg.sha256) {
-						return failure(RC.PackageValidationFailed, 'The package digest does not match; nothing was stored.');
-					}
+					const k = this.d.packageKeys;
+					const checked = await checkPackage({ maId, pkg, bytes, decrypter: k.decrypter, requireSealed: k.requireSealed(), maKeys: k.maKeys(maId) });
+					if (!checked.ok) return failure(RC.PackageValidationFailed, checked.message);
+					bytes = checked.bytes;
 					try {
 						await packages.put(key, pkg.version, bytes);
 					} catch (e) {

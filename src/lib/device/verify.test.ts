@@ -218,7 +218,9 @@ async function runtimeOver(key: EdKey, store: MemoryStateStore, packages: Memory
 		baseline: () => 'base',
 		link: () => link,
 		emit: (e) => events.push(e),
-		verify: (s) => verifier.verify(s)
+		verify: (s) => verifier.verify(s),
+		// No package operations here: the package check (package-check.ts) has its own tests.
+		packageKeys: { decrypter: null, requireSealed: () => false, maKeys: () => [] }
 	});
 	/** Delivers a set as the connection does: receive (verify, journal), then run, then wait. */
 	async function deliver(set: unknown) {
