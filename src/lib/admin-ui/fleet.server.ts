@@ -28,7 +28,8 @@ export function matchingDeviceIds(app: AppContext, maId: string, query: string):
 
 /** The MA's components with their versions, newest first. */
 export function componentChoices({ services }: AppContext, maId: string): ComponentChoice[] {
-	return services.packages.list(maId)
+	return services.packages
+		.list(maId)
 		.map((p) => ({
 			componentId: p.componentId,
 			name: p.name,

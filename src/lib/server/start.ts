@@ -82,7 +82,9 @@ export async function startServer(config: Config, opts: { log?: Logger; clock?: 
 		config.port === 0
 			? { ...config, port, origin: config.origin === 'http://localhost:0' ? `http://localhost:${port}` : config.origin }
 			: config;
-	// adapter-node reads ORIGIN when its handler module loads; it must be the real origin for CSRF checks.
+	// adapter-node reads ORIGIN when its handler module loads; it must be the real origin for CSRF checks. The
+	// module loads once per process, so a second server in one process (tests) keeps the first one's ORIGIN for
+	// SvelteKit's event.url; everything the app says about itself uses its own config.origin.
 	process.env.ORIGIN = effective.origin;
 	// adapter-node's own body limit (512K by default) must admit package uploads; routes enforce their own limits.
 	process.env.BODY_SIZE_LIMIT ??= String(Math.max(8 * 1024 * 1024, Math.ceil((config.maxBundleBytes * 4) / 3) + 1024 * 1024));

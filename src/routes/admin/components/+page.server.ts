@@ -19,7 +19,8 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const running = new Map<string, number>();
 	for (const d of devices)
 		for (const i of inventory[d.id] ?? []) if (i.stage === 'deployed') running.set(i.componentId, (running.get(i.componentId) ?? 0) + 1);
-	const packages = locals.app.services.packages.list(maId)
+	const packages = locals.app.services.packages
+		.list(maId)
 		.map((p) => ({
 			...p,
 			versions: [...p.versions].sort((a, b) => compareVersions(b.version, a.version)),

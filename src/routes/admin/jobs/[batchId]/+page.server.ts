@@ -27,7 +27,8 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const ops = batchOps(locals.app, maId, params.batchId);
 	if (ops.length === 0) error(404, { message: 'Job not found', code: 'not_found' });
 	const ids = new Set(ops.map((o) => o.deviceId));
-	const devices = locals.app.services.devices.list(maId)
+	const devices = locals.app.services.devices
+		.list(maId)
 		.filter((d) => ids.has(d.id))
 		.map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim(), online: d.online }));
 	// SCOMO-SEC-02: a high-risk batch is held until an owner or operator approves it with a passkey.
