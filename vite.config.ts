@@ -5,8 +5,9 @@ import { defineConfig } from 'vitest/config';
 import type { Server as HttpServer } from 'node:http';
 
 /**
- * In development, attach the same realtime setup (socket.io + context) to Vite's dev server that
- * server.ts attaches in production. Imported lazily so `vite build` never opens the database.
+ * In development, build the app on Vite's dev server (socket.io included, as start.ts does in production)
+ * and hand it to every request through a middleware that runs before SvelteKit's (src/lib/server/app-request.ts).
+ * Imported lazily so `vite build` never opens the database.
  */
 function scomoRealtimeDev(): Plugin {
 	return {
@@ -16,7 +17,7 @@ function scomoRealtimeDev(): Plugin {
 			if (!server.httpServer) return;
 			const port = server.config.server.port ?? 5173;
 			const { startDev } = (await server.ssrLoadModule('/src/lib/server/dev-entry.ts')) as typeof import('./src/lib/server/dev-entry');
-			startDev(server.httpServer as HttpServer, port, process.env);
+			server.middlewares.use(startDev(server.httpServer as HttpServer, port, process.env));
 		}
 	};
 }

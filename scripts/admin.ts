@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { parseConfig, ConfigError } from '../src/lib/server/config';
-import { createContext } from '../src/lib/server/create-context';
+import { createApp } from '../src/lib/server/create-app';
 import { createLogger } from '../src/lib/server/logger';
 import { createApiToken, listApiTokens, revokeApiToken } from '../src/lib/server/auth/api-tokens';
 import { CONSENT_MODES, type ConsentMode } from '../src/lib/core';
@@ -16,7 +16,7 @@ const SYSTEM = { type: 'system', id: 'admin-cli' } as const;
 
 function context() {
 	const config = parseConfig(process.env);
-	return createContext(config, createLogger('silent'));
+	return createApp(config, { log: createLogger('silent') });
 }
 
 function out(value: unknown): void {

@@ -7,10 +7,9 @@
  */
 import type { Handle } from '@sveltejs/kit';
 import { building } from '$app/environment';
-import { appContext } from '$lib/server/app-context';
+import { appOfRequest } from '$lib/server/app-request';
 import { resolveAdminSession } from '$lib/server/auth/resolve';
 import { resolveBearer } from '$lib/server/auth/api-tokens';
-import { authRateLimiter } from '$lib/server/auth/rate-limit';
 import { ERROR_CODES } from '$lib/contract/errors';
 import { withSecurityHeaders } from '$lib/server/security-headers';
 import { inApiErrorShape } from '$lib/server/api-error-shape';
@@ -40,6 +39,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	// Prerendering (the device PWA shell) runs at build time with no server context and no visitor.
 	if (building) return resolve(event);
+	// Every route reads the server's app from here (src/lib/server/app-request.ts).
+	const ctx = appOfRequest(event.platform);
+	event.locals.app = ctx;
 
 	// Cookie-authenticated state changes only from this site (src/lib/server/cross-site.ts).
 	const crossSite = refuseCrossSiteCookieRequest(event.request, event.url.origin);
@@ -47,7 +49,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 
 	const { pathname } = event.url;
 	if (isAuthAttempt(event.request.method, pathname)) {
-		const wait = authRateLimiter().take(event.getClientAddress(), Date.now());
+		const wait = ctx.limits.auth.take(event.getClientAddress(), Date.now());
 		if (wait > 0) {
 			return new Response(
 				JSON.stringify({ error: { code: 'rate_limited', message: `Too many sign-in attempts; try again in ${wait} s.` } }),
@@ -59,7 +61,6 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 		}
 	}
 
-	const ctx = appContext();
 	const now = ctx.clock();
 	const authorization = event.request.headers.get('authorization');
 	if (authorization !== null) {

@@ -4,7 +4,7 @@
  * device (creating thousands over REST would only measure the set-up).
  */
 import { parseConfig } from '../../src/lib/server/config';
-import { createContext } from '../../src/lib/server/create-context';
+import { createApp } from '../../src/lib/server/create-app';
 import { createLogger } from '../../src/lib/server/logger';
 import { createApiToken } from '../../src/lib/server/auth/api-tokens';
 
@@ -13,7 +13,7 @@ const SYSTEM = { type: 'system', id: 'bench' } as const;
 export type Prepared = { maId: string; maName: string; token: string; codes: string[] };
 
 export function prepareDataDir(dataDir: string, devices: number): Prepared {
-	const ctx = createContext(parseConfig({ SCOMO_DATA_DIR: dataDir, SCOMO_LOG_LEVEL: 'silent' }), createLogger('silent'));
+	const ctx = createApp(parseConfig({ SCOMO_DATA_DIR: dataDir, SCOMO_LOG_LEVEL: 'silent' }), { log: createLogger('silent') });
 	try {
 		const maName = 'Bench MA';
 		const ma = ctx.services.mas.create(maName, SYSTEM);

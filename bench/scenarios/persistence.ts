@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { parseConfig } from '../../src/lib/server/config';
-import { createContext } from '../../src/lib/server/create-context';
+import { createApp } from '../../src/lib/server/create-app';
 import { createLogger } from '../../src/lib/server/logger';
 import * as devicesRepo from '../../src/lib/server/db/repos/devices';
 import * as enrollmentsRepo from '../../src/lib/server/db/repos/enrollments';
@@ -49,7 +49,7 @@ const cpuUs = () => {
 
 export async function measureProductPersistence(rows: number): Promise<PersistenceFigures> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'scomo-bench-persist-'));
-	const ctx = createContext(parseConfig({ SCOMO_DATA_DIR: dir, SCOMO_LOG_LEVEL: 'silent' }), createLogger('silent'));
+	const ctx = createApp(parseConfig({ SCOMO_DATA_DIR: dir, SCOMO_LOG_LEVEL: 'silent' }), { log: createLogger('silent') });
 	try {
 		const ma = ctx.services.mas.create('Persist MA', SYSTEM);
 		if (!ma.ok) throw new Error(ma.error.message);

@@ -4,13 +4,15 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startTestServer, newMa, type TestServer } from '../support/test-server';
 import { TestDevice } from '../support/test-device';
+import { movableClock } from '../support/movable-clock';
 
 let server: TestServer;
+const clock = movableClock();
 let acme: ReturnType<typeof newMa>;
 let globex: ReturnType<typeof newMa>;
 
 beforeAll(async () => {
-	server = await startTestServer();
+	server = await startTestServer({}, { clock: clock.now });
 	acme = newMa(server, 'Acme');
 	globex = newMa(server, 'Globex');
 });
@@ -62,14 +64,13 @@ describe('enrollment codes', () => {
 		expect(r1.body.error?.code).toBe('enrollment_code_invalid');
 
 		const expiring = await acme.api.createEnrollmentCode({ expiresInSeconds: 60 });
-		const real = server.ctx.clock;
-		server.ctx.clock = () => real() + 61_000;
+		clock.advance(61_000);
 		try {
 			const r2 = await d.enroll(expiring.body.code);
 			expect(r2.status).toBe(400);
 			expect(r2.body.error?.code).toBe('enrollment_code_invalid');
 		} finally {
-			server.ctx.clock = real;
+			clock.reset();
 		}
 		// The same code still works before its expiry (it was not consumed by the failed attempt).
 		expect((await d.enroll(expiring.body.code)).status).toBe(201);

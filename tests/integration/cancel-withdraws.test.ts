@@ -97,7 +97,7 @@ describe('cancel withdraws delivered operations on the device', () => {
 		const { privateKey } = generateKeyPairSync('ed25519');
 		const body = { maId: acme.maId, deviceId, correlators: [op.correlator] };
 		const forged = { ...body, keyId, signature: sign(null, Buffer.from(withdrawMessage(body)), privateKey).toString('base64url') };
-		const ack = await server.ctx.relay.sendWithdrawal!(deviceId, forged);
+		const ack = await server.ctx.relay.sendWithdrawal(deviceId, forged);
 		expect(ack).toMatchObject({ ok: false, code: 'forbidden' });
 		await agent.waitAfter(mark, (e) => e.event === 'withdraw-refused', 'the forged withdrawal to be refused');
 

@@ -7,12 +7,14 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, newMa, manifest, bundle, type TestServer } from '../support/test-server';
 import { setSettings } from '../support/admin-cli';
 import { TestDevice } from '../support/test-device';
+import { movableClock } from '../support/movable-clock';
 
 let server: TestServer;
+const clock = movableClock();
 let acme: ReturnType<typeof newMa>;
 
 beforeAll(async () => {
-	server = await startTestServer();
+	server = await startTestServer({}, { clock: clock.now });
 	acme = newMa(server, 'Acme');
 	await acme.api.uploadPackage(manifest('com.acme.kiosk', '1.0.0', { compatibleBaselines: ['kiosk-1'] }), bundle());
 	await acme.api.uploadPackage(manifest('com.acme.kiosk', '2.0.0', { compatibleBaselines: ['kiosk-2'] }), bundle('2'));
@@ -33,12 +35,11 @@ describe('expiry and cancel', () => {
 		const d = await device();
 		const op = (await acme.api.createOperations({ deviceIds: [d.deviceId!], operations: [{ kind: 'Inventory' }] })).body.operations[0]!;
 		// Move the server's clock past the deadline and run the sweeper once.
-		const real = server.ctx.clock;
-		server.ctx.clock = () => real() + 8 * 24 * 3600 * 1000;
+		clock.advance(8 * 24 * 3600 * 1000);
 		try {
 			expect(server.ctx.services.operations.expireDue()).toBeGreaterThanOrEqual(1);
 		} finally {
-			server.ctx.clock = real;
+			clock.reset();
 		}
 		const expired = await acme.api.getOperation(op.correlator);
 		expect(expired.body).toMatchObject({ status: 'expired', resultCode: 1457 });

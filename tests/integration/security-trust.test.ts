@@ -292,7 +292,7 @@ describe('LOW: database restore and rotation overlap', () => {
 		expect(signing().trust.current(maId).statement.seq).toBeLessThan(pinned);
 		// The agent reconnects and reports its sequence number (device:info).
 		const mark = agent.mark();
-		server.ctx.relay.disconnectDevice?.(deviceId);
+		server.ctx.relay.disconnectDevice(deviceId);
 		await agent.waitAfter(mark, (e) => e.event === 'connected', 'the agent to reconnect');
 		signing().rotate(maId, { type: 'system', id: 'test' });
 		const after = agent.mark();

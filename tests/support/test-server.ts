@@ -1,7 +1,7 @@
 /**
  * The real server in this test process (startServer: HTTP + SvelteKit handler from build/ + socket.io)
  * on a random port with a temp data directory, plus an MA created through the admin CLI.
- * One server per test file: adapter-node reads ORIGIN once per process.
+ * Each server has its own app (store, services), so a file may start several.
  */
 import { tempDir } from './cleanup';
 import { parseConfig } from '../../src/lib/server/config';
@@ -11,10 +11,10 @@ import { createMa, type CreatedMa } from './admin-cli';
 
 export type TestServer = RunningServer & { dataDir: string; api(token: string | null): ApiClient };
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: { clock?: () => number } = {}): Promise<TestServer> {
 	const dataDir = tempDir('scomo-api-');
 	const config = parseConfig({ SCOMO_PORT: '0', SCOMO_DATA_DIR: dataDir, SCOMO_LOG_LEVEL: 'silent', ...env });
-	const server = await startServer(config);
+	const server = await startServer(config, opts);
 	return Object.assign(server, { dataDir, api: (token: string | null) => new ApiClient(server.url, token) });
 }
 

@@ -2,8 +2,9 @@
  * What the console's pages read about the current MA, through the services only (every caller has
  * already passed requireAccess for this MA): its devices with their inventory of THIS MA's components
  * (SCOMO-ADC-3), its component catalog as choices for operations, and the consent modes it allows.
+ * The app comes from the request (event.locals.app).
  */
-import { appContext } from '../server/app-context';
+import type { AppContext } from '../server/app-context';
 import { compareVersions } from '../core/semver';
 import type { ConsentMode } from '../core';
 import { filterDevices, readFilter } from './device-filter';
@@ -12,8 +13,7 @@ import type { ComponentChoice } from './types';
 
 export type Fleet = { devices: DeviceView[]; inventory: Record<string, InventoryItemView[]> };
 
-export function fleetOf(maId: string): Fleet {
-	const { services } = appContext();
+export function fleetOf({ services }: AppContext, maId: string): Fleet {
 	const devices = services.devices.list(maId);
 	const inventory: Record<string, InventoryItemView[]> = {};
 	for (const d of devices) inventory[d.id] = services.inventory.listForMa(d.id, maId);
@@ -21,15 +21,15 @@ export function fleetOf(maId: string): Fleet {
 }
 
 /** The devices of this MA a devices-list filter (its query string) names, as "all matching" targets. */
-export function matchingDeviceIds(maId: string, query: string): string[] {
-	const { devices, inventory } = fleetOf(maId);
-	return filterDevices(devices, (id) => inventory[id] ?? [], readFilter(new URLSearchParams(query)), appContext().clock()).map((d) => d.id);
+export function matchingDeviceIds(app: AppContext, maId: string, query: string): string[] {
+	const { devices, inventory } = fleetOf(app, maId);
+	return filterDevices(devices, (id) => inventory[id] ?? [], readFilter(new URLSearchParams(query)), app.clock()).map((d) => d.id);
 }
 
 /** The MA's components with their versions, newest first. */
-export function componentChoices(maId: string): ComponentChoice[] {
-	return appContext()
-		.services.packages.list(maId)
+export function componentChoices({ services }: AppContext, maId: string): ComponentChoice[] {
+	return services.packages
+		.list(maId)
 		.map((p) => ({
 			componentId: p.componentId,
 			name: p.name,
@@ -39,16 +39,16 @@ export function componentChoices(maId: string): ComponentChoice[] {
 		}));
 }
 
-export function consentModesOf(maId: string): ConsentMode[] {
-	return appContext().services.mas.get(maId)?.settings.allowedConsentModes ?? ['confirm'];
+export function consentModesOf({ services }: AppContext, maId: string): ConsentMode[] {
+	return services.mas.get(maId)?.settings.allowedConsentModes ?? ['confirm'];
 }
 
 /** The MA's high-risk policy (SCOMO-SEC-02), so the operation dialog can say before sending that approval is needed. */
-export function highRiskOf(maId: string): { kinds: string[]; fanout: number } {
-	const s = appContext().services.mas.get(maId)?.settings;
+export function highRiskOf({ services }: AppContext, maId: string): { kinds: string[]; fanout: number } {
+	const s = services.mas.get(maId)?.settings;
 	return { kinds: s?.highRiskKinds ?? ['Remove'], fanout: s?.highRiskFanout ?? 100 };
 }
 
-export function autoApproves(maId: string): boolean {
-	return appContext().services.mas.get(maId)?.settings.autoApproveDeviceRequests ?? false;
+export function autoApproves({ services }: AppContext, maId: string): boolean {
+	return services.mas.get(maId)?.settings.autoApproveDeviceRequests ?? false;
 }

@@ -68,6 +68,7 @@ class FakeLink implements DeviceLink {
 	}
 }
 
+
 let seq = 0;
 const corr = () => `corr-${String(++seq).padStart(6, '0')}`;
 

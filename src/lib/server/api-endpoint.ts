@@ -8,12 +8,12 @@ import type { RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { API_ROUTES, type ApiRouteKey, type RouteSpec } from '../contract/api-routes';
 import { parse } from '../contract';
-import { appContext } from './app-context';
+import type { AppContext } from './app-context';
 import { auditActorOf, authorizeCollection, authorizeResource, principalOf, type Principal } from './authz';
 import { apiRoute, DEFAULT_JSON_LIMIT, problem, readJson, unwrap } from './http';
 
 export type MaRequest = {
-	ctx: ReturnType<typeof appContext>;
+	ctx: AppContext;
 	principal: Principal;
 	maId: string;
 	actor: ReturnType<typeof auditActorOf>;
@@ -27,7 +27,7 @@ type MaOf<K extends ApiRouteKey> = Spec<K> extends { access: { type: 'bearer' } 
 
 export type EndpointInput<K extends ApiRouteKey> = {
 	event: RequestEvent;
-	ctx: ReturnType<typeof appContext>;
+	ctx: AppContext;
 	/** The authorised MA context for bearer routes; null for public ones. */
 	ma: MaOf<K>;
 	query: QueryOf<K>;
@@ -48,7 +48,7 @@ function bodyLimit(spec: RouteSpec, maxBundleBytes: number): number {
 	}
 }
 
-function authorise(event: RequestEvent, ctx: ReturnType<typeof appContext>, spec: RouteSpec): MaRequest | null {
+function authorise(event: RequestEvent, ctx: AppContext, spec: RouteSpec): MaRequest | null {
 	const access = spec.access;
 	if (access.type === 'public') return null;
 	const p = unwrap(principalOf(ctx.store.db, event.request, event.locals, ctx.clock()));
@@ -83,18 +83,16 @@ export function endpoint<K extends ApiRouteKey>(key: K, fn: (input: EndpointInpu
 	const spec: RouteSpec = API_ROUTES[key];
 	return apiRoute(
 		async (event: RequestEvent) => {
-			const ctx = appContext();
+			const ctx = event.locals.app;
 			const ma = authorise(event, ctx, spec);
 			const query = parseQuery(event, spec);
 			const body = await parseRequestBody(event, spec, ctx.config.maxBundleBytes);
 			return fn({ event, ctx, ma, query, body } as EndpointInput<K>);
 		},
-		(e) => {
-			try {
-				appContext().log.error({ err: e, route: key }, 'API route failed');
-			} catch {
-				console.error(e);
-			}
+		(e, event) => {
+			const log = event.locals.app?.log;
+			if (log) log.error({ err: e, route: key }, 'API route failed');
+			else console.error(e);
 		}
 	);
 }

@@ -1,11 +1,8 @@
 /**
- * The one place server singletons (config, logger, store, socket.io, services) are shared with
- * SvelteKit routes. server.ts (production), the Vite dev plugin and the tests create the context and
- * register it here; routes read it with appContext().
- *
- * The value lives on globalThis under a registered symbol because the SvelteKit handler is a separate
- * module graph (bundled in build/, or Vite's SSR module runner in dev) from the code that starts the
- * server; a plain module variable would exist twice.
+ * What one running server is made of: config, logger, store, socket.io, services, limits. createApp
+ * (create-app.ts) builds it complete and frozen; each request carries it to the routes as
+ * `event.locals.app` (app-request.ts, hooks.server.ts). There is no process-wide instance, so two servers
+ * in one process (tests) are independent.
  */
 import type { Server as IoServer } from 'socket.io';
 import type { Config } from './config';
@@ -14,11 +11,13 @@ import type { Store } from './db/open';
 import type { EventBus } from './events';
 import type { ServerSecrets } from './secrets';
 import type { Services, Relay } from './services';
+import type { RateLimiter } from './auth/rate-limit';
 
-export type AppContext = {
+export type AppContext = Readonly<{
 	config: Config;
 	log: Logger;
 	store: Store;
+	/** socket.io, when the app was created on an HTTP server; null for tools (admin CLI). */
 	io: IoServer | null;
 	startedAt: number;
 	version: string;
@@ -28,21 +27,10 @@ export type AppContext = {
 	secrets: ServerSecrets;
 	/** Business rules: enrollment, packages, operations, inventory, catalog, device requests. */
 	services: Services;
-	/** The realtime side of the services; OFFLINE_RELAY until the device namespace is attached. */
+	/** The realtime side of the services: the device namespace, or OFFLINE_RELAY without an HTTP server. */
 	relay: Relay;
-	/** Epoch milliseconds; one clock for the whole context so tests can move time. */
+	/** Epoch milliseconds; one clock for the whole app, given to createApp (tests pass a movable one). */
 	clock: () => number;
-};
-
-const KEY = Symbol.for('scomo-relay.app-context');
-type Holder = { [KEY]?: AppContext };
-
-export function setAppContext(ctx: AppContext | undefined): void {
-	(globalThis as Holder)[KEY] = ctx;
-}
-
-export function appContext(): AppContext {
-	const ctx = (globalThis as Holder)[KEY];
-	if (!ctx) throw new Error('SCOMO Relay app context is not initialised (start the server with server.ts)');
-	return ctx;
-}
+	/** Rate limits of this server (auth/rate-limit.ts): authentication attempts, refused enrollments. */
+	limits: Readonly<{ auth: RateLimiter; enroll: RateLimiter }>;
+}>;

@@ -80,14 +80,14 @@ export function parseBody<S extends v.GenericSchema>(schema: S, value: unknown):
 /** Wraps a route handler: ApiProblem → its JSON error; anything else → 500 internal (logged). */
 export function apiRoute<E>(
 	fn: (event: E) => Promise<Response> | Response,
-	onError: (e: unknown) => void = (e) => console.error(e)
+	onError: (e: unknown, event: E) => void = (e) => console.error(e)
 ): (event: E) => Promise<Response> {
 	return async (event: E) => {
 		try {
 			return await fn(event);
 		} catch (e) {
 			if (e instanceof ApiProblem) return errorResponse(e.error);
-			onError(e);
+			onError(e, event);
 			return errorResponse({ code: 'internal', message: ERROR_CODES.internal.text });
 		}
 	};

@@ -1,5 +1,5 @@
 /**
- * The product's logger (createLogger, as create-context.ts makes it) keeps secrets out of its lines: each
+ * The product's logger (createLogger, as create-app.ts makes it) keeps secrets out of its lines: each
  * secret field is censored at the top level and one level down, and what is not a secret still comes out.
  */
 import { describe, it, expect } from 'vitest';

@@ -15,9 +15,9 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Config } from './config';
 import { freePort } from './free-port';
-import { createContext } from './create-context';
-import { setAppContext, type AppContext } from './app-context';
-import { attachRealtime } from './realtime/attach';
+import { createApp } from './create-app';
+import type { AppContext } from './app-context';
+import { attachApp } from './app-request';
 import type { Logger } from './logger';
 import { BASELINE_CSP, securityHeaders } from './security-headers';
 import { answerClientError, refuseApiRequestBeforeKit } from './api-error-shape';
@@ -72,7 +72,7 @@ function answersRequests(url: string): Promise<void> {
 	});
 }
 
-export async function startServer(config: Config, opts: { log?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: { log?: Logger; clock?: () => number } = {}): Promise<RunningServer> {
 	// Port 0 means "any free port". The port must be known before the handler loads (adapter-node reads ORIGIN
 	// once, when its module loads), and the handler must load before listen(): so ask the OS for a free port
 	// with a throw-away listener first. Node listens with SO_REUSEADDR, so only another listener taking the port
@@ -82,9 +82,9 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 		config.port === 0
 			? { ...config, port, origin: config.origin === 'http://localhost:0' ? `http://localhost:${port}` : config.origin }
 			: config;
-	const ctx = createContext(effective, opts.log);
-	setAppContext(ctx);
-	// adapter-node reads ORIGIN when its handler module loads; it must be the real origin for CSRF checks.
+	// adapter-node reads ORIGIN when its handler module loads; it must be the real origin for CSRF checks. The
+	// module loads once per process, so a second server in one process (tests) keeps the first one's ORIGIN for
+	// SvelteKit's event.url; everything the app says about itself uses its own config.origin.
 	process.env.ORIGIN = effective.origin;
 	// adapter-node's own body limit (512K by default) must admit package uploads; routes enforce their own limits.
 	process.env.BODY_SIZE_LIMIT ??= String(Math.max(8 * 1024 * 1024, Math.ceil((config.maxBundleBytes * 4) / 3) + 1024 * 1024));
@@ -95,7 +95,8 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 		requestTimeout: REQUEST_TIMEOUT_MS,
 		keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS
 	});
-	attachRealtime(httpServer, ctx);
+	// The whole app, socket.io on this server included, complete before the first request can arrive.
+	const ctx = createApp(effective, { log: opts.log, clock: opts.clock, httpServer });
 	const headers = Object.entries({ ...securityHeaders(effective.origin), 'content-security-policy': BASELINE_CSP });
 	httpServer.on('request', (req, res) => {
 		// socket.io answers its own path; everything else is SvelteKit.
@@ -103,18 +104,22 @@ export async function startServer(config: Config, opts: { log?: Logger } = {}): 
 		// Also for static files and prerendered pages, which skip hooks; rendered pages replace the CSP with kit's.
 		for (const [k, v] of headers) res.setHeader(k, v);
 		if (refuseApiRequestBeforeKit(req, res)) return;
+		// This server's app travels with the request to the hooks (adapter-node passes platform: { req }).
+		attachApp(req, ctx);
 		handler(req, res);
 	});
 	httpServer.on('clientError', answerClientError);
 
-	const close = async () => {
+	const shutDown = async () => {
 		ctx.io?.disconnectSockets(true);
 		await new Promise<void>((resolve) => {
 			ctx.io ? ctx.io.close(() => resolve()) : httpServer.close(() => resolve());
 		});
 		ctx.store.close();
-		setAppContext(undefined);
 	};
+	// Closing twice (a test that closes early, then its afterAll) waits for the one shutdown.
+	let closed: Promise<void> | null = null;
+	const close = () => (closed ??= shutDown());
 	await new Promise<void>((resolve, reject) => {
 		httpServer.once('error', reject);
 		httpServer.listen(port, effective.host, () => {

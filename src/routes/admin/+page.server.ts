@@ -1,5 +1,4 @@
 /** The overview of the current MA: fleet and activity in figures, and the latest results. */
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { isTerminalStatus, type OperationStatus } from '$lib/core';
 import type { PageServerLoad } from './$types';
@@ -12,7 +11,7 @@ export const load: PageServerLoad = ({ locals, url, parent, depends }) => {
 		// No MA yet (the layout explains what to do): nothing to count.
 		if (!current) return { stats: null };
 		const { maId } = requireAccess(locals, url, 'read', 'device');
-		const { services, clock } = appContext();
+		const { services, clock } = locals.app;
 		const now = clock();
 		const devices = services.devices.list(maId);
 		const ops = services.operations.list(maId, { limit: 500 });

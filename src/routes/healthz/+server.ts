@@ -1,10 +1,10 @@
 /** Health: database reachable, realtime attached, version. 200 when all is well, 503 otherwise. */
 import { json } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { pingStore } from '$lib/server/db/repos/health';
+import type { RequestEvent } from './$types';
 
-export function GET() {
-	const ctx = appContext();
+export function GET({ locals }: RequestEvent) {
+	const ctx = locals.app;
 	let database = false;
 	try {
 		database = pingStore(ctx.store.db);

@@ -9,7 +9,6 @@ import { error, redirect } from '@sveltejs/kit';
 import type { Action, Actor, ResourceKind } from '../../core/policy';
 import type { ApiError } from '../../contract/errors';
 import { authorizeCollection, authorizeOwnAccount, authorizeResource } from '../authz';
-import { appContext } from '../app-context';
 
 type Locals = App.Locals;
 type AdminActor = Extract<Actor, { type: 'admin' }>;
@@ -57,7 +56,7 @@ export function requireAccess(
 	const r =
 		resourceId === undefined
 			? authorizeCollection(principal, action, kind)
-			: authorizeResource(appContext().store.db, principal, action, kind, resourceId);
+			: authorizeResource(locals.app.store.db, principal, action, kind, resourceId);
 	if (!r.ok) deny(r.error, url);
 	return { actor, maId: r.value };
 }

@@ -57,15 +57,12 @@ export class RateLimiter {
  * signs many administrators in from one address) never meet it; a flood of thousands a second does.
  * Behind a reverse proxy, set adapter-node's ADDRESS_HEADER (e.g. X-Forwarded-For) so the address is the
  * client's, not the proxy's.
- * Shared across module copies through globalThis (the SvelteKit handler and tests may load it twice).
+ * One per app (createApp), so two servers in one process count separately.
  */
 export const AUTH_BURST = 100;
 export const AUTH_PER_SECOND = 2;
-const KEY = Symbol.for('scomo-relay.auth-rate-limiter');
-type Holder = { [KEY]?: RateLimiter };
-export function authRateLimiter(): RateLimiter {
-	const g = globalThis as Holder;
-	return (g[KEY] ??= new RateLimiter(AUTH_BURST, AUTH_PER_SECOND));
+export function createAuthRateLimiter(): RateLimiter {
+	return new RateLimiter(AUTH_BURST, AUTH_PER_SECOND);
 }
 
 /**
@@ -77,9 +74,6 @@ export function authRateLimiter(): RateLimiter {
  */
 export const ENROLL_FAILURE_BURST = 30;
 export const ENROLL_FAILURES_PER_SECOND = 0.5;
-const ENROLL_KEY = Symbol.for('scomo-relay.enroll-rate-limiter');
-type EnrollHolder = { [ENROLL_KEY]?: RateLimiter };
-export function enrollRateLimiter(): RateLimiter {
-	const g = globalThis as EnrollHolder;
-	return (g[ENROLL_KEY] ??= new RateLimiter(ENROLL_FAILURE_BURST, ENROLL_FAILURES_PER_SECOND));
+export function createEnrollRateLimiter(): RateLimiter {
+	return new RateLimiter(ENROLL_FAILURE_BURST, ENROLL_FAILURES_PER_SECOND);
 }

@@ -16,8 +16,8 @@ export interface PackageSigner {
 	readonly publicKey: string;
 }
 
-/** The signer of an MA; null when the MA has no key (then versions are stored unsigned). */
-export type PackageSignerSource = (maId: string) => PackageSigner | null;
+/** The signer of an MA: its current key (created with the MA's first use; there is no unsigned package). */
+export type PackageSignerSource = (maId: string) => PackageSigner;
 
 export function signPackage(signer: PackageSigner, p: SignedPackage): string {
 	return signer.sign(packageSignedBytes(p));

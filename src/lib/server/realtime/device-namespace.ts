@@ -32,6 +32,8 @@ import {
 } from '../../contract';
 import type { InferOutput } from 'valibot';
 import type { AppContext } from '../app-context';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
 import type { Relay } from '../services';
 import { DeviceRegistry, deviceRoom } from './device-registry';
 import { EventBucket } from './event-rate-limit';
@@ -48,17 +50,21 @@ const failure = (code: ErrorCode, message?: string) => ({ ok: false as const, co
 
 export type DeviceNamespace = { namespace: Namespace; registry: DeviceRegistry; relay: Relay };
 
-export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamespace {
+/**
+ * The sending side of `/device` (the services' Relay), made before the services exist: it needs only the
+ * namespace, the registry of connected devices and the ack timeout. serveDeviceNamespace adds the handlers
+ * once the services are built, so the app context is complete when createApp returns it.
+ */
+export function createDeviceNamespace(io: Server, config: Pick<Config, 'commandAckTimeoutMs'>, baseLog: Logger): DeviceNamespace {
 	const nsp = io.of(DEVICE_NAMESPACE);
 	const registry = new DeviceRegistry();
-	const log = ctx.log.child({ ns: DEVICE_NAMESPACE });
-	const services = () => ctx.services;
+	const log = baseLog.child({ ns: DEVICE_NAMESPACE });
 
 	const relay: Relay = {
 		isOnline: (deviceId) => registry.isOnline(deviceId),
 		async sendCommands(deviceId, set: CommandSetMsg) {
 			try {
-				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(ctx.config.commandAckTimeoutMs).emitWithAck('commands', set)) as unknown[];
+				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('commands', set)) as unknown[];
 				// Several sockets of one device may answer; any acceptance counts (the device dedupes).
 				const accepted = new Set<string>();
 				for (const r of replies) {
@@ -73,7 +79,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 		},
 		async sendWithdrawal(deviceId, msg: WithdrawMsg) {
 			try {
-				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(ctx.config.commandAckTimeoutMs).emitWithAck('withdraw', msg)) as WithdrawAck[];
+				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('withdraw', msg)) as WithdrawAck[];
 				return replies.find((r) => r && r.ok === true) ?? replies[0] ?? null;
 			} catch (e) {
 				log.debug({ deviceId, err: e }, 'withdrawal not acknowledged in time');
@@ -88,6 +94,15 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 			nsp.in(deviceRoom(deviceId)).disconnectSockets(true);
 		}
 	};
+
+	return { namespace: nsp, registry, relay };
+}
+
+/** Device→server events on `/device`: authentication, results, inventory, requests (docs/protocol.md). */
+export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext): void {
+	const { namespace: nsp, registry } = devices;
+	const log = ctx.log.child({ ns: DEVICE_NAMESPACE });
+	const services = () => ctx.services;
 
 	nsp.on('connection', (raw) => {
 		const socket = raw as unknown as DeviceSocket;
@@ -275,8 +290,6 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 			}
 		});
 	});
-
-	return { namespace: nsp, registry, relay };
 }
 
 function safeAck(ack: AckFn, res: unknown): void {

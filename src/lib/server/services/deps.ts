@@ -1,6 +1,6 @@
 /**
- * What every service is built from. Injected, so tests can pass their own clock and relay; the config
- * is read through a function because the origin is only known after the server listens (port 0).
+ * What every service is built from (createApp, create-app.ts). Injected, so tests can pass their own clock
+ * and relay. The configuration is final when the services are built (the origin included).
  */
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -17,7 +17,7 @@ export type ServiceDeps = {
 	secrets: ServerSecrets;
 	/** Epoch milliseconds; injectable so expiry is testable without waiting. */
 	clock: () => number;
-	/** The realtime side, bound once socket.io is attached (offline until then). */
+	/** The realtime side: the device namespace, or OFFLINE_RELAY for tools without an HTTP server. */
 	relay: () => Relay;
 };
 

@@ -1,6 +1,6 @@
 /**
- * All services, built once per process from the same dependencies. Routes and socket handlers reach
- * them through the app context (ctx.services).
+ * All services, built once per app (createApp) from the same dependencies. Routes reach them as
+ * event.locals.app.services, socket handlers through the app they were attached with.
  */
 import { createCatalogService } from './catalog';
 import { createDeviceRequestService } from './device-requests';

@@ -26,8 +26,8 @@ export type UploadedPackage = {
 
 export function createPackageService(
 	deps: ServiceDeps,
-	/** SCOMO-SEC-03: the MA's signing key (src/lib/server/signing); versions are signed on upload. */
-	signerFor: PackageSignerSource = () => null
+	/** SCOMO-SEC-03: the MA's signing key (src/lib/server/signing); every version is signed on upload. */
+	signerFor: PackageSignerSource
 ) {
 	const { db } = deps;
 
@@ -60,7 +60,7 @@ export function createPackageService(
 		const versionId = newId();
 		// SCOMO-SEC-03: the MA's signature over owner + manifest + digest + size; the device verifies it.
 		const signer = signerFor(maId);
-		const signature = signer ? signPackage(signer, { maId, componentId: manifest.id, version: manifest.version, sha256, size, manifest }) : null;
+		const signature = signPackage(signer, { maId, componentId: manifest.id, version: manifest.version, sha256, size, manifest });
 		try {
 			db.transaction((tx) => {
 				if (!existing) {
@@ -142,7 +142,6 @@ export function createPackageService(
 	 */
 	function resignAll(maId: string): number {
 		const signer = signerFor(maId);
-		if (!signer) return 0;
 		const rows = pkgs.listPackagesOfMa(db, maId);
 		const versions = pkgs.listVersionsOfPackages(
 			db,

@@ -16,16 +16,19 @@ export interface Relay {
 	 * Sends an MA-signed withdrawal of delivered operations and waits for the device's ack; null when no
 	 * socket answered (the server sends it again on the next connection). Never throws.
 	 */
-	sendWithdrawal?(deviceId: string, msg: WithdrawMsg): Promise<WithdrawAck | null>;
+	sendWithdrawal(deviceId: string, msg: WithdrawMsg): Promise<WithdrawAck | null>;
 	/** SCOMO-Device-06: tells the device how its request was decided (best effort; it can also ask again). */
 	requestDecided(deviceId: string, msg: RequestDecidedMsg): void;
 	/** SCOMO-SEC-02: closes every socket of a revoked device at once (signing/revocation.ts). */
-	disconnectDevice?(deviceId: string): void;
+	disconnectDevice(deviceId: string): void;
 }
 
 /** Before realtime is attached (admin CLI, tests of services): every device is offline, commands stay queued. */
 export const OFFLINE_RELAY: Relay = {
 	isOnline: () => false,
 	sendCommands: async () => null,
-	requestDecided: () => {}
+	sendWithdrawal: async () => null,
+	requestDecided: () => {},
+	// No socket to close; the device is refused when it next connects (revocation is in the store).
+	disconnectDevice: () => {}
 };

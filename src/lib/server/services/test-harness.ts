@@ -11,7 +11,7 @@ import { createLogger } from '../logger';
 import { openStore } from '../db/open';
 import { EventBus, type ServerEventName, type ServerEvents } from '../events';
 import { loadSecrets } from '../secrets';
-import { enrollProofMessage, type CommandSetMsg, type RequestDecidedMsg } from '../../contract';
+import { enrollProofMessage, type CommandSetMsg, type RequestDecidedMsg, type WithdrawMsg } from '../../contract';
 import { createServices } from './index';
 import type { Relay } from './relay';
 
@@ -19,6 +19,8 @@ export type RecordingRelay = Relay & {
 	online: Set<string>;
 	sent: { deviceId: string; set: CommandSetMsg }[];
 	decided: { deviceId: string; msg: RequestDecidedMsg }[];
+	withdrawn: { deviceId: string; msg: WithdrawMsg }[];
+	disconnected: string[];
 	/** Called inside sendCommands, e.g. to check what is persisted at relay time. */
 	onSend?: (deviceId: string, set: CommandSetMsg) => void;
 };
@@ -28,6 +30,8 @@ export function recordingRelay(): RecordingRelay {
 		online: new Set(),
 		sent: [],
 		decided: [],
+		withdrawn: [],
+		disconnected: [],
 		isOnline: (id) => r.online.has(id),
 		async sendCommands(deviceId, set) {
 			if (!r.online.has(deviceId)) return null;
@@ -35,8 +39,16 @@ export function recordingRelay(): RecordingRelay {
 			r.sent.push({ deviceId, set });
 			return set.operations.map((o) => o.correlator);
 		},
+		async sendWithdrawal(deviceId, msg) {
+			if (!r.online.has(deviceId)) return null;
+			r.withdrawn.push({ deviceId, msg });
+			return { ok: true, withdrawn: msg.correlators, tooLate: [] };
+		},
 		requestDecided(deviceId, msg) {
 			r.decided.push({ deviceId, msg });
+		},
+		disconnectDevice(deviceId) {
+			r.disconnected.push(deviceId);
 		}
 	};
 	return r;

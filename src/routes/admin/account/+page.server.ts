@@ -5,7 +5,6 @@
  */
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { appContext } from '$lib/server/app-context';
 import { requireOwnAccount } from '$lib/server/auth/guard';
 import { deletePasskey, listMemberships, listPasskeys, renamePasskey } from '$lib/server/auth/accounts';
 import { auditForEachMa } from '$lib/server/auth/audit-log';
@@ -15,7 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const { actor } = requireOwnAccount(locals, url);
-	const db = appContext().store.db;
+	const db = locals.app.store.db;
 	return {
 		passkeys: listPasskeys(db, actor.id).map((p) => ({
 			id: p.id,
@@ -39,7 +38,7 @@ export const actions: Actions = {
 		const name = v.safeParse(PasskeyName, String(form.get('name') ?? ''));
 		if (!name.success || name.output.length === 0)
 			return fail(400, { action: 'rename', id, error: 'Give the passkey a name of 1 to 60 characters.' });
-		const db = appContext().store.db;
+		const db = locals.app.store.db;
 		if (renamePasskey(db, actor.id, id, name.output) === 0) return fail(404, { action: 'rename', id, error: 'That passkey does not exist.' });
 		auditForEachMa(db, Date.now(), maIdsOf(actor), {
 			actor: { type: 'admin', id: actor.id },
@@ -55,7 +54,7 @@ export const actions: Actions = {
 	remove: async ({ locals, url, request }) => {
 		const { actor } = requireOwnAccount(locals, url);
 		const id = String((await request.formData()).get('id') ?? '');
-		const ctx = appContext();
+		const ctx = locals.app;
 		const db = ctx.store.db;
 		const removed = db.transaction((tx) => {
 			const mine = listPasskeys(tx, actor.id);
@@ -80,7 +79,7 @@ export const actions: Actions = {
 
 	signoutEverywhere: ({ locals, url, cookies }) => {
 		const { actor } = requireOwnAccount(locals, url);
-		const ctx = appContext();
+		const ctx = locals.app;
 		const n = deleteAdminSessions(ctx.store.db, actor.id);
 		auditForEachMa(ctx.store.db, ctx.clock(), maIdsOf(actor), {
 			actor: { type: 'admin', id: actor.id },

@@ -5,5 +5,5 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'audit');
-	return { ...auditQuery(maId, url.searchParams, 300), actorTypes: ACTOR_TYPES, outcomes: OUTCOMES, query: url.searchParams.toString() };
+	return { ...auditQuery(locals.app.store.db, maId, url.searchParams, 300), actorTypes: ACTOR_TYPES, outcomes: OUTCOMES, query: url.searchParams.toString() };
 };

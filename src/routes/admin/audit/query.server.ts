@@ -1,20 +1,19 @@
 /** The audit log's filters read from a URL and the matching events, for the page and its CSV export alike. */
-import { appContext } from '$lib/server/app-context';
 import { auditActionsOf, queryAudit } from '$lib/server/auth/audit-log';
 import { adminNames } from '$lib/server/auth/accounts';
 import type { AuditEventView } from '$lib/admin-ui/audit-words';
+import type { Db } from '$lib/server/db/open';
 
 export const ACTOR_TYPES = ['admin', 'token', 'device', 'system'];
 export const OUTCOMES = ['ok', 'denied', 'refused', 'failed'];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-export function auditQuery(maId: string, p: URLSearchParams, limit: number) {
+export function auditQuery(db: Db, maId: string, p: URLSearchParams, limit: number) {
 	const actorType = ACTOR_TYPES.includes(p.get('actorType') ?? '') ? p.get('actorType')! : '';
 	const action = (p.get('action') ?? '').slice(0, 80);
 	const outcome = (p.get('outcome') ?? '').slice(0, 20);
 	const from = DAY.test(p.get('from') ?? '') ? p.get('from')! : '';
 	const to = DAY.test(p.get('to') ?? '') ? p.get('to')! : '';
-	const db = appContext().store.db;
 	const rows = queryAudit(db, maId, {
 		actorType: actorType || undefined,
 		action: action || undefined,

@@ -4,7 +4,6 @@
  * before acceptance). Reading needs 'read' on 'package', uploading 'operate'.
  */
 import { fail } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { ERROR_CODES } from '$lib/contract/errors';
 import { fleetOf } from '$lib/admin-ui/fleet.server';
@@ -16,24 +15,24 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'package');
 	depends('admin:components');
-	const { devices, inventory } = fleetOf(maId);
+	const { devices, inventory } = fleetOf(locals.app, maId);
 	const running = new Map<string, number>();
 	for (const d of devices)
 		for (const i of inventory[d.id] ?? []) if (i.stage === 'deployed') running.set(i.componentId, (running.get(i.componentId) ?? 0) + 1);
-	const packages = appContext()
-		.services.packages.list(maId)
+	const packages = locals.app.services.packages
+		.list(maId)
 		.map((p) => ({
 			...p,
 			versions: [...p.versions].sort((a, b) => compareVersions(b.version, a.version)),
 			devices: running.get(p.componentId) ?? 0
 		}));
-	return { packages, maxBundleBytes: appContext().config.maxBundleBytes };
+	return { packages, maxBundleBytes: locals.app.config.maxBundleBytes };
 };
 
 export const actions: Actions = {
 	upload: async ({ locals, url, request }) => {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'package');
-		const ctx = appContext();
+		const ctx = locals.app;
 		const checked = await checkUpload(await request.formData(), ctx.config.maxBundleBytes);
 		if (!checked.ok) {
 			// Refused uploads belong in the audit log too (who tried what, and why it was refused).

@@ -5,7 +5,6 @@
  */
 import { fail } from '@sveltejs/kit';
 import QRCode from 'qrcode';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { parse } from '$lib/contract/common';
 import { CreateEnrollmentCode } from '$lib/contract/rest';
@@ -24,7 +23,7 @@ const EXPIRY_CHOICES = [
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'enrollment-code');
 	depends('admin:enrollment');
-	const ctx = appContext();
+	const ctx = locals.app;
 	return { codes: ctx.services.enrollment.list(maId), now: ctx.clock(), expiryChoices: EXPIRY_CHOICES };
 };
 
@@ -37,7 +36,7 @@ export const actions: Actions = {
 			expiresInSeconds: Number(form.get('expiresInSeconds') ?? 24 * 3600)
 		});
 		if (!body.ok) return fail(400, { error: issuesInWords(body.issues) });
-		const r = appContext().services.enrollment.create(maId, { type: 'admin', id: actor.id }, body.value);
+		const r = locals.app.services.enrollment.create(maId, { type: 'admin', id: actor.id }, body.value);
 		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
 		// Rendered here so the page needs no QR library in the browser; the SVG is made from our own link only.
 		const qrSvg = await QRCode.toString(r.value.link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
@@ -48,7 +47,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const id = String(form.get('id') ?? '');
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'enrollment-code', id);
-		const r = appContext().services.enrollment.revoke(maId, { type: 'admin', id: actor.id }, id);
+		const r = locals.app.services.enrollment.revoke(maId, { type: 'admin', id: actor.id }, id);
 		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
 		return { revoked: id };
 	}

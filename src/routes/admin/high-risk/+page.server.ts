@@ -6,7 +6,6 @@
  * approving and rejecting are decided by the one policy ('approve' / 'reject' on the batch, core/policy.ts).
  */
 import { fail } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { capabilities, requireAccess } from '$lib/server/auth/guard';
 import { getAdmin } from '$lib/server/auth/accounts';
 import { authorizeResource } from '$lib/server/authz';
@@ -16,7 +15,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId, actor } = requireAccess(locals, url, 'operate', 'operation');
 	depends('admin:approvals');
-	const ctx = appContext();
+	const ctx = locals.app;
 	const signing = ctx.services.signing;
 	const pending = signing.approvals.pending(maId);
 	const change = signing.trustChanges.pending(maId);
@@ -56,7 +55,7 @@ const NOT_WAITING = 'This request is no longer waiting: it was approved, rejecte
 export const actions: Actions = {
 	reject: async ({ locals, url, request }) => {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation');
-		const ctx = appContext();
+		const ctx = locals.app;
 		const form = await request.formData();
 		const batchId = String(form.get('batchId') ?? '');
 		const reason = String(form.get('reason') ?? '').trim();

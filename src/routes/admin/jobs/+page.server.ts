@@ -1,5 +1,4 @@
 /** Recent batches ("jobs") of the current MA with their progress; each links to its live job page. */
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { describeSteps, progressSegments } from '$lib/admin-ui/ops';
 import type { OpRow } from '$lib/admin-ui/types';
@@ -8,7 +7,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'operation');
 	depends('admin:jobs');
-	const ops: OpRow[] = appContext().services.operations.list(maId, { limit: 1000 });
+	const ops: OpRow[] = locals.app.services.operations.list(maId, { limit: 1000 });
 	const batches = new Map<string, OpRow[]>();
 	for (const o of ops) if (o.batchId) batches.set(o.batchId, [...(batches.get(o.batchId) ?? []), o]);
 	return {

@@ -4,7 +4,6 @@
  * least one owner.
  */
 import { fail } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { countOwners, deleteMembership, getMembership, listMembers, setMembershipRole } from '$lib/server/auth/accounts';
 import { createInvitation, invitationStatus, listInvitations, revokeInvitation } from '$lib/server/auth/invitations';
@@ -19,7 +18,7 @@ const EXPIRY_CHOICES_H = [1, 24, 72, 168];
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const { maId } = requireAccess(locals, url, 'manage', 'member');
-	const ctx = appContext();
+	const ctx = locals.app;
 	const now = ctx.clock();
 	return {
 		members: listMembers(ctx.store.db, maId),
@@ -44,7 +43,7 @@ export const actions: Actions = {
 		const label = String(form.get('label') ?? '').trim().slice(0, 80);
 		if (!isRole(role)) return fail(400, { action: 'invite', error: 'Choose a role: owner, operator or viewer.' });
 		if (!EXPIRY_CHOICES_H.includes(hours)) return fail(400, { action: 'invite', error: 'Choose how long the link stays valid.' });
-		const ctx = appContext();
+		const ctx = locals.app;
 		const now = ctx.clock();
 		const inv = createInvitation(ctx.store.db, { maId, role, createdBy: actor.id, label, ttlMs: hours * 3600_000 }, now);
 		audit(ctx.store.db, now, { maId, actor, action: 'invitation.create', targetType: 'invitation', targetId: inv.id, outcome: 'ok', detail: { role, label, expiresAt: inv.expiresAt } });
@@ -55,7 +54,7 @@ export const actions: Actions = {
 	revokeInvitation: async ({ locals, url, request }) => {
 		const { actor, maId } = requireAccess(locals, url, 'manage', 'member');
 		const id = String((await request.formData()).get('id') ?? '');
-		const ctx = appContext();
+		const ctx = locals.app;
 		const now = ctx.clock();
 		if (revokeInvitation(ctx.store.db, maId, id, now) === 0)
 			return fail(404, { action: 'revokeInvitation', error: 'No pending invitation with that id.' });
@@ -69,7 +68,7 @@ export const actions: Actions = {
 		const adminId = String(form.get('adminId') ?? '');
 		const role = form.get('role');
 		if (!isRole(role)) return fail(400, { action: 'role', adminId, error: 'Choose a role: owner, operator or viewer.' });
-		const ctx = appContext();
+		const ctx = locals.app;
 		const now = ctx.clock();
 		const before = getMembership(ctx.store.db, adminId, maId);
 		if (before && isPromotion(before.role as Role, role)) {
@@ -107,7 +106,7 @@ export const actions: Actions = {
 	remove: async ({ locals, url, request }) => {
 		const { actor, maId } = requireAccess(locals, url, 'manage', 'member');
 		const adminId = String((await request.formData()).get('adminId') ?? '');
-		const ctx = appContext();
+		const ctx = locals.app;
 		const now = ctx.clock();
 		const outcome = ctx.store.db.transaction((tx) => {
 			const m = getMembership(tx, adminId, maId);

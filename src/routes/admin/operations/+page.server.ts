@@ -5,7 +5,6 @@
  * 'operation', anything else 'operate' (viewers get 403 from the server, not only a hidden button).
  */
 import { fail } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { parse } from '$lib/contract/common';
 import { CreateOperations } from '$lib/contract/rest';
@@ -20,7 +19,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'operation');
 	depends('admin:operations');
-	const ctx = appContext();
+	const ctx = locals.app;
 	const status = url.searchParams.get('status') ?? '';
 	const deviceId = url.searchParams.get('device') ?? '';
 	const devices = ctx.services.devices.list(maId);
@@ -34,8 +33,8 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 		devices: devices.map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim() || d.id, online: d.online })),
 		kinds: OPERATION_KINDS,
 		statuses: OPERATION_STATUSES,
-		components: componentChoices(maId),
-		consentModes: consentModesOf(maId)
+		components: componentChoices(locals.app, maId),
+		consentModes: consentModesOf(locals.app, maId)
 	};
 };
 
@@ -71,7 +70,7 @@ export const actions: Actions = {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation');
 		const form = await request.formData();
 		const filter = form.get('filter');
-		const deviceIds = filter === null ? form.getAll('deviceId').map(String).filter(Boolean) : matchingDeviceIds(maId, String(filter));
+		const deviceIds = filter === null ? form.getAll('deviceId').map(String).filter(Boolean) : matchingDeviceIds(locals.app, maId, String(filter));
 		if (deviceIds.length === 0) return fail(400, { error: 'Choose at least one device (none is selected, or none matches the filter any more).', field: 'devices' as const });
 		const steps = stepsOf(form);
 		if (steps.length === 0) return fail(400, { error: 'Choose an operation.', field: 'steps' as const });
@@ -81,7 +80,7 @@ export const actions: Actions = {
 			consentMode: String(form.get('consentMode') ?? ''),
 			intent: String(form.get('intent') ?? '').trim()
 		});
-		const ctx = appContext();
+		const ctx = locals.app;
 		// Refused requests are audited too: who tried what, and why it was refused.
 		const auditRefusal = (reason: string) =>
 			audit(ctx.store.db, ctx.clock(), { maId, actor: { type: 'admin', id: actor.id }, action: 'operations.create', targetType: 'batch', outcome: 'refused', detail: { kind: steps.map((s) => s.kind).join(', '), reason } });
@@ -118,7 +117,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const correlator = String(form.get('correlator') ?? '');
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation', correlator);
-		const r = appContext().services.operations.cancel(maId, { type: 'admin', id: actor.id }, correlator);
+		const r = locals.app.services.operations.cancel(maId, { type: 'admin', id: actor.id }, correlator);
 		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
 		return {
 			message: r.value.cancelRequestedAt ? `Operation ${correlator} cancelled: the device is withdrawing it.` : `Operation ${correlator} cancelled.`

@@ -4,7 +4,6 @@
  * creates a normal operation, so the device's user still sees the consent prompt the mode asks for.
  */
 import { fail } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { parse } from '$lib/contract/common';
 import { DecideDeviceRequest } from '$lib/contract/rest';
@@ -16,14 +15,14 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'device-request');
 	depends('admin:requests');
-	const { services } = appContext();
+	const { services } = locals.app;
 	const requests = services.deviceRequests.list(maId);
 	return {
 		pending: requests.filter((r) => r.status === 'pending'),
 		decided: requests.filter((r) => r.status !== 'pending').slice(0, 50),
 		devices: services.devices.list(maId).map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim() })),
-		autoApprove: autoApproves(maId),
-		consentModes: consentModesOf(maId)
+		autoApprove: autoApproves(locals.app, maId),
+		consentModes: consentModesOf(locals.app, maId)
 	};
 };
 
@@ -38,7 +37,7 @@ export const actions: Actions = {
 			message: String(form.get('message') ?? '').trim()
 		});
 		if (!body.ok) return fail(400, { id, error: issuesInWords(body.issues) });
-		const r = appContext().services.deviceRequests.decide(maId, { type: 'admin', id: actor.id }, id, body.value);
+		const r = locals.app.services.deviceRequests.decide(maId, { type: 'admin', id: actor.id }, id, body.value);
 		if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { id, error: r.error.message });
 		return {
 			id,

@@ -6,7 +6,6 @@
  */
 import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { audit } from '$lib/server/auth/audit-log';
 import { renameMa } from '$lib/server/db/repos/mas';
@@ -17,7 +16,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const { maId } = requireAccess(locals, url, 'manage', 'settings');
-	const ma = appContext().services.mas.get(maId);
+	const ma = locals.app.services.mas.get(maId);
 	return { ma: ma ? { name: ma.name, settings: ma.settings } : null, consentModes: CONSENT_MODES };
 };
 
@@ -41,7 +40,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { error: parsed.issues[0].message });
 		const { name, allowedConsentModes, autoApproveDeviceRequests, fourEyes } = parsed.output;
 
-		const ctx = appContext();
+		const ctx = locals.app;
 		const before = ctx.services.mas.get(maId);
 		if (!before) return fail(404, { error: 'Management Authority not found.' });
 		const saved = ctx.services.mas.updateSettings(maId, { type: 'admin', id: actor.id }, {

@@ -4,7 +4,6 @@
  */
 import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/auth/api-tokens';
 import { audit } from '$lib/server/auth/audit-log';
@@ -19,7 +18,7 @@ const TokenForm = v.object({
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const { maId } = requireAccess(locals, url, 'manage', 'api-token');
-	return { tokens: listApiTokens(appContext().store.db, maId) };
+	return { tokens: listApiTokens(locals.app.store.db, maId) };
 };
 
 export const actions: Actions = {
@@ -28,7 +27,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = v.safeParse(TokenForm, { name: String(form.get('name') ?? ''), scope: String(form.get('scope') ?? '') });
 		if (!parsed.success) return fail(400, { action: 'create', error: parsed.issues[0].message });
-		const ctx = appContext();
+		const ctx = locals.app;
 		const now = ctx.clock();
 		const { tokenId, token } = ctx.store.db.transaction((tx) => {
 			const created = createApiToken(tx, { maId, ...parsed.output }, now);
@@ -41,7 +40,7 @@ export const actions: Actions = {
 	revoke: async ({ locals, url, request }) => {
 		const { actor, maId } = requireAccess(locals, url, 'manage', 'api-token');
 		const id = String((await request.formData()).get('id') ?? '');
-		const ctx = appContext();
+		const ctx = locals.app;
 		const now = ctx.clock();
 		// A token of another MA is not found here, exactly like a missing one (SCOMO-ADC-3).
 		if (!revokeApiToken(ctx.store.db, maId, id, now)) return fail(404, { action: 'revoke', error: 'No such token.' });

@@ -1,6 +1,6 @@
 /** The REST API reference page: the OpenAPI document (src/lib/contract/openapi.ts) laid out for people. */
 import { openApiDocument } from '$lib/contract/openapi';
-import { appContext } from '$lib/server/app-context';
+import type { PageServerLoad } from './$types';
 
 type Op = {
 	summary: string;
@@ -11,8 +11,8 @@ type Op = {
 	responses: Record<string, { description: string; content?: Record<string, { schema: unknown }>; 'x-error-codes'?: string[] }>;
 };
 
-export const load = () => {
-	const ctx = appContext();
+export const load: PageServerLoad = ({ locals }) => {
+	const ctx = locals.app;
 	const doc = openApiDocument(ctx.config.origin, ctx.version) as { info: { version: string }; paths: Record<string, Record<string, Op>> };
 	const routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
 		Object.entries(methods).map(([method, op]) => ({

@@ -4,19 +4,19 @@
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Action, ResourceKind } from '$lib/core/policy';
-import { appContext } from '$lib/server/app-context';
+import type { AppContext } from '$lib/server/app-context';
 import { auditActorOf, authorizeCollection, authorizeResource, principalOf, type Principal } from '$lib/server/authz';
 import { apiRoute, unwrap } from '$lib/server/http';
 
 export type MaRequest = {
-	ctx: ReturnType<typeof appContext>;
+	ctx: AppContext;
 	principal: Principal;
 	maId: string;
 	actor: ReturnType<typeof auditActorOf>;
 };
 
 function principal(event: RequestEvent) {
-	const ctx = appContext();
+	const ctx = event.locals.app;
 	const p = unwrap(principalOf(ctx.store.db, event.request, event.locals, ctx.clock()));
 	return { ctx, p };
 }
@@ -37,10 +37,8 @@ export function forResource(event: RequestEvent, action: Action, kind: ResourceK
 
 /** apiRoute with the server's logger. */
 export const route = <E extends RequestEvent>(fn: (event: E) => Promise<Response> | Response) =>
-	apiRoute(fn, (e) => {
-		try {
-			appContext().log.error({ err: e }, 'API route failed');
-		} catch {
-			console.error(e);
-		}
+	apiRoute(fn, (e, event) => {
+		const log = event.locals.app?.log;
+		if (log) log.error({ err: e }, 'API route failed');
+		else console.error(e);
 	});

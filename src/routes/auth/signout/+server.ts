@@ -1,12 +1,11 @@
 /** POST (a plain form): end this browser's session. */
 import { redirect } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { SESSION_COOKIE, clearSessionCookie, deleteSessionByToken } from '$lib/server/auth/sessions';
 import { auditForEachMa } from '$lib/server/auth/audit-log';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = ({ cookies, locals }) => {
-	const ctx = appContext();
+	const ctx = locals.app;
 	const token = cookies.get(SESSION_COOKIE);
 	if (token) deleteSessionByToken(ctx.store.db, token);
 	if (locals.actor?.type === 'admin') {

@@ -3,7 +3,6 @@
  * signed in, joins with their existing account. The token is single use; only its hash is stored.
  */
 import { fail, redirect } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { findInvitationByToken } from '$lib/server/auth/invitations';
 import { joinWithAccount } from '$lib/server/auth/ceremonies';
 import { getAdmin, getMembership } from '$lib/server/auth/accounts';
@@ -13,7 +12,7 @@ import { relyingParty } from '$lib/server/auth/webauthn';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params, locals }) => {
-	const ctx = appContext();
+	const ctx = locals.app;
 	const inv = findInvitationByToken(ctx.store.db, params.token, ctx.clock());
 	const adminId = locals.actor?.type === 'admin' ? locals.actor.id : null;
 	const admin = adminId ? getAdmin(ctx.store.db, adminId) : undefined;
@@ -29,7 +28,7 @@ export const actions: Actions = {
 	/** Join with the account this browser is signed in with (no new passkey). */
 	join: async ({ params, locals, cookies, request }) => {
 		if (locals.actor?.type !== 'admin') return fail(401, { error: 'Sign in first, or create a passkey below.' });
-		const ctx = appContext();
+		const ctx = locals.app;
 		const inv = findInvitationByToken(ctx.store.db, params.token, ctx.clock());
 		if (inv && inv.role !== 'viewer') {
 			// H2: joining with an approving role needs a fresh assertion of one of my passkeys, not the cookie alone.

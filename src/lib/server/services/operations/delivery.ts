@@ -61,7 +61,7 @@ export function operationDelivery({ deps, db, log, signing, emitUpdated }: Opera
 	 */
 	async function withdraw(deviceId: string, ops: readonly OperationRow[]): Promise<void> {
 		const relay = deps.relay();
-		if (ops.length === 0 || !relay.sendWithdrawal || !relay.isOnline(deviceId)) return;
+		if (ops.length === 0 || !relay.isOnline(deviceId)) return;
 		try {
 			const byMa = new Map<string, string[]>();
 			for (const o of ops) byMa.set(o.maId, [...(byMa.get(o.maId) ?? []), o.correlator]);

@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ locals, url }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'audit');
-	const { events } = auditQuery(maId, url.searchParams, 10_000);
+	const { events } = auditQuery(locals.app.store.db, maId, url.searchParams, 10_000);
 	return new Response(auditCsv(events), {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

@@ -1,6 +1,5 @@
 /** One component of the current MA: its versions and which devices run (or hold) which version. */
 import { error } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { componentChoices, consentModesOf, fleetOf } from '$lib/admin-ui/fleet.server';
 import { compareVersions } from '$lib/core/semver';
@@ -9,9 +8,9 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'package', params.componentId);
 	depends('admin:components');
-	const pkg = appContext().services.packages.get(maId, params.componentId);
+	const pkg = locals.app.services.packages.get(maId, params.componentId);
 	if (!pkg.ok) error(404, { message: 'Component not found', code: 'not_found' });
-	const { devices, inventory } = fleetOf(maId);
+	const { devices, inventory } = fleetOf(locals.app, maId);
 	return {
 		pkg: { ...pkg.value, versions: [...pkg.value.versions].sort((a, b) => compareVersions(b.version, a.version)) },
 		deviceCount: devices.length,
@@ -24,7 +23,7 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 			baseline: d.baselineBuildId,
 			item: (inventory[d.id] ?? []).find((i) => i.componentId === params.componentId) ?? null
 		})),
-		components: componentChoices(maId),
-		consentModes: consentModesOf(maId)
+		components: componentChoices(locals.app, maId),
+		consentModes: consentModesOf(locals.app, maId)
 	};
 };

@@ -4,7 +4,6 @@
  * operations this MA ran on it. Another MA's device, or a missing one, is 404 (requireAccess).
  */
 import { error } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { componentChoices, consentModesOf } from '$lib/admin-ui/fleet.server';
 import { isTerminalStatus } from '$lib/core';
@@ -13,7 +12,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'device', params.id);
 	depends('admin:device');
-	const ctx = appContext();
+	const ctx = locals.app;
 	const found = ctx.services.devices.get(maId, params.id);
 	if (!found.ok) error(404, { message: 'Device not found', code: 'not_found' });
 	const operations = ctx.services.operations.list(maId, { deviceId: params.id, limit: 100 });
@@ -23,8 +22,8 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 		operations,
 		// How far the unfinished ones got lately (download bytes are relayed live, never stored).
 		progress: ctx.services.operations.progressOf(operations.filter((o) => !isTerminalStatus(o.status)).map((o) => o.id)),
-		components: componentChoices(maId),
-		consentModes: consentModesOf(maId),
+		components: componentChoices(locals.app, maId),
+		consentModes: consentModesOf(locals.app, maId),
 		now: ctx.clock()
 	};
 };

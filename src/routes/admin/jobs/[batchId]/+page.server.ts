@@ -4,7 +4,6 @@
  * queued. Another MA's batch, or a missing one, is 404.
  */
 import { error, fail, redirect } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { ERROR_CODES } from '$lib/contract/errors';
 import { parse } from '$lib/contract/common';
@@ -18,31 +17,31 @@ import type { Actions, PageServerLoad } from './$types';
 /** A batch is at most 100,000 devices × 20 steps by contract; the page shows the first 1000 operations. */
 const LIMIT = 1000;
 
-function batchOps(maId: string, batchId: string): OpRow[] {
-	return appContext().services.operations.list(maId, { batchId, limit: LIMIT });
+function batchOps({ services }: App.Locals['app'], maId: string, batchId: string): OpRow[] {
+	return services.operations.list(maId, { batchId, limit: LIMIT });
 }
 
 export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'operation');
 	depends('admin:job');
-	const ops = batchOps(maId, params.batchId);
+	const ops = batchOps(locals.app, maId, params.batchId);
 	if (ops.length === 0) error(404, { message: 'Job not found', code: 'not_found' });
 	const ids = new Set(ops.map((o) => o.deviceId));
-	const devices = appContext()
-		.services.devices.list(maId)
+	const devices = locals.app.services.devices
+		.list(maId)
 		.filter((d) => ids.has(d.id))
 		.map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim(), online: d.online }));
 	// SCOMO-SEC-02: a high-risk batch is held until an owner or operator approves it with a passkey.
-	const awaitingApproval = appContext().services.signing.approvals.pending(maId).some((p) => p.batchId === params.batchId);
+	const awaitingApproval = locals.app.services.signing.approvals.pending(maId).some((p) => p.batchId === params.batchId);
 	// How far the unfinished ones got lately (download bytes are relayed live, never stored): the bars show at once.
-	const progress = appContext().services.operations.progressOf(ops.filter((o) => !isTerminalStatus(o.status)).map((o) => o.id));
+	const progress = locals.app.services.operations.progressOf(ops.filter((o) => !isTerminalStatus(o.status)).map((o) => o.id));
 	return { batchId: params.batchId, ops, devices, truncated: ops.length >= LIMIT, awaitingApproval, progress };
 };
 
 export const actions: Actions = {
 	retry: async ({ locals, url, params }) => {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation');
-		const ops = batchOps(maId, params.batchId);
+		const ops = batchOps(locals.app, maId, params.batchId);
 		if (ops.length === 0) error(404, { message: 'Job not found', code: 'not_found' });
 		const plan = retryPlan(ops);
 		if (plan.length === 0) return fail(409, { error: 'Nothing to retry: no device has finished with a failure.' });
@@ -56,7 +55,7 @@ export const actions: Actions = {
 				intent: first.intent
 			});
 			if (!body.ok) return fail(400, { error: issuesInWords(body.issues) });
-			const r = appContext().services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
+			const r = locals.app.services.operations.create(maId, { type: 'admin', id: actor.id }, body.value);
 			if (!r.ok) return fail(ERROR_CODES[r.error.code].status, { error: r.error.message });
 			created.push(r.value.batchId);
 		}
@@ -66,11 +65,11 @@ export const actions: Actions = {
 	cancelQueued: async ({ locals, url, params }) => {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation');
 		// Not started yet: queued ones end at once; delivered or awaiting the user are withdrawn on the device.
-		const open = batchOps(maId, params.batchId).filter(
+		const open = batchOps(locals.app, maId, params.batchId).filter(
 			(o) => (o.status === 'queued' || o.status === 'delivered' || o.status === 'awaiting-consent') && o.cancelRequestedAt === null
 		);
 		let cancelled = 0;
-		for (const o of open) if (appContext().services.operations.cancel(maId, { type: 'admin', id: actor.id }, o.correlator).ok) cancelled++;
+		for (const o of open) if (locals.app.services.operations.cancel(maId, { type: 'admin', id: actor.id }, o.correlator).ok) cancelled++;
 		return {
 			message:
 				cancelled === 0

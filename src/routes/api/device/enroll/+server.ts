@@ -1,11 +1,10 @@
 /** Device endpoint: enroll with an MA through a one-time code (no bearer; the code and key proof are the credentials). */
 import { json, problem, unwrap } from '$lib/server/http';
 import { endpoint } from '$lib/server/api-endpoint';
-import { enrollRateLimiter } from '$lib/server/auth/rate-limit';
 
 export const POST = endpoint('POST /api/device/enroll', ({ ctx, body, event }) => {
 	// Refused attempts are limited per address (auth/rate-limit.ts), checked before any lookup.
-	const limiter = enrollRateLimiter();
+	const limiter = ctx.limits.enroll;
 	const address = event.getClientAddress();
 	const wait = limiter.peek(address, Date.now());
 	if (wait > 0) throw problem('rate_limited', `Too many refused enrollment attempts; try again in ${wait} s.`);

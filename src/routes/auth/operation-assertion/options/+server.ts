@@ -4,7 +4,6 @@
  * batch; allowCredentials lists the administrator's own passkeys.
  */
 import { json } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { parse } from '$lib/contract/common';
 import { apiError, readJson } from '$lib/server/auth/http';
 import { authorizeResource } from '$lib/server/authz';
@@ -15,7 +14,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	if (locals.actor?.type !== 'admin') return apiError({ code: 'unauthenticated', message: 'sign in with your passkey first' });
 	const body = parse(ApprovalOptionsBody, await readJson(request));
 	if (!body.ok) return apiError({ code: 'invalid_request', message: body.issues[0]?.message ?? 'invalid request', issues: body.issues });
-	const ctx = appContext();
+	const ctx = locals.app;
 	// The one policy decides (core/policy.ts 'approve' on the batch); another MA's batch answers like a missing one.
 	const may = authorizeResource(ctx.store.db, { actor: locals.actor, maId: locals.maId }, 'approve', 'batch', body.value.batchId);
 	if (!may.ok) return apiError(may.error);

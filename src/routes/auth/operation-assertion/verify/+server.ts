@@ -3,7 +3,6 @@
  * here, stored with the batch, and the batch is relayed; every device verifies the same assertion again.
  */
 import { json } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { parse } from '$lib/contract/common';
 import { apiError, readJson } from '$lib/server/auth/http';
 import { authorizeResource } from '$lib/server/authz';
@@ -14,7 +13,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	if (locals.actor?.type !== 'admin') return apiError({ code: 'unauthenticated', message: 'sign in with your passkey first' });
 	const body = parse(ApprovalVerifyBody, await readJson(request));
 	if (!body.ok) return apiError({ code: 'invalid_request', message: body.issues[0]?.message ?? 'invalid request', issues: body.issues });
-	const ctx = appContext();
+	const ctx = locals.app;
 	const { batchId, response } = body.value;
 	// The one policy decides (core/policy.ts 'approve' on the batch); another MA's batch answers like a missing one.
 	const may = authorizeResource(ctx.store.db, { actor: locals.actor, maId: locals.maId }, 'approve', 'batch', batchId);

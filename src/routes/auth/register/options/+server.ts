@@ -1,6 +1,5 @@
 /** POST: WebAuthn creation options for first-run setup, an invitation, or another passkey of one's own. */
 import { json } from '@sveltejs/kit';
-import { appContext } from '$lib/server/app-context';
 import { parse } from '$lib/contract/common';
 import { RegisterOptionsBody } from '$lib/server/auth/wire';
 import { startRegistration } from '$lib/server/auth/ceremonies';
@@ -11,7 +10,7 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request, locals }) => {
 	const body = parse(RegisterOptionsBody, await readJson(request));
 	if (!body.ok) return apiError({ code: 'invalid_request', message: body.issues[0]?.message ?? 'invalid request', issues: body.issues });
-	const ctx = appContext();
+	const ctx = locals.app;
 	const r = await startRegistration(
 		{ db: ctx.store.db, rp: relyingParty(ctx.config.origin), now: ctx.clock() },
 		body.value,

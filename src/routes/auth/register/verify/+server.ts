@@ -1,7 +1,6 @@
 /** POST: verify a new passkey; for setup and invitations this also signs the new administrator in. */
 import { json } from '@sveltejs/kit';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
-import { appContext } from '$lib/server/app-context';
 import { parse } from '$lib/contract/common';
 import { RegisterVerifyBody } from '$lib/server/auth/wire';
 import { finishRegistration } from '$lib/server/auth/ceremonies';
@@ -12,7 +11,7 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async ({ request, locals, cookies }) => {
 	const body = parse(RegisterVerifyBody, await readJson(request));
 	if (!body.ok) return apiError({ code: 'invalid_request', message: body.issues[0]?.message ?? 'invalid request', issues: body.issues });
-	const ctx = appContext();
+	const ctx = locals.app;
 	const now = ctx.clock();
 	const db = ctx.store.db;
 	const r = await finishRegistration(

@@ -5,7 +5,6 @@
  */
 import { json } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { appContext } from '$lib/server/app-context';
 import { parse } from '$lib/contract/common';
 import { apiError, readJson } from '$lib/server/auth/http';
 import { startStepUp, STEP_UP_ACTIONS } from '$lib/server/auth/step-up';
@@ -18,7 +17,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	if (locals.actor?.type !== 'admin') return apiError({ code: 'unauthenticated', message: 'sign in with your passkey first' });
 	const body = parse(Body, await readJson(request));
 	if (!body.ok) return apiError({ code: 'invalid_request', message: body.issues[0]?.message ?? 'invalid request', issues: body.issues });
-	const ctx = appContext();
+	const ctx = locals.app;
 	const r = await startStepUp({ db: ctx.store.db, rp: relyingParty(ctx.config.origin), now: ctx.clock() }, locals.actor.id, body.value.action);
 	return r.ok ? json(r.value, { headers: { 'cache-control': 'no-store' } }) : apiError(r.error);
 };
