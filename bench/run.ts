@@ -24,7 +24,8 @@ import { BenchContext } from './lib/context';
 import { goalMet, printChecks, printTable, ratioToGoal, ratioToRaw, writeResults } from './lib/report';
 import { cpuSecondsOf, openFileLimit, PROJECT_ROOT, startBenchServer, type BenchServer } from './lib/server';
 import { round } from './lib/stats';
-import { BENCH_BUNDLE, BENCH_MANIFEST, prepareDataDir } from './lib/setup';
+import { BENCH_BUNDLE, BENCH_MANIFEST, ownerOf, prepareDataDir } from './lib/setup';
+import { signInOverHttp } from '../tests/support/admin-http';
 import { split, startSimulators, stopSimulators, type Simulator } from './lib/sim-pool';
 import { runRawSocketIo } from './baseline/raw-socketio';
 import { fleetScenario } from './scenarios/fleet';
@@ -141,6 +142,11 @@ async function main(): Promise<number> {
 			await ctx.server.stop();
 			ctx.server = children.server = await startBenchServer({ dataDir, port, logLevel: opts.logLevel, profileDir: opts.profileDir ?? undefined });
 			ctx.db = new Database(path.join(dataDir, 'scomo.db'), { readonly: true, fileMustExist: true });
+			// The owner signs in over HTTP with its passkey, to approve high-risk fan-outs as in production.
+			const owner = { auth: ownerOf(ctx.server.url, prepared.owner), jar: new Map<string, string>() };
+			const signedIn = await signInOverHttp(ctx.server.url, owner.auth, owner.jar);
+			if (!signedIn.ok) throw new Error(`the owner's sign-in answered ${signedIn.status}: ${await signedIn.text()}`);
+			ctx.owner = owner;
 		});
 		if (ready) {
 			const connected = await step(ctx, 'fleet', () => fleetScenario(ctx, opts.scenarios.includes('fleet'), { limit, requested: opts.fleet }));
@@ -172,7 +178,10 @@ async function main(): Promise<number> {
 				// The raw server is its own process (the step's meter watched the product's): its CPU, from /proc.
 				const rawCpu = (ctx.details.rawSocketIo as { serverCpuS?: number } | undefined)?.serverCpuS;
 				const rawStep = ctx.cpu['raw socket.io baseline'];
-				if (rawStep && rawCpu !== undefined) rawStep.serverCpuS = rawCpu;
+				if (rawStep && rawCpu !== undefined) {
+					rawStep.serverCpuS = rawCpu;
+					console.log(`  (the raw server used ${rawCpu} s CPU)`);
+				}
 			}
 		}
 		// Whatever happened above (a failed set-up included), nothing of this run stays behind.

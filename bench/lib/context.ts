@@ -5,6 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import { ApiClient } from '../../tests/support/api-client';
+import { postJson, type Jar } from '../../tests/support/admin-http';
+import type { SoftAuthenticator } from '../../tests/support/soft-authenticator';
 import type { OpRecord } from '../simulator/record';
 import type { ProgressReport, TakeReport } from '../simulator/protocol';
 import type { WireCount, WireReport } from '../simulator/wire-tap';
@@ -59,6 +61,10 @@ export class BenchContext {
 	readonly wire: Record<string, WirePerOp> = {};
 	/** Operations whose device verified the MA's signature, of all checked (the run's "signed and verified" label). */
 	readonly signatures = { verified: 0, of: 0 };
+	/** Batches the server holds for a passkey approval (high-risk: more devices than the MA's threshold). */
+	readonly pendingBatches = new Set<string>();
+	/** The MA owner, signed in over HTTP with its passkey (its session cookie in the jar). */
+	owner: { auth: SoftAuthenticator; jar: Jar } | null = null;
 
 	constructor(
 		readonly opts: BenchOptions,
@@ -118,11 +124,34 @@ export class BenchContext {
 					for (const id of ids) this.running.set(id, kind !== 'Start');
 					throw new Error(`POST /api/v1/operations answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
 				}
+				if ((r.body as { approval?: string }).approval === 'pending') this.pendingBatches.add(r.body.batchId);
 				for (const op of r.body.operations)
 					out.set(op.correlator, { deviceId: op.deviceId, createdAt, dueAt: dueAt?.get(op.deviceId) ?? createdAt, batchId: r.body.batchId });
 			})
 		);
 		return out;
+	}
+
+	/**
+	 * The owner approves every pending high-risk batch as the console does: POST the batch for WebAuthn
+	 * options (the challenge is the signed header's digest), the authenticator's assertion, POST it back;
+	 * the server verifies it, stores it with the batch and relays. Returns how many were approved.
+	 */
+	async approvePending(): Promise<number> {
+		let approved = 0;
+		for (const batchId of [...this.pendingBatches]) {
+			if (!this.owner || !this.server) throw new Error('a batch awaits approval but no owner is signed in');
+			const base = this.server.url;
+			const { auth, jar } = this.owner;
+			const o = await postJson(base, '/auth/operation-assertion/options', { batchId }, jar);
+			if (!o.ok) throw new Error(`approval options answered ${o.status}: ${await o.text()}`);
+			const response = auth.assert((await o.json()) as never);
+			const v = await postJson(base, '/auth/operation-assertion/verify', { batchId, response }, jar);
+			if (!v.ok) throw new Error(`approval answered ${v.status}: ${await v.text()}`);
+			this.pendingBatches.delete(batchId);
+			approved++;
+		}
+		return approved;
 	}
 
 	/**
@@ -266,7 +295,9 @@ export class BenchContext {
 	}
 
 	async onlineOnServer(): Promise<number> {
-		const r = await this.api!.listDevices();
+		// A keep-alive connection the server closed while idle (or the set-up's, to the server before its
+		// restart) fails once without reaching the server: a read, so asking again is harmless.
+		const r = await this.api!.listDevices().catch(() => this.api!.listDevices());
 		if (r.status !== 200) throw new Error(`GET /api/v1/devices answered ${r.status}`);
 		return r.body.items.filter((d) => d.online).length;
 	}

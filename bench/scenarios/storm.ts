@@ -18,6 +18,8 @@ export async function stormScenario(ctx: BenchContext) {
 	ctx.check('storm', 'every device went offline first', online === 0, `${online} still online`);
 	await ctx.resetObservations();
 	const created = await ctx.createOps(ids.slice(0, ctx.opts.stormSize), 'bench queued while offline');
+	// Above the MA's high-risk size the queued batch needs the owner's passkey approval first (as in production).
+	const approvals = await ctx.approvePending();
 	const cpu = ctx.cpuMeter();
 	const t0 = wallNow();
 	const r = await connectFleet(ctx, { perWave: ids.length, waveMs: 0, timeoutMs: 120_000 });
@@ -39,6 +41,7 @@ export async function stormScenario(ctx: BenchContext) {
 	ctx.details.storm = {
 		devices: ids.length,
 		queued: created.size,
+		passkeyApprovals: approvals,
 		reconnectLatencyMs: lat,
 		allReconnectedMs: round(r.ms),
 		allQueuedPersistedMs: round(lastAck - t0),
