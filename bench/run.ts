@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: the product under simulated fleets, measured against the goals of issue 9 and side by
- * side with the raw stack (plain socket.io, plain better-sqlite3, the WebAuthn library alone) in the same run.
+ * side with the raw stack in the same run: like for like (plain socket.io and better-sqlite3 doing the same
+ * messages, bytes, signatures and writes per operation, bench/baseline), a plain broadcast as the floor, and
+ * the WebAuthn library alone.
  *
  *   npm run bench                      10k devices, every scenario, raw baseline
  *   npm run bench -- --quick           50 devices, short: the correctness mode CI runs (tests/integration/bench-quick.test.ts)
