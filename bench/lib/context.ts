@@ -5,8 +5,12 @@
  */
 import Database from 'better-sqlite3';
 import { ApiClient } from '../../tests/support/api-client';
+import { postJson, type Jar } from '../../tests/support/admin-http';
+import type { SoftAuthenticator } from '../../tests/support/soft-authenticator';
 import type { OpRecord } from '../simulator/record';
 import type { ProgressReport, TakeReport } from '../simulator/protocol';
+import type { WireCount, WireReport } from '../simulator/wire-tap';
+import { cpuSecondsOf } from './server';
 import type { BenchOptions } from './args';
 import type { BenchServer } from './server';
 import type { Simulator } from './sim-pool';
@@ -31,6 +35,15 @@ export type Check = { scenario: string; name: string; ok: boolean; detail: strin
 
 export type Kind = 'Start' | 'Stop';
 
+/** An operation as the runner created it: when its POST left, and when it was due (open-loop schedule). */
+export type Created = { deviceId: string; createdAt: number; dueAt: number; batchId: string };
+
+/** What went over the wire per operation in a scenario (wire-tap.ts counts, summed over the simulators). */
+export type WirePerOp = { ops: number; commandSetBytes: number; received: Record<string, number>; sent: Record<string, number> };
+
+/** CPU seconds the server and the simulators used in a measured window. */
+export type CpuUse = { serverS: number; simulatorsS: number };
+
 export class BenchContext {
 	readonly figures: Figure[] = [];
 	readonly checks: Check[] = [];
@@ -44,6 +57,14 @@ export class BenchContext {
 	db: Database.Database | null = null;
 	sims: Simulator[] = [];
 	deviceIds: string[] = [];
+	/** Per operation scenario: messages and bytes per operation, for the like-for-like raw baseline. */
+	readonly wire: Record<string, WirePerOp> = {};
+	/** Operations whose device verified the MA's signature, of all checked (the run's "signed and verified" label). */
+	readonly signatures = { verified: 0, of: 0 };
+	/** Batches the server holds for a passkey approval (high-risk: more devices than the MA's threshold). */
+	readonly pendingBatches = new Set<string>();
+	/** The MA owner, signed in over HTTP with its passkey (its session cookie in the jar). */
+	owner: { auth: SoftAuthenticator; jar: Jar } | null = null;
 
 	constructor(
 		readonly opts: BenchOptions,
@@ -73,15 +94,16 @@ export class BenchContext {
 
 	/**
 	 * Creates operations over REST, one POST per kind (a POST carries the same steps for all its devices).
-	 * Returns correlator → { deviceId, createdAt } with createdAt taken just before the POST left.
+	 * Returns correlator → { deviceId, createdAt, dueAt } with createdAt taken just before the POST left and
+	 * dueAt the time the operation was scheduled for (`dueAt` by device; createdAt when not given).
 	 */
-	async createOps(deviceIds: readonly string[], intent: string): Promise<Map<string, { deviceId: string; createdAt: number; batchId: string }>> {
+	async createOps(deviceIds: readonly string[], intent: string, dueAt?: ReadonlyMap<string, number>): Promise<Map<string, Created>> {
 		const byKind = new Map<Kind, string[]>();
 		for (const id of deviceIds) {
 			const k = this.nextKind(id);
 			byKind.set(k, [...(byKind.get(k) ?? []), id]);
 		}
-		const out = new Map<string, { deviceId: string; createdAt: number; batchId: string }>();
+		const out = new Map<string, Created>();
 		await Promise.all(
 			[...byKind].map(async ([kind, ids]) => {
 				const body = { deviceIds: ids, operations: [{ kind, componentId: BENCH_MANIFEST.id }], consentMode: 'silent' as const, intent };
@@ -102,10 +124,34 @@ export class BenchContext {
 					for (const id of ids) this.running.set(id, kind !== 'Start');
 					throw new Error(`POST /api/v1/operations answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
 				}
-				for (const op of r.body.operations) out.set(op.correlator, { deviceId: op.deviceId, createdAt, batchId: r.body.batchId });
+				if ((r.body as { approval?: string }).approval === 'pending') this.pendingBatches.add(r.body.batchId);
+				for (const op of r.body.operations)
+					out.set(op.correlator, { deviceId: op.deviceId, createdAt, dueAt: dueAt?.get(op.deviceId) ?? createdAt, batchId: r.body.batchId });
 			})
 		);
 		return out;
+	}
+
+	/**
+	 * The owner approves every pending high-risk batch as the console does: POST the batch for WebAuthn
+	 * options (the challenge is the signed header's digest), the authenticator's assertion, POST it back;
+	 * the server verifies it, stores it with the batch and relays. Returns how many were approved.
+	 */
+	async approvePending(): Promise<number> {
+		let approved = 0;
+		for (const batchId of [...this.pendingBatches]) {
+			if (!this.owner || !this.server) throw new Error('a batch awaits approval but no owner is signed in');
+			const base = this.server.url;
+			const { auth, jar } = this.owner;
+			const o = await postJson(base, '/auth/operation-assertion/options', { batchId }, jar);
+			if (!o.ok) throw new Error(`approval options answered ${o.status}: ${await o.text()}`);
+			const response = auth.assert((await o.json()) as never);
+			const v = await postJson(base, '/auth/operation-assertion/verify', { batchId, response }, jar);
+			if (!v.ok) throw new Error(`approval answered ${v.status}: ${await v.text()}`);
+			this.pendingBatches.delete(batchId);
+			approved++;
+		}
+		return approved;
 	}
 
 	/**
@@ -134,15 +180,65 @@ export class BenchContext {
 	}
 
 	/** Every simulator's observations since the last reset, merged by correlator. */
-	async collect(): Promise<{ ops: Map<string, OpRecord>; errors: string[] }> {
+	async collect(): Promise<{ ops: Map<string, OpRecord>; errors: string[]; wire: WireReport }> {
 		const reports = await Promise.all(this.sims.map((s) => s.request<TakeReport>({ cmd: 'take' })));
 		const ops = new Map<string, OpRecord>();
 		const errors: string[] = [];
+		const wire: WireReport = { received: {}, sent: {} };
+		const add = (into: Record<string, WireCount>, from: Record<string, WireCount>) => {
+			for (const [k, v] of Object.entries(from)) {
+				const c = (into[k] ??= { n: 0, bytes: 0 });
+				c.n += v.n;
+				c.bytes += v.bytes;
+			}
+		};
 		for (const r of reports) {
 			for (const [c, rec] of r.ops) ops.set(c, rec);
 			errors.push(...r.errors);
+			add(wire.received, r.wire.received);
+			add(wire.sent, r.wire.sent);
 		}
-		return { ops, errors };
+		return { ops, errors, wire };
+	}
+
+	/** Messages per operation each way and the mean command-set size, kept for the raw baseline of `scenario`. */
+	recordWire(scenario: string, wire: WireReport, ops: number): WirePerOp {
+		const per = (m: Record<string, WireCount>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round((v.n / Math.max(1, ops)) * 100) / 100]));
+		const sets = wire.received.commands ?? { n: 0, bytes: 0 };
+		const w: WirePerOp = { ops, commandSetBytes: Math.round(sets.bytes / Math.max(1, sets.n)), received: per(wire.received), sent: per(wire.sent) };
+		this.wire[scenario] = w;
+		return w;
+	}
+
+	/** Starts a CPU meter over the server and the simulators; call the result to read what they used since. */
+	cpuMeter(): () => CpuUse {
+		const read = () => ({
+			server: this.server ? cpuSecondsOf(this.server.pid) : NaN,
+			sims: this.sims.reduce((a, s) => a + (s.child.pid ? cpuSecondsOf(s.child.pid) : 0), 0)
+		});
+		const c0 = read();
+		return () => {
+			const c1 = read();
+			return { serverS: c1.server - c0.server, simulatorsS: c1.sims - c0.sims };
+		};
+	}
+
+	/**
+	 * The first figure of an operation scenario: server CPU per operation (steady on a busy machine), with the
+	 * wall time and the simulators' CPU beside it, so a reader sees when the devices starved the server.
+	 */
+	cpuFigure(scenario: string, what: string, ops: number, cpu: CpuUse, wallMs: number, goalMs: number | null): void {
+		const perOp = (s: number) => Math.round(((s * 1000) / Math.max(1, ops)) * 1000) / 1000;
+		this.figure({
+			scenario,
+			key: `${scenario}.serverCpuMsPerOp`,
+			figure: `server CPU per ${what}`,
+			value: perOp(cpu.serverS),
+			unit: 'ms',
+			goal: goalMs === null ? null : { op: '<=', value: goalMs },
+			raw: null,
+			note: `wall ${Math.round(wallMs)} ms for ${ops}; server ${cpu.serverS.toFixed(2)} s CPU; simulators ${cpu.simulatorsS.toFixed(2)} s CPU (${perOp(cpu.simulatorsS)} ms per ${what})`
+		});
 	}
 
 	/**
@@ -150,6 +246,7 @@ export class BenchContext {
 	 * ran once, its result was acked, and the server persisted it exactly once (status completed, one audit row).
 	 */
 	verifyOps(scenario: string, created: Map<string, { deviceId: string; batchId: string }>, ops: Map<string, OpRecord>): void {
+		let verified = 0;
 		let missing = 0;
 		let notOnce = 0;
 		let notExecutedOnce = 0;
@@ -165,6 +262,7 @@ export class BenchContext {
 			if (r.executed !== 1) notExecutedOnce++;
 			if (r.ackedAt === null) notAcked++;
 			if (r.resultCode !== 1200) failedCodes++;
+			if (r.verified >= 1) verified++;
 		}
 		const n = created.size;
 		this.check(scenario, 'every operation reached its device', missing === 0, `${missing}/${n} never arrived`);
@@ -172,6 +270,9 @@ export class BenchContext {
 		this.check(scenario, 'each operation ran exactly once', notExecutedOnce === 0, `${notExecutedOnce}/${n} not exactly once`);
 		this.check(scenario, 'each result was acked by the server', notAcked === 0, `${notAcked}/${n} unacked`);
 		this.check(scenario, 'each operation succeeded (1200)', failedCodes === 0, `${failedCodes}/${n} other codes`);
+		// Counted, not asserted: the label says what this run's devices verified.
+		this.signatures.verified += verified;
+		this.signatures.of += n;
 		// The server's side: persisted once, completed, nothing lost.
 		const batches = [...new Set([...created.values()].map((m) => m.batchId))];
 		const db = this.db!;
@@ -194,7 +295,9 @@ export class BenchContext {
 	}
 
 	async onlineOnServer(): Promise<number> {
-		const r = await this.api!.listDevices();
+		// A keep-alive connection the server closed while idle (or the set-up's, to the server before its
+		// restart) fails once without reaching the server: a read, so asking again is harmless.
+		const r = await this.api!.listDevices().catch(() => this.api!.listDevices());
 		if (r.status !== 200) throw new Error(`GET /api/v1/devices answered ${r.status}`);
 		return r.body.items.filter((d) => d.online).length;
 	}

@@ -28,7 +28,9 @@ export function printTable(figures: readonly Figure[], header: string): string {
 				f.goal ? `${fmt(ratioToGoal(f))}×` : ''
 			} | ${met === null ? '' : met ? 'yes' : 'NO'} | ${f.raw ? `${fmt(f.raw.value)} ${f.unit}` : ''} | ${f.raw ? `${fmt(ratioToRaw(f))}×` : ''} |`
 		);
-		if (f.note) lines.push(`|  | ↳ ${f.note} | | | | | | |`);
+		// What the raw figure is (like for like, or the floor), so the two columns are never read as the same thing.
+		const notes = [f.note, f.raw ? `raw: ${f.raw.what}` : undefined].filter(Boolean).join('; ');
+		if (notes) lines.push(`|  | ↳ ${notes} | | | | | | |`);
 	}
 	const text = lines.join('\n');
 	console.log(text);

@@ -23,7 +23,9 @@ export async function fleetScenario(ctx: BenchContext, measure: boolean, cap: { 
 	await sleep(1500);
 	const before = rssOf(server.pid);
 	const n = ctx.deviceIds.length;
+	const cpu = ctx.cpuMeter();
 	const r = await connectFleet(ctx, { perWave: 250, waveMs: 50, timeoutMs: Math.max(30_000, n * 10) });
+	const used = cpu();
 	await sleep(2000);
 	const after = rssOf(server.pid);
 	const onServer = await ctx.onlineOnServer();
@@ -32,6 +34,7 @@ export async function fleetScenario(ctx: BenchContext, measure: boolean, cap: { 
 	if (!measure) return;
 	const perDeviceKb = (after - before) / Math.max(1, r.online) / 1024;
 	const lat = summarize(r.connectMs);
+	ctx.cpuFigure('fleet', 'device connected and authenticated', r.online, used, r.ms, null);
 	ctx.details.fleet = {
 		requested: cap.requested,
 		serverSocketCeiling: cap.limit,

@@ -179,15 +179,6 @@ export async function persistenceScenario(ctx: BenchContext) {
 	const rawRef = Number.isFinite(raw) ? { value: round(raw, 0), what: 'better-sqlite3 inserts, 100 per transaction' } : null;
 	ctx.figure({
 		scenario: 'persistence',
-		key: 'persistence.operationRows',
-		figure: `operation rows written per second (operations.create, fan-outs of ${FANOUT})`,
-		value: round(p.operationRowsPerSecond, 0),
-		unit: 'rows/s',
-		goal: { op: '>=', value: 25_000 },
-		raw: rawRef
-	});
-	ctx.figure({
-		scenario: 'persistence',
 		key: 'persistence.resultCpu',
 		figure: 'CPU per result persisted, SQLite (operations.recordResult, group commit)',
 		value: p.cpuUsPerResultRow,
@@ -198,12 +189,22 @@ export async function persistenceScenario(ctx: BenchContext) {
 	});
 	ctx.figure({
 		scenario: 'persistence',
+		key: 'persistence.operationRows',
+		figure: `operation rows written per second (operations.create, fan-outs of ${FANOUT})`,
+		value: round(p.operationRowsPerSecond, 0),
+		unit: 'rows/s',
+		goal: { op: '>=', value: 25_000 },
+		raw: rawRef
+	});
+	ctx.figure({
+		scenario: 'persistence',
 		key: 'persistence.resultRows',
 		figure: 'results persisted per second, SQLite (operations.recordResult, group commit)',
 		value: round(p.resultRowsPerSecond, 0),
 		unit: 'results/s',
 		goal: { op: '>=', value: 25_000 },
-		raw: rawSqlite ? { value: rawSqlite.perSecond, what: 'the same writes, prepared better-sqlite3 statements, 1,000 per transaction' } : null
+		raw: rawSqlite ? { value: rawSqlite.perSecond, what: 'the same writes, prepared better-sqlite3 statements, 1,000 per transaction' } : null,
+		note: 'a result is not a row: it reads the operation, closes it, advances the report sequence, upserts the inventory entry and appends an audit row (an operation row is one insert)'
 	});
 	if (rawPg) {
 		ctx.figure({

@@ -136,6 +136,8 @@ export class LeanSimDevice implements SimDevice {
 			r.received++;
 			r.firstReceivedAt ??= now;
 			if (fresh.some((o) => o.correlator === c)) r.fresh++;
+			// Verified: the set carried the MA's envelope and CommandVerifier accepted this operation.
+			if (verdict && !verdict.rejected.has(c)) r.verified++;
 		}
 		ack?.({ ok: true, accepted: correlators });
 		for (const op of set.operations) {

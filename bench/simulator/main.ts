@@ -14,6 +14,10 @@ import { RuntimeSimDevice, type SeedComponent, type SimDevice } from './runtime-
 import { LeanSimDevice } from './lean-device';
 import { Recorder, wallNow } from './record';
 import type { SimReply, SimRequest } from './protocol';
+import { installWireTap } from './wire-tap';
+import { answerLikeTheProduct } from './raw-client';
+
+installWireTap();
 
 const recorder = new Recorder();
 let devices: SimDevice[] = [];
@@ -144,10 +148,8 @@ async function handle(req: SimRequest): Promise<unknown> {
 						forceNew: true,
 						...(localAddress ? { localAddress } : {})
 					} as Parameters<typeof io>[1]);
-					s.on('ping:bench', (_m: unknown, ack?: (r: unknown) => void) => ack?.({ ok: true }));
-					s.on('op:bench', (_m: unknown, ack?: (r: unknown) => void) => ack?.({ ok: true }));
 					const timer = setTimeout(() => resolve(), req.timeoutMs);
-					s.once('connect', () => {
+					answerLikeTheProduct(s, () => {
 						latencies.push(wallNow() - started);
 						clearTimeout(timer);
 						resolve();

@@ -3,6 +3,7 @@
  * aggregates. Times are wall-clock milliseconds with sub-millisecond precision (performance.timeOrigin +
  * performance.now()), so the runner can subtract its own "operation created" times from them.
  */
+import { takeWire, type WireReport } from './wire-tap';
 
 export const wallNow = (): number => performance.timeOrigin + performance.now();
 
@@ -16,6 +17,8 @@ export type OpRecord = {
 	/** Times the device ran it to a result (must be exactly 1). */
 	executed: number;
 	resultCode: number | null;
+	/** Times the device checked the MA's signature and Merkle proof over it and found them good. */
+	verified: number;
 	/** Acks of its result by the server (re-sends of a result are answered duplicate and count too). */
 	resultAcks: number;
 	/** When the first ack of the result arrived: the result is persisted on the server by then. */
@@ -32,7 +35,7 @@ export class Recorder {
 	op(correlator: string, deviceId: string): OpRecord {
 		let r = this.ops.get(correlator);
 		if (!r) {
-			r = { deviceId, received: 0, fresh: 0, executed: 0, resultCode: null, resultAcks: 0, ackedAt: null, firstReceivedAt: null };
+			r = { deviceId, received: 0, fresh: 0, executed: 0, resultCode: null, verified: 0, resultAcks: 0, ackedAt: null, firstReceivedAt: null };
 			this.ops.set(correlator, r);
 		}
 		return r;
@@ -44,8 +47,8 @@ export class Recorder {
 	}
 
 	/** Hands the observations to the runner and forgets them (each scenario starts clean). */
-	take(): { ops: [string, OpRecord][]; errors: string[] } {
-		const out = { ops: [...this.ops.entries()], errors: this.errors };
+	take(): { ops: [string, OpRecord][]; errors: string[]; wire: WireReport } {
+		const out = { ops: [...this.ops.entries()], errors: this.errors, wire: takeWire() };
 		this.ops.clear();
 		this.errors = [];
 		return out;

@@ -129,9 +129,15 @@ export class RuntimeSimDevice implements SimDevice {
 					r.received++;
 					r.firstReceivedAt ??= now;
 					if (fresh.has(c)) r.fresh++;
+					// The runtime verifies every set (MA signature, Merkle proof, replay window) before this event
+					// and never lists a refused operation as fresh (it reports 'command-rejected' instead).
+					if (fresh.has(c)) r.verified++;
 				}
 				break;
 			}
+			case 'command-rejected':
+				rec.error(`${id} command rejected ${e.code}: ${e.message}`);
+				break;
 			case 'operation': {
 				const r = rec.op(e.correlator, id);
 				r.executed++;
