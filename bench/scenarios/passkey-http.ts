@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/lib/server/config';
-import { createContext } from '../../src/lib/server/create-context';
+import { createApp } from '../../src/lib/server/create-app';
 import { createLogger } from '../../src/lib/server/logger';
 import { issueSetupToken } from '../../src/lib/server/auth/first-run';
 import { SoftAuthenticator } from '../../tests/support/soft-authenticator';
@@ -55,7 +55,7 @@ export type HttpSigninFigures = { signins: number; ok: number; perSecond: number
 
 export async function measureHttpSignin(n: number): Promise<HttpSigninFigures> {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'scomo-bench-signin-'));
-	const setup = createContext(parseConfig({ SCOMO_DATA_DIR: dataDir, SCOMO_LOG_LEVEL: 'silent' }), createLogger('silent'));
+	const setup = createApp(parseConfig({ SCOMO_DATA_DIR: dataDir, SCOMO_LOG_LEVEL: 'silent' }), { log: createLogger('silent') });
 	const { token } = issueSetupToken(setup.store.db, Date.now());
 	setup.store.close();
 	const server = await startBenchServer({ dataDir });
