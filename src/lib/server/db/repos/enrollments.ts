@@ -11,10 +11,10 @@ export const getEnrollment = (q: Q, deviceId: string, maId: string): EnrollmentR
 export const insertEnrollment = (q: Q, row: typeof t.$inferInsert) => q.insert(t).values(row).run();
 
 /** Re-enrolling after leaving: the same row comes back to life. */
-export const reactivateEnrollment = (q: Q, deviceId: string, maId: string, at: number) =>
+export const reactivateEnrollment = (q: Q, deviceId: string, maId: string, at: number, name: string) =>
 	q
 		.update(t)
-		.set({ enrolledAt: at, leftAt: null })
+		.set({ enrolledAt: at, leftAt: null, name })
 		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId)))
 		.run();
 
