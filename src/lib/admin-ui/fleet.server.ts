@@ -6,7 +6,6 @@
 import { appContext } from '../server/app-context';
 import { compareVersions } from '../core/semver';
 import type { ConsentMode } from '../core';
-import { filterDevices, readFilter } from './device-filter';
 import type { DeviceView, InventoryItemView } from '../contract/admin-protocol';
 import type { ComponentChoice } from './types';
 
@@ -20,10 +19,13 @@ export function fleetOf(maId: string): Fleet {
 	return { devices, inventory };
 }
 
-/** The devices of this MA a devices-list filter (its query string) names, as "all matching" targets. */
-export function matchingDeviceIds(maId: string, query: string): string[] {
-	const { devices, inventory } = fleetOf(maId);
-	return filterDevices(devices, (id) => inventory[id] ?? [], readFilter(new URLSearchParams(query)), appContext().clock()).map((d) => d.id);
+/**
+ * The devices of this MA a devices-list filter (the filter language, core/device-filter.ts) names, as "all
+ * matching" targets: resolved again on the server, in SQL, IDs only. A filter that no longer parses names none.
+ */
+export function matchingDeviceIds(maId: string, filter: string): string[] {
+	const r = appContext().services.devices.matchingIds(maId, filter);
+	return r.ok ? r.value : [];
 }
 
 /** The MA's components with their versions, newest first. */

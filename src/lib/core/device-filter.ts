@@ -356,7 +356,8 @@ function compareOrdered(c: number, op: FilterOp): boolean {
 	}
 }
 
-const valueText = (v: FilterValue): string => (v.type === 'text' || v.type === 'number' ? v.value : v.type === 'bool' ? String(v.value) : v.text);
+/** A comparison value as the text it compares with (numbers and versions as written). */
+export const valueText = (v: FilterValue): string => (v.type === 'text' || v.type === 'number' ? v.value : v.type === 'bool' ? String(v.value) : v.text);
 
 function equality(actual: string | null | undefined, op: FilterOp, v: FilterValue): boolean {
 	const same = actual !== null && actual !== undefined && textMatches(actual, valueText(v));

@@ -56,6 +56,7 @@ export function attachDeviceNamespace(io: Server, ctx: AppContext): DeviceNamesp
 
 	const relay: Relay = {
 		isOnline: (deviceId) => registry.isOnline(deviceId),
+		onlineDeviceIds: () => registry.onlineDeviceIds(),
 		async sendCommands(deviceId, set: CommandSetMsg) {
 			try {
 				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(ctx.config.commandAckTimeoutMs).emitWithAck('commands', set)) as unknown[];

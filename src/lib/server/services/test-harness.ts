@@ -29,6 +29,7 @@ export function recordingRelay(): RecordingRelay {
 		sent: [],
 		decided: [],
 		isOnline: (id) => r.online.has(id),
+		onlineDeviceIds: () => [...r.online],
 		async sendCommands(deviceId, set) {
 			if (!r.online.has(deviceId)) return null;
 			r.onSend?.(deviceId, set);

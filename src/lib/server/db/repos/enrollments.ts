@@ -26,3 +26,11 @@ export const activeMaIdsOfDevice = (q: Q, deviceId: string): string[] =>
 		.where(and(eq(t.deviceId, deviceId), isNull(t.leftAt)))
 		.all()
 		.map((r) => r.maId);
+
+/** The MA's name and notes of a device it enrolled (each field only when given). */
+export const setIdentity = (q: Q, deviceId: string, maId: string, fields: { name?: string; notes?: string }) =>
+	q
+		.update(t)
+		.set(fields)
+		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId)))
+		.run();
