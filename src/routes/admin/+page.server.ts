@@ -3,6 +3,7 @@ import { appContext } from '$lib/server/app-context';
 import { requireAccess } from '$lib/server/auth/guard';
 import { isTerminalStatus, type OperationStatus } from '$lib/core';
 import type { PageServerLoad } from './$types';
+import { deviceTitle } from '$lib/admin-ui/device-title';
 
 const DAY = 24 * 3600_000;
 
@@ -27,7 +28,7 @@ export const load: PageServerLoad = ({ locals, url, parent, depends }) => {
 				pendingRequests: services.deviceRequests.list(maId, 'pending').length
 			},
 			recent: terminal.sort((a, b) => (b.completedAt ?? 0) - (a.completedAt ?? 0)).slice(0, 8),
-			deviceNames: Object.fromEntries(devices.map((d) => [d.id, `${d.manufacturer} ${d.model}`.trim()]))
+			deviceNames: Object.fromEntries(devices.map((d) => [d.id, deviceTitle(d)]))
 		};
 	});
 };
