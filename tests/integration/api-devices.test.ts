@@ -101,7 +101,7 @@ describe('device identity over REST', () => {
 		db.close();
 		expect(rows.length).toBe(2);
 		expect(rows[0]!.actor_type).toBe('token');
-		expect(JSON.parse(rows[0]!.detail)).toMatchObject({ name: { from: 'Lobby kiosk', to: 'Lobby kiosk (east)' }, notes: 'changed', tags: ['floor=3', 'lobby'] });
+		expect(JSON.parse(rows[0]!.detail)).toMatchObject({ name: { from: 'Lobby kiosk', to: 'Lobby kiosk (east)' }, notes: 'changed', tags: ['lobby', 'floor=3'] });
 	});
 
 	it('refuses invalid names and tags with the field named, and a read-only token', async () => {
