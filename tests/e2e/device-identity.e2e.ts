@@ -42,9 +42,9 @@ test('390 px: labels become names, filter by a word, rename and tag a device, fi
 	await test.step('rename and tag the device on its page', async () => {
 		await gotoHydrated(page, `/admin/devices/${lobby}`);
 		await page.getByRole('button', { name: 'Edit name, notes and tags' }).click();
-		await page.getByLabel('Name').fill('Lobby kiosk east');
-		await page.getByLabel('Tags').fill('lobby, floor=3');
-		await page.getByLabel('Notes').fill('Behind the front desk');
+		await page.getByLabel('Name', { exact: true }).fill('Lobby kiosk east');
+		await page.getByLabel('Tags', { exact: true }).fill('lobby, floor=3');
+		await page.getByLabel('Notes', { exact: true }).fill('Behind the front desk');
 		await page.getByRole('button', { name: 'Save' }).click();
 		await expect(page.getByTestId('device-name')).toHaveText('Lobby kiosk east');
 		await expect(page.getByTestId('device-tags')).toContainText('floor=3');
