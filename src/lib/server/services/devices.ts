@@ -62,7 +62,7 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 	function page(maId: string, query: DevicePageQuery): Outcome<DevicePage> {
 		const w = where(maId, query.filter);
 		if (!w.ok) return w;
-		let after = null;
+		let after: deviceList.DeviceCursor | null = null;
 		if (query.cursor) {
 			after = decodeDeviceCursor(query.cursor);
 			if (!after) return fail('invalid_request', 'cursor: not a cursor this list gave out', [{ path: 'cursor', message: 'not a cursor this list gave out' }]);
