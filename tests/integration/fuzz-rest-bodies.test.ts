@@ -14,6 +14,7 @@ import {
 	DecideDeviceRequest,
 	EnrollRequest,
 	ERROR_CODES,
+	UpdateDevice,
 	UploadPackage,
 	parse,
 	type ErrorCode
@@ -31,7 +32,7 @@ let enrollSample: Record<string, unknown>;
 
 const db = () => server.ctx.store.sqlite;
 
-type Target = { name: string; path: () => string; schema: v.GenericSchema | null; sample: () => Record<string, unknown>; bearer: boolean };
+type Target = { name: string; path: () => string; schema: v.GenericSchema | null; sample: () => Record<string, unknown>; bearer: boolean; method?: 'PATCH' };
 
 const TARGETS: Target[] = [
 	{ name: 'EnrollRequest', path: () => '/api/device/enroll', schema: EnrollRequest, sample: () => enrollSample, bearer: false },
@@ -63,12 +64,20 @@ const TARGETS: Target[] = [
 		sample: () => ({ decision: 'refuse', consentMode: 'confirm', message: 'fuzz' }),
 		bearer: true
 	},
+	{
+		name: 'UpdateDevice',
+		path: () => `/api/v1/devices/${deviceId}`,
+		schema: UpdateDevice,
+		sample: () => ({ name: 'Fuzzed kiosk', notes: 'fuzz', tags: ['lobby', 'floor=3'] }),
+		bearer: true,
+		method: 'PATCH'
+	},
 	{ name: 'rotate signing key', path: () => '/api/v1/signing-keys/rotate', schema: null, sample: () => ({ overlapSeconds: 60 }), bearer: true }
 ];
 
 async function post(target: Target, body: string | undefined, contentType = 'application/json') {
 	const res = await fetch(`${server.url}${target.path()}`, {
-		method: 'POST',
+		method: target.method ?? 'POST',
 		headers: { 'content-type': contentType, origin: server.url, ...(target.bearer ? { authorization: `Bearer ${token}` } : {}) },
 		body
 	});

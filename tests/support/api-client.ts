@@ -70,8 +70,10 @@ export class ApiClient {
 	getPackage(componentId: string) {
 		return this.request<PackageView>('GET', `/api/v1/packages/${encodeURIComponent(componentId)}`);
 	}
-	listDevices() {
-		return this.request<{ items: DeviceView[] }>('GET', '/api/v1/devices');
+	/** One page of the devices list (default: the first 100, every device), optionally filtered. */
+	listDevices(query: { filter?: string; limit?: number; cursor?: string } = {}) {
+		const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+		return this.request<{ items: DeviceView[]; nextCursor: string | null; total: number }>('GET', `/api/v1/devices${q.size ? `?${q}` : ''}`);
 	}
 	getDevice(id: string) {
 		return this.request<{ device: DeviceView; inventory: InventoryItemView[] }>('GET', `/api/v1/devices/${id}`);

@@ -33,6 +33,11 @@ describe('audit in words', () => {
 	it('a settings change says what changed', () => {
 		expect(auditSentence(ev({ action: 'settings.update', detail: { name: { from: 'Acme', to: 'Acme Devices' } } }))).toBe('Dana Ops changed the settings (name “Acme” → “Acme Devices”).');
 	});
+	it('a device rename says the old and new name and the tags it now has', () => {
+		expect(auditSentence(ev({ action: 'device.update', detail: { name: { from: 'Lobby kiosk', to: 'Lobby east' }, tags: ['lobby', 'floor=3'] } }))).toBe(
+			'Dana Ops changed a device’s name, notes or tags (name “Lobby kiosk” → “Lobby east”) (tags now: lobby, floor=3).'
+		);
+	});
 	it('CSV quotes every field and escapes quotes', () => {
 		const csv = auditCsv([ev({ detail: { name: 'say "hi"' } })]);
 		const lines = csv.trim().split('\r\n');

@@ -27,6 +27,7 @@ const ACTIONS: Record<string, string> = {
 	'device-request.decide': 'answered a device’s request',
 	'device.enroll': 'enrolled',
 	'device.revoke': 'revoked a device',
+	'device.update': 'changed a device’s name, notes or tags',
 	'enrollment-code.create': 'created an enrollment code',
 	'enrollment-code.revoke': 'revoked an enrollment code',
 	'invitation.accept': 'accepted an invitation',
@@ -91,6 +92,7 @@ export function auditSentence(e: AuditEventView): string {
 		.filter(([, v]) => v && typeof v === 'object' && 'to' in (v as object))
 		.map(([k, v]) => `${k} “${String((v as { from?: unknown }).from ?? '')}” → “${String((v as { to?: unknown }).to ?? '')}”`);
 	if (changes.length) s += ` (${changes.join(', ')})`;
+	if (e.action === 'device.update' && Array.isArray(d.tags)) s += ` (tags now: ${d.tags.length ? d.tags.map(String).join(', ') : 'none'})`;
 	const reason = str(d.reason) || str(d.message);
 	if (reason && e.outcome !== 'ok' && e.outcome !== '1200') s += ` (why: ${reason})`;
 	else if (reason && e.action === 'batch.reject') s += ` (why: ${reason})`;

@@ -7,7 +7,6 @@
 import type { AppContext } from '../server/app-context';
 import { compareVersions } from '../core/semver';
 import type { ConsentMode } from '../core';
-import { filterDevices, readFilter } from './device-filter';
 import type { DeviceView, InventoryItemView } from '../contract/admin-protocol';
 import type { ComponentChoice } from './types';
 
@@ -20,10 +19,13 @@ export function fleetOf({ services }: AppContext, maId: string): Fleet {
 	return { devices, inventory };
 }
 
-/** The devices of this MA a devices-list filter (its query string) names, as "all matching" targets. */
-export function matchingDeviceIds(app: AppContext, maId: string, query: string): string[] {
-	const { devices, inventory } = fleetOf(app, maId);
-	return filterDevices(devices, (id) => inventory[id] ?? [], readFilter(new URLSearchParams(query)), app.clock()).map((d) => d.id);
+/**
+ * The devices of this MA a devices-list filter (the filter language, core/device-filter.ts) names, as "all
+ * matching" targets: resolved again on the server, in SQL, IDs only. A filter that no longer parses names none.
+ */
+export function matchingDeviceIds(app: AppContext, maId: string, filter: string): string[] {
+	const r = app.services.devices.matchingIds(maId, filter);
+	return r.ok ? r.value : [];
 }
 
 /** The MA's components with their versions, newest first. */

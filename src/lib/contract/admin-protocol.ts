@@ -37,6 +37,12 @@ export type OperationView = {
 /** One device as the REST API and the console show it (GET /api/v1/devices). */
 export type DeviceView = {
 	id: string;
+	/** The asking MA's name for the device (its enrollment label until renamed); '' when it has none. */
+	name: string;
+	/** The asking MA's notes on the device. */
+	notes: string;
+	/** The asking MA's tags: a key alone (value null) or key=value. */
+	tags: { key: string; value: string | null }[];
 	manufacturer: string;
 	model: string;
 	baselineBuildId: string;

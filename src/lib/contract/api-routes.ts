@@ -10,12 +10,13 @@ import type { Action, ResourceKind } from '../core/policy';
 import { OperationStatusSchema, Id } from './common';
 import { MIN_ROTATION_OVERLAP_SECONDS } from '../core/key-rotation';
 import type { ErrorCode } from './errors';
-import { CreateEnrollmentCode, CreateOperations, DecideDeviceRequest, EnrollRequest, UploadPackage } from './rest';
+import { CreateEnrollmentCode, CreateOperations, DecideDeviceRequest, EnrollRequest, UpdateDevice, UploadPackage } from './rest';
 import {
 	CreatedEnrollmentCodeSchema,
 	CreatedOperationsSchema,
 	DecidedDeviceRequestSchema,
 	DeviceDetailSchema,
+	DeviceViewSchema,
 	EnrollResponseSchema,
 	ListOf,
 	OperationViewSchema,
@@ -75,6 +76,21 @@ export const OperationsQuery = v.object({
 	)
 });
 
+/** Query of GET /api/v1/devices: a filter, a page size and where the previous page ended. */
+export const DevicesQuery = v.object({
+	filter: v.optional(v.pipe(v.string(), v.maxLength(2000), v.description('a device filter, e.g. `tag == lobby and last_seen < 7d` (docs/device-filter.md)'))),
+	limit: v.optional(
+		v.pipe(
+			v.string(),
+			v.description('at most this many per page: a whole number from 1 to 1000 (default 100)'),
+			v.regex(/^[1-9][0-9]{0,3}$/, 'limit must be a whole number from 1 to 1000'),
+			v.transform(Number),
+			v.maxValue(1000, 'limit must be a whole number from 1 to 1000')
+		)
+	),
+	cursor: v.optional(v.pipe(v.string(), v.maxLength(400), v.description('the `nextCursor` of the previous page')))
+});
+
 export const DeviceRequestsQuery = v.object({
 	status: v.optional(v.picklist(['pending', 'approved', 'refused'], 'status must be one of pending, approved, refused'))
 });
@@ -131,10 +147,27 @@ export const API_ROUTES = {
 	'GET /api/v1/devices': {
 		tag: 'Devices',
 		summary: 'List the devices enrolled with this MA',
-		description: 'Devices that left the MA or were revoked are not listed.',
+		description:
+			'One page at a time in name order (then device ID), filtered with the device filter language (docs/device-filter.md), e.g. ' +
+			'`tag == lobby and online == true` or just `Lobby` (names containing it). Pass `nextCursor` back as `cursor` for the next page; ' +
+			'`total` counts every matching device. A filter that does not parse answers 400 invalid_request with `position`, the character ' +
+			'where reading stopped. Devices that left the MA or were revoked are not listed.',
 		access: { type: 'bearer', action: 'read', kind: 'device' },
-		success: { status: 200, description: 'the devices', schema: ListOf.devices },
-		errors: AUTH_ERRORS
+		query: DevicesQuery,
+		success: { status: 200, description: 'one page of the matching devices', schema: ListOf.devices },
+		errors: ['invalid_request', ...AUTH_ERRORS]
+	},
+	'PATCH /api/v1/devices/{id}': {
+		tag: 'Devices',
+		summary: 'Rename a device, or change its notes or tags',
+		description:
+			'This MA’s name, notes and tags of the device (another MA that enrolled the same device has its own). Only the fields given ' +
+			'change; `tags` replaces the whole set. Audited as device.update.',
+		access: { type: 'bearer', action: 'operate', kind: 'device', param: 'id' },
+		params: { id: 'the device ID' },
+		body: UpdateDevice,
+		success: { status: 200, description: 'the device as it is now', schema: DeviceViewSchema },
+		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found']
 	},
 	'GET /api/v1/devices/{id}': {
 		tag: 'Devices',

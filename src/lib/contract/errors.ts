@@ -26,6 +26,6 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export type ApiError = { code: ErrorCode; message: string; issues?: { path: string; message: string }[] };
+export type ApiError = { code: ErrorCode; message: string; issues?: { path: string; message: string }[]; position?: number };
 
 export type ApiErrorBody = { error: ApiError };

@@ -18,7 +18,9 @@ export const ApiErrorSchema = v.strictObject({
 		code: v.picklist(Object.keys(ERROR_CODES) as (keyof typeof ERROR_CODES)[]),
 		message: v.string(),
 		/** For invalid_request and package_invalid: up to 10 issues, `path` is dotted ("operations.0.kind"). */
-		issues: v.optional(v.array(v.strictObject({ path: v.string(), message: v.string() })))
+		issues: v.optional(v.array(v.strictObject({ path: v.string(), message: v.string() }))),
+		/** For a device filter that does not parse: the 0-based character index where reading stopped. */
+		position: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)))
 	})
 });
 
@@ -57,8 +59,13 @@ export const CreatedOperationsSchema = v.strictObject({
 	)
 });
 
+export const DeviceTagSchema = v.strictObject({ key: v.string(), value: v.nullable(v.string()) });
+
 export const DeviceViewSchema = v.strictObject({
 	id: Uuid,
+	name: v.pipe(v.string(), v.description('this MA’s name for the device (its enrollment label until renamed); empty when it has none')),
+	notes: v.pipe(v.string(), v.description('this MA’s notes on the device')),
+	tags: v.pipe(v.array(DeviceTagSchema), v.description('this MA’s tags: a key alone (value null) or key=value')),
 	manufacturer: v.string(),
 	model: v.string(),
 	baselineBuildId: v.string(),
@@ -183,9 +190,16 @@ export const EnrollResponseSchema = v.strictObject({
 	trust: v.optional(SignedTrustSchema)
 });
 
+/** One page of the devices list: `nextCursor` fetches the next one (null on the last); `total` counts every match. */
+export const DevicePageSchema = v.strictObject({
+	items: v.array(DeviceViewSchema),
+	nextCursor: v.nullable(v.string()),
+	total: v.pipe(v.number(), v.integer())
+});
+
 export const ListOf = {
 	operations: items(OperationViewSchema),
-	devices: items(DeviceViewSchema),
+	devices: DevicePageSchema,
 	inventory: items(InventoryItemViewSchema),
 	enrollmentCodes: items(EnrollmentCodeViewSchema),
 	packages: items(PackageViewSchema),

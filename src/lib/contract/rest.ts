@@ -52,6 +52,24 @@ export type EnrollResponse = {
 
 // ---------- MA API ----------
 
+/**
+ * PATCH /api/v1/devices/{id}: this MA's name, notes and tags of the device; each field only when given
+ * (tags replace the whole set). The finer rules (tag keys, no control characters) are the core's
+ * (core/device-identity.ts), so the console's form and this body accept the same things.
+ */
+export const UpdateDevice = v.strictObject({
+	name: v.optional(v.pipe(v.string(), v.maxLength(200), v.description('the device’s name in this MA (at most 80 characters); empty removes it'))),
+	notes: v.optional(v.pipe(v.string(), v.maxLength(4000), v.description('free-form notes (at most 2000 characters)'))),
+	tags: v.optional(
+		v.pipe(
+			v.array(v.pipe(v.string(), v.maxLength(200))),
+			v.maxLength(64),
+			v.description('the whole tag set, each `key` or `key=value` (key: letters, digits, _ - : / + @); at most 32')
+		)
+	)
+});
+export type UpdateDeviceBody = v.InferOutput<typeof UpdateDevice>;
+
 export const CreateEnrollmentCode = v.strictObject({
 	label: v.optional(HumanText(80), ''),
 	/** Default 24 h; at most 30 days. */

@@ -69,7 +69,16 @@ describe('device filter: what matches', () => {
 		// and binds tighter than or
 		['online == true or tag.floor == 1 and model == "T-7"', ['Lobby kiosk', 'Reception tablet']],
 		['(online == true or tag.floor == 1) and model == "T-7"', ['Reception tablet']],
-		['NOT online == true AND manufacturer == globex', ['Reception tablet', 'Spare']]
+		['NOT online == true AND manufacturer == globex', ['Reception tablet', 'Spare']],
+		// a plain word or quoted text alone searches names (contains, any case); several words must all appear
+		['Lobby', ['Lobby kiosk']],
+		['lob', ['Lobby kiosk']],
+		['kiosk lobby', ['Lobby kiosk']],
+		['"reception tab"', ['Reception tablet']],
+		['lobby or spare', ['Lobby kiosk', 'Spare']],
+		['not lobby and online == false', ['Reception tablet', 'Spare']],
+		['(tablet) and tag.floor == 1', ['Reception tablet']],
+		['nothing-named-so', []]
 	])('%s', (filter, names) => {
 		expect(matching(filter)).toEqual(names);
 	});
@@ -99,7 +108,11 @@ describe('device filter: errors point at the position', () => {
 		['component[com.acme.x].version < "2.*"', 32, 'wildcards (*) work with == and != only'],
 		['last_result == "ok"', 15, 'last_result takes a result code'],
 		['name == x and', 13, 'expected a field'],
-		['name == x ; drop', 10, 'unexpected character ";"']
+		['name == x ; drop', 10, 'unexpected character ";"'],
+		// field names and keywords are never search words
+		['online', 6, 'expected a comparison'],
+		['lobby and', 9, 'expected a field'],
+		['lobby online == true', 6, 'expected "and", "or" or the end']
 	])('%s → at %i: %s', (filter, position, message) => {
 		const r = parseDeviceFilter(filter);
 		expect(r.ok).toBe(false);

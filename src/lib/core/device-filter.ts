@@ -8,7 +8,8 @@
  *   or          := and ("or" and)*
  *   and         := not ("and" not)*
  *   not         := "not" not | "(" or ")" | comparison
- *   comparison  := field op value
+ *   comparison  := field op value | search+
+ *   search      := a bare word that is no field name or keyword, or a "quoted text", not followed by an op
  *   field       := name | tag | tag.<key> | baseline | model | manufacturer | online | last_seen
  *                | last_result | component[<component id>].(version | stage | state | operational)
  *   op          := == | != | < | <= | > | >=
@@ -17,7 +18,8 @@
  *
  * Meanings: `tag == "lobby"` holds when the device has the tag lobby (with or without a value);
  * `tag.floor == "3"` when it has floor=3. `last_seen < 7d`: seen less than seven days ago. `last_result` is the
- * result code of the device's last finished operation. `component[id].version` compares versions by semver; a
+ * result code of the device's last finished operation. A search word alone finds names containing it:
+ * `Lobby` is name == "*Lobby*", and `lobby kiosk` needs both words. `component[id].version` compares versions by semver; a
  * device without the component matches only `!=` comparisons on it. Text compares case-insensitively.
  */
 import { compareVersions } from './semver';
@@ -116,6 +118,7 @@ function tokenize(src: string): Token[] {
 	return out;
 }
 
+const KEYWORDS = ['and', 'or', 'not'] as const;
 const SIMPLE_FIELDS = ['name', 'baseline', 'model', 'manufacturer', 'online', 'last_seen', 'last_result'] as const;
 const COMPONENT_ATTRIBUTES = ['version', 'stage', 'state', 'operational'] as const;
 const AGE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -187,12 +190,38 @@ class Parser {
 
 	private comparison(): FilterNode {
 		const start = this.peek();
+		if (this.isSearchTerm()) return this.search();
 		const field = this.field();
 		const opTok = this.next();
 		if (opTok.t !== 'op') throw new Fail(`expected a comparison (==, !=, <, <=, >, >=)${this.found(opTok)}`, opTok.p);
 		const value = this.value();
 		checkComparison(field, opTok.v, value, opTok.p);
 		return { type: 'compare', field, op: opTok.v, value: value.value, position: start.p };
+	}
+
+	/**
+	 * A plain word or quoted text standing alone (not a field name, not followed by an operator) searches
+	 * names: `Lobby` means name == "*Lobby*". Several in a row must all appear: `lobby kiosk`.
+	 */
+	private isSearchTerm(): boolean {
+		const tok = this.peek();
+		if (tok.t === 'end') return false;
+		const after = this.tokens[this.i + 1]!;
+		if (after.t === 'op' || after.t === '.' || after.t === '[') return false;
+		if (tok.t === 'text') return true;
+		if (tok.t !== 'word') return false;
+		const w = tok.v.toLowerCase();
+		return !(KEYWORDS as readonly string[]).includes(w) && !(SIMPLE_FIELDS as readonly string[]).includes(w) && w !== 'tag' && w !== 'component';
+	}
+
+	private search(): FilterNode {
+		let node: FilterNode | null = null;
+		while (this.isSearchTerm()) {
+			const tok = this.next() as Extract<Token, { t: 'word' | 'text' }>;
+			const term: FilterNode = { type: 'compare', field: { kind: 'name' }, op: '==', value: { type: 'text', value: `*${tok.v}*` }, position: tok.p };
+			node = node === null ? term : { type: 'and', left: node, right: term };
+		}
+		return node!;
 	}
 
 	private field(): FilterField {
@@ -327,7 +356,8 @@ function compareOrdered(c: number, op: FilterOp): boolean {
 	}
 }
 
-const valueText = (v: FilterValue): string => (v.type === 'text' || v.type === 'number' ? v.value : v.type === 'bool' ? String(v.value) : v.text);
+/** A comparison value as the text it compares with (numbers and versions as written). */
+export const valueText = (v: FilterValue): string => (v.type === 'text' || v.type === 'number' ? v.value : v.type === 'bool' ? String(v.value) : v.text);
 
 function equality(actual: string | null | undefined, op: FilterOp, v: FilterValue): boolean {
 	const same = actual !== null && actual !== undefined && textMatches(actual, valueText(v));

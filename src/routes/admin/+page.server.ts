@@ -2,6 +2,7 @@
 import { requireAccess } from '$lib/server/auth/guard';
 import { isTerminalStatus, type OperationStatus } from '$lib/core';
 import type { PageServerLoad } from './$types';
+import { deviceTitle } from '$lib/admin-ui/device-title';
 
 const DAY = 24 * 3600_000;
 
@@ -26,7 +27,7 @@ export const load: PageServerLoad = ({ locals, url, parent, depends }) => {
 				pendingRequests: services.deviceRequests.list(maId, 'pending').length
 			},
 			recent: terminal.sort((a, b) => (b.completedAt ?? 0) - (a.completedAt ?? 0)).slice(0, 8),
-			deviceNames: Object.fromEntries(devices.map((d) => [d.id, `${d.manufacturer} ${d.model}`.trim()]))
+			deviceNames: Object.fromEntries(devices.map((d) => [d.id, deviceTitle(d)]))
 		};
 	});
 };

@@ -10,6 +10,7 @@ import * as coreSchema from './schema';
 import * as authSchema from './schema-auth';
 import * as securitySchema from './schema-security';
 import { cacheStatements } from './statement-cache';
+import { compareVersions } from '../../core/semver';
 
 /** Every table, for drizzle's relational queries: the product's, the administrators' (auth) and command security's. */
 const schema = { ...coreSchema, ...authSchema, ...securitySchema };
@@ -28,6 +29,10 @@ export function openStore(file: string, migrationsFolder = MIGRATIONS_DIR): Stor
 	sqlite.pragma('synchronous = NORMAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
+	// Device filters compare component versions by semver in SQL (repos/device-list.ts), with the core's own rule.
+	sqlite.function('scomo_compare_versions', { deterministic: true }, (a: unknown, b: unknown) =>
+		a === null || b === null ? null : Math.sign(compareVersions(String(a), String(b)))
+	);
 	const db = drizzle(sqlite, { schema });
 	migrate(db, { migrationsFolder });
 	return {

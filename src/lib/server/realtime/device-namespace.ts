@@ -62,6 +62,7 @@ export function createDeviceNamespace(io: Server, config: Pick<Config, 'commandA
 
 	const relay: Relay = {
 		isOnline: (deviceId) => registry.isOnline(deviceId),
+		onlineDeviceIds: () => registry.onlineDeviceIds(),
 		async sendCommands(deviceId, set: CommandSetMsg) {
 			try {
 				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('commands', set)) as unknown[];

@@ -25,6 +25,10 @@ export class DeviceRegistry {
 		return (this.sockets.get(deviceId)?.size ?? 0) > 0;
 	}
 
+	onlineDeviceIds(): string[] {
+		return [...this.sockets.keys()];
+	}
+
 	socketsOf(deviceId: string): string[] {
 		return [...(this.sockets.get(deviceId) ?? [])];
 	}

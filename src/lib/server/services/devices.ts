@@ -1,31 +1,132 @@
 /**
- * Devices as MAs see them (only devices enrolled with them, SCOMO-ADC-3), and device authentication
- * on connect: a signature over the server's nonce with the key registered at enrollment.
+ * Devices as MAs see them (only devices enrolled with them, SCOMO-ADC-3), each MA with its own name, notes
+ * and tags of a device; the filtered, paged devices list; and device authentication on connect: a signature
+ * over the server's nonce with the key registered at enrollment.
  */
-import { deviceAuthMessage, type DeviceInfoMsg } from '../../contract';
-import { ok } from '../../core';
+import { deviceAuthMessage, type DeviceInfoMsg, type UpdateDeviceBody } from '../../contract';
+import { err, ok } from '../../core';
+import { parseDeviceFilter, type FilterNode } from '../../core/device-filter';
+import { checkName, checkNotes, parseTags, type DeviceTag } from '../../core/device-identity';
 import * as devicesRepo from '../db/repos/devices';
 import * as enrollmentsRepo from '../db/repos/enrollments';
+import * as deviceList from '../db/repos/device-list';
+import * as tagsRepo from '../db/repos/device-tags';
 import { verifyEd25519 } from './ed25519';
-import { fail, type Outcome } from './errors';
+import { audit } from './audit';
+import { fail, type Outcome, type ServiceError } from './errors';
 import type { InventoryService } from './inventory';
 import { deviceView, type DeviceView, type InventoryItemView } from './views';
-import type { ServiceDeps } from './deps';
+import type { AuditActor, ServiceDeps } from './deps';
+import { decodeDeviceCursor, encodeDeviceCursor } from './device-cursor';
+
+export type DevicePage = { items: DeviceView[]; nextCursor: string | null; total: number };
+export type DevicePageQuery = { filter?: string; limit?: number; cursor?: string };
+
+export const DEFAULT_PAGE_SIZE = 100;
+
+const usesOnline = (n: FilterNode): boolean =>
+	n.type === 'compare' ? n.field.kind === 'online' : n.type === 'not' ? usesOnline(n.operand) : usesOnline(n.left) || usesOnline(n.right);
 
 export function createDeviceService(deps: ServiceDeps, inventory: InventoryService) {
 	const { db } = deps;
 
-	function list(maId: string): DeviceView[] {
+	function views(maId: string, rows: deviceList.DeviceListRow[]): DeviceView[] {
 		const relay = deps.relay();
-		return devicesRepo.listDevicesOfMa(db, maId).map((d) => deviceView(d, d.enrolledAt, relay.isOnline(d.id)));
+		const tags = tagsRepo.tagsOf(db, maId, rows.map((r) => r.id));
+		return rows.map((d) => deviceView(d, tags.get(d.id) ?? [], relay.isOnline(d.id)));
+	}
+
+	/** Every device of the MA (the console's smaller pages still read them whole; the devices list pages). */
+	function list(maId: string): DeviceView[] {
+		return views(maId, devicesRepo.listDevicesOfMa(db, maId));
+	}
+
+	/** A filter text as SQL for this MA; an empty one is no condition; one that does not parse points at where. */
+	function where(maId: string, filter: string | undefined) {
+		if (filter === undefined || filter.trim() === '') return ok(undefined);
+		const parsed = parseDeviceFilter(filter);
+		if (!parsed.ok) {
+			const { message, position } = parsed.error;
+			return err<ServiceError>({
+				code: 'invalid_request',
+				message: `filter: ${message} (at character ${position + 1})`,
+				issues: [{ path: 'filter', message }],
+				position
+			});
+		}
+		const onlineIds = usesOnline(parsed.value) ? (deps.relay().onlineDeviceIds?.() ?? []) : [];
+		return ok(deviceList.filterSql(parsed.value, { maId, now: deps.clock(), onlineIds }));
+	}
+
+	/** One page of the MA's devices matching the filter, in name order, with the total of all matches. */
+	function page(maId: string, query: DevicePageQuery): Outcome<DevicePage> {
+		const w = where(maId, query.filter);
+		if (!w.ok) return w;
+		let after: deviceList.DeviceCursor | null = null;
+		if (query.cursor) {
+			after = decodeDeviceCursor(query.cursor);
+			if (!after) return fail('invalid_request', 'cursor: not a cursor this list gave out', [{ path: 'cursor', message: 'not a cursor this list gave out' }]);
+		}
+		const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+		const rows = deviceList.listDevicePage(db, maId, w.value, after, limit + 1);
+		const more = rows.length > limit;
+		const shown = more ? rows.slice(0, limit) : rows;
+		const last = shown.at(-1);
+		return ok({
+			items: views(maId, shown),
+			nextCursor: more && last ? encodeDeviceCursor({ name: last.name, id: last.id }) : null,
+			total: deviceList.countDevices(db, maId, w.value)
+		});
+	}
+
+	/** The IDs of every device of the MA the filter matches (operations on "all matching"). */
+	function matchingIds(maId: string, filter: string): Outcome<string[]> {
+		const w = where(maId, filter);
+		return w.ok ? ok(deviceList.matchingDeviceIds(db, maId, w.value)) : w;
 	}
 
 	/** One device of this MA with this MA's part of its inventory; other devices are not_found. */
 	function get(maId: string, id: string): Outcome<{ device: DeviceView; inventory: InventoryItemView[] }> {
-		const d = devicesRepo.getDevice(db, id);
-		const e = d ? enrollmentsRepo.getEnrollment(db, id, maId) : undefined;
-		if (!d || !e || e.leftAt !== null || d.revokedAt !== null) return fail('not_found', 'device not found');
-		return ok({ device: deviceView(d, e.enrolledAt, deps.relay().isOnline(id)), inventory: inventory.listForMa(id, maId) });
+		const row = deviceList.getEnrolledDevice(db, maId, id);
+		if (!row) return fail('not_found', 'device not found');
+		return ok({ device: views(maId, [row])[0]!, inventory: inventory.listForMa(id, maId) });
+	}
+
+	/**
+	 * Renames a device, or changes its notes or tags, in this MA only (another MA's name for the same device
+	 * stays). Fields not given stay; tags replace the whole set. Audited with what changed.
+	 */
+	function updateIdentity(maId: string, actor: AuditActor, id: string, patch: UpdateDeviceBody): Outcome<DeviceView> {
+		const row = deviceList.getEnrolledDevice(db, maId, id);
+		if (!row) return fail('not_found', 'device not found');
+		const fields: { name?: string; notes?: string } = {};
+		let tags: DeviceTag[] | undefined;
+		if (patch.name !== undefined) {
+			const r = checkName(patch.name);
+			if (!r.ok) return fail('invalid_request', `name: ${r.error.message}`, [{ path: 'name', message: r.error.message }]);
+			fields.name = r.value;
+		}
+		if (patch.notes !== undefined) {
+			const r = checkNotes(patch.notes);
+			if (!r.ok) return fail('invalid_request', `notes: ${r.error.message}`, [{ path: 'notes', message: r.error.message }]);
+			fields.notes = r.value;
+		}
+		if (patch.tags !== undefined) {
+			const r = parseTags(patch.tags);
+			if (!r.ok) return fail('invalid_request', `tags: ${r.error.message}`, [{ path: 'tags', message: r.error.message }]);
+			tags = r.value;
+		}
+		const now = deps.clock();
+		db.transaction((tx) => {
+			if (Object.keys(fields).length > 0) enrollmentsRepo.setIdentity(tx, id, maId, fields);
+			if (tags) tagsRepo.replaceTags(tx, id, maId, tags);
+			const detail: Record<string, unknown> = {};
+			if (fields.name !== undefined && fields.name !== row.name) detail.name = { from: row.name, to: fields.name };
+			if (fields.notes !== undefined && fields.notes !== row.notes) detail.notes = 'changed';
+			if (tags) detail.tags = tags.map((t) => (t.value === null ? t.key : `${t.key}=${t.value}`));
+			audit(tx, now, { maId, actor, action: 'device.update', targetType: 'device', targetId: id, outcome: 'ok', detail });
+		});
+		return ok(views(maId, [deviceList.getEnrolledDevice(db, maId, id)!])[0]!);
 	}
 
 	/** The MAs a device is enrolled with now (for authorisation of device-side requests). */
@@ -64,7 +165,7 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return devicesRepo.getDevice(db, deviceId)?.baselineBuildId ?? null;
 	}
 
-	return { list, get, maIdsOf, authenticate, touch, updateInfo, baselineOf };
+	return { list, page, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
 }
 
 export type DeviceService = ReturnType<typeof createDeviceService>;

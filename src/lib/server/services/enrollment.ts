@@ -5,6 +5,7 @@
  */
 import { enrollProofMessage, type EnrollRequestBody, type EnrollResponse } from '../../contract';
 import { ok } from '../../core';
+import { nameFromLabel } from '../../core/device-identity';
 import { hashSecret, newId, newSecret } from '../ids';
 import * as codes from '../db/repos/enrollment-codes';
 import * as devices from '../db/repos/devices';
@@ -103,7 +104,7 @@ export function createEnrollmentService(deps: ServiceDeps) {
 		if (!ma) return invalidCode('unknown');
 
 		try {
-			return db.transaction((tx) => enrollInTx(tx, req, code.id, ma, byKey, now));
+			return db.transaction((tx) => enrollInTx(tx, req, code, ma, byKey, now));
 		} catch (e) {
 			if (e === CODE_RACED) return invalidCode('used');
 			throw e;
@@ -113,7 +114,7 @@ export function createEnrollmentService(deps: ServiceDeps) {
 	function enrollInTx(
 		tx: Q,
 		req: EnrollRequestBody,
-		codeId: string,
+		code: { id: string; label: string },
 		ma: { id: string; name: string },
 		byKey: devices.DeviceRow | undefined,
 		now: number
@@ -146,10 +147,13 @@ export function createEnrollmentService(deps: ServiceDeps) {
 				if (req.encryptionKey) devices.setDeviceEncryptionKey(tx, device.id, req.encryptionKey);
 			}
 			// Single use even under a race: only the first transaction flips usedAt.
+			const codeId = code.id;
 			if (codes.markEnrollmentCodeUsed(tx, codeId, device.id, now).changes === 0) throw CODE_RACED;
+			// The label the administrator gave the code ("Lobby kiosk") becomes the device's name in this MA.
+			const name = nameFromLabel(code.label);
 			const existing = enrollments.getEnrollment(tx, device.id, ma.id);
-			if (!existing) enrollments.insertEnrollment(tx, { deviceId: device.id, maId: ma.id, enrolledAt: now });
-			else if (existing.leftAt !== null) enrollments.reactivateEnrollment(tx, device.id, ma.id, now);
+			if (!existing) enrollments.insertEnrollment(tx, { deviceId: device.id, maId: ma.id, enrolledAt: now, name });
+			else if (existing.leftAt !== null) enrollments.reactivateEnrollment(tx, device.id, ma.id, now, name || existing.name);
 			audit(tx, now, {
 				maId: ma.id,
 				actor: { type: 'device', id: device.id },

@@ -7,6 +7,8 @@ import type { CommandSetMsg, RequestDecidedMsg, WithdrawAck, WithdrawMsg } from 
 export interface Relay {
 	/** Is a socket of this device connected (to this node)? */
 	isOnline(deviceId: string): boolean;
+	/** Every device with a socket on this node (the devices list's `online == true` filter binds them as one list). */
+	onlineDeviceIds?(): string[];
 	/**
 	 * Sends a command set to the device and waits for its ack: the correlators it accepted, or null when
 	 * no socket answered (offline, timeout, refusal). Never throws.

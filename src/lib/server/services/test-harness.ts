@@ -33,6 +33,7 @@ export function recordingRelay(): RecordingRelay {
 		withdrawn: [],
 		disconnected: [],
 		isOnline: (id) => r.online.has(id),
+		onlineDeviceIds: () => [...r.online],
 		async sendCommands(deviceId, set) {
 			if (!r.online.has(deviceId)) return null;
 			r.onSend?.(deviceId, set);

@@ -37,8 +37,16 @@ export const operationView = (r: OperationRow): OperationView => ({
 	cancelRequestedAt: r.cancelRequestedAt
 });
 
-export const deviceView = (d: DeviceRow, enrolledAt: number, online: boolean): DeviceView => ({
+/** A device as one MA sees it: the row with that MA's enrollment (name, notes) and tags. */
+export const deviceView = (
+	d: DeviceRow & { enrolledAt: number; name: string; notes: string },
+	tags: readonly { key: string; value: string | null }[],
+	online: boolean
+): DeviceView => ({
 	id: d.id,
+	name: d.name,
+	notes: d.notes,
+	tags: tags.map((t) => ({ key: t.key, value: t.value })),
 	manufacturer: d.manufacturer,
 	model: d.model,
 	baselineBuildId: d.baselineBuildId,
@@ -46,7 +54,7 @@ export const deviceView = (d: DeviceRow, enrolledAt: number, online: boolean): D
 	kind: d.kind,
 	online,
 	lastSeenAt: d.lastSeenAt,
-	enrolledAt
+	enrolledAt: d.enrolledAt
 });
 
 export const inventoryView = (r: InventoryRow): InventoryItemView => ({

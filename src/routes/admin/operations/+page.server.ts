@@ -15,6 +15,7 @@ import { formError } from '$lib/admin-ui/words';
 import { audit } from '$lib/server/services/audit';
 import type { ValidationIssue } from '$lib/contract/common';
 import type { Actions, PageServerLoad } from './$types';
+import { deviceTitle } from '$lib/admin-ui/device-title';
 
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'operation');
@@ -30,7 +31,7 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 			...(devices.some((d) => d.id === deviceId) ? { deviceId } : {})
 		}),
 		filter: { status, deviceId },
-		devices: devices.map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim() || d.id, online: d.online })),
+		devices: devices.map((d) => ({ id: d.id, label: deviceTitle(d), online: d.online })),
 		kinds: OPERATION_KINDS,
 		statuses: OPERATION_STATUSES,
 		components: componentChoices(locals.app, maId),

@@ -11,6 +11,7 @@ import { ERROR_CODES } from '$lib/contract/errors';
 import { autoApproves, consentModesOf } from '$lib/admin-ui/fleet.server';
 import { issuesInWords } from '$lib/admin-ui/words';
 import type { Actions, PageServerLoad } from './$types';
+import { deviceTitle } from '$lib/admin-ui/device-title';
 
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'device-request');
@@ -20,7 +21,7 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 	return {
 		pending: requests.filter((r) => r.status === 'pending'),
 		decided: requests.filter((r) => r.status !== 'pending').slice(0, 50),
-		devices: services.devices.list(maId).map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim() })),
+		devices: services.devices.list(maId).map((d) => ({ id: d.id, label: deviceTitle(d) })),
 		autoApprove: autoApproves(locals.app, maId),
 		consentModes: consentModesOf(locals.app, maId)
 	};

@@ -50,9 +50,36 @@ export const enrollments = pgTable(
 			.notNull()
 			.references(() => managementAuthorities.id),
 		enrolledAt: bigint('enrolled_at', { mode: 'number' }).notNull(),
-		leftAt: bigint('left_at', { mode: 'number' })
+		leftAt: bigint('left_at', { mode: 'number' }),
+		/**
+		 * The device's name and notes as this MA knows them (each MA names its enrollment; no MA sees another's).
+		 * The name starts as the enrollment code's label.
+		 */
+		name: text('name').notNull().default(''),
+		notes: text('notes').notNull().default('')
 	},
-	(t) => [primaryKey({ columns: [t.deviceId, t.maId] }), index('enrollments_ma_idx').on(t.maId)]
+	// (ma_id, name, device_id): the devices list is read in name order, one keyset page at a time.
+	(t) => [
+		primaryKey({ columns: [t.deviceId, t.maId] }),
+		index('enrollments_ma_idx').on(t.maId),
+		index('enrollments_ma_name_idx').on(t.maId, t.name, t.deviceId)
+	]
+);
+
+/** Tags an MA put on a device it enrolled: a key alone (lobby) or a key with a value (floor=3). Per MA, like names. */
+export const deviceTags = pgTable(
+	'device_tags',
+	{
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		key: text('key').notNull(),
+		value: text('value')
+	},
+	(t) => [primaryKey({ columns: [t.deviceId, t.maId, t.key] }), index('device_tags_ma_key_idx').on(t.maId, t.key)]
 );
 
 /** One-time enrollment codes; only a hash of the code is stored. */

@@ -59,12 +59,12 @@ export function baselinesOf(q: Q, ids: readonly string[]): Map<string, string> {
 }
 
 /** Devices currently enrolled with an MA, newest enrollment first. */
-export const listDevicesOfMa = (q: Q, maId: string): (DeviceRow & { enrolledAt: number })[] =>
+export const listDevicesOfMa = (q: Q, maId: string): (DeviceRow & { enrolledAt: number; name: string; notes: string })[] =>
 	q
-		.select({ d: t, enrolledAt: e.enrolledAt })
+		.select({ d: t, enrolledAt: e.enrolledAt, name: e.name, notes: e.notes })
 		.from(t)
 		.innerJoin(e, eq(e.deviceId, t.id))
 		.where(and(eq(e.maId, maId), isNull(e.leftAt), isNull(t.revokedAt)))
 		.orderBy(desc(e.enrolledAt))
 		.all()
-		.map((r) => ({ ...r.d, enrolledAt: r.enrolledAt }));
+		.map((r) => ({ ...r.d, enrolledAt: r.enrolledAt, name: r.name, notes: r.notes }));

@@ -11,10 +11,10 @@ export const getEnrollment = (q: Q, deviceId: string, maId: string): EnrollmentR
 export const insertEnrollment = (q: Q, row: typeof t.$inferInsert) => q.insert(t).values(row).run();
 
 /** Re-enrolling after leaving: the same row comes back to life. */
-export const reactivateEnrollment = (q: Q, deviceId: string, maId: string, at: number) =>
+export const reactivateEnrollment = (q: Q, deviceId: string, maId: string, at: number, name: string) =>
 	q
 		.update(t)
-		.set({ enrolledAt: at, leftAt: null })
+		.set({ enrolledAt: at, leftAt: null, name })
 		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId)))
 		.run();
 
@@ -32,5 +32,13 @@ export const leaveEnrollment = (q: Q, deviceId: string, maId: string, at: number
 	q
 		.update(t)
 		.set({ leftAt: at })
+		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId)))
+		.run();
+
+/** The MA's name and notes of a device it enrolled (each field only when given). */
+export const setIdentity = (q: Q, deviceId: string, maId: string, fields: { name?: string; notes?: string }) =>
+	q
+		.update(t)
+		.set(fields)
 		.where(and(eq(t.deviceId, deviceId), eq(t.maId, maId)))
 		.run();

@@ -3,6 +3,8 @@ export * as mas from './mas';
 export * as devices from './devices';
 export * as enrollments from './enrollments';
 export * as enrollmentCodes from './enrollment-codes';
+export * as deviceList from './device-list';
+export * as deviceTags from './device-tags';
 export * as packages from './packages';
 export * as inventory from './inventory';
 export * as operations from './operations';

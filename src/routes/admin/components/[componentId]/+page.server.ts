@@ -4,6 +4,7 @@ import { requireAccess } from '$lib/server/auth/guard';
 import { componentChoices, consentModesOf, fleetOf } from '$lib/admin-ui/fleet.server';
 import { compareVersions } from '$lib/core/semver';
 import type { PageServerLoad } from './$types';
+import { deviceTitle } from '$lib/admin-ui/device-title';
 
 export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'package', params.componentId);
@@ -18,7 +19,7 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 		// offers devices to the operation dialog from it, and applies inventory:changed to it live.
 		devices: devices.map((d) => ({
 			id: d.id,
-			label: `${d.manufacturer} ${d.model}`.trim() || d.id,
+			label: deviceTitle(d),
 			online: d.online,
 			baseline: d.baselineBuildId,
 			item: (inventory[d.id] ?? []).find((i) => i.componentId === params.componentId) ?? null

@@ -1,13 +1,16 @@
 /**
  * One device as the current MA sees it (SCOMO-ADC-3: only this MA's components): device information
  * with the baseline build ID (SCOMO-HLFR-9), the inventory (delivered and deployed components), and the
- * operations this MA ran on it. Another MA's device, or a missing one, is 404 (requireAccess).
+ * operations this MA ran on it; this MA's name, notes and tags of it, which operators edit (the `identity`
+ * action, the same service and rules as PATCH /api/v1/devices/{id}). Another MA's device, or a missing one,
+ * is 404 (requireAccess).
  */
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
+import { splitTagText } from '$lib/core/device-identity';
 import { requireAccess } from '$lib/server/auth/guard';
 import { componentChoices, consentModesOf } from '$lib/admin-ui/fleet.server';
 import { isTerminalStatus } from '$lib/core';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'device', params.id);
@@ -27,3 +30,21 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 		now: ctx.clock()
 	};
 };
+
+export const actions: Actions = {
+	/** Name, notes and tags (one text field: comma- or line-separated `key` or `key=value`). */
+	identity: async ({ locals, url, params, request }) => {
+		const { actor, maId } = requireAccess(locals, url, 'operate', 'device', params.id);
+		const form = await request.formData();
+		const text = (k: string) => String(form.get(k) ?? '');
+		const r = locals.app.services.devices.updateIdentity(maId, { type: 'admin', id: actor.id }, params.id, {
+			name: text('name'),
+			notes: text('notes'),
+			tags: splitTagText(text('tags'))
+		});
+		if (!r.ok) return fail(r.error.code === 'not_found' ? 404 : 400, { identityError: r.error.issues?.[0] ? `${capital(r.error.issues[0].path)}: ${r.error.issues[0].message}` : r.error.message });
+		return { identitySaved: true };
+	}
+};
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

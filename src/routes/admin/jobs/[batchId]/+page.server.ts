@@ -13,6 +13,7 @@ import { issuesInWords } from '$lib/admin-ui/words';
 import type { OpRow } from '$lib/admin-ui/types';
 import { isTerminalStatus } from '$lib/core';
 import type { Actions, PageServerLoad } from './$types';
+import { deviceTitle } from '$lib/admin-ui/device-title';
 
 /** A batch is at most 100,000 devices × 20 steps by contract; the page shows the first 1000 operations. */
 const LIMIT = 1000;
@@ -30,7 +31,7 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const devices = locals.app.services.devices
 		.list(maId)
 		.filter((d) => ids.has(d.id))
-		.map((d) => ({ id: d.id, label: `${d.manufacturer} ${d.model}`.trim(), online: d.online }));
+		.map((d) => ({ id: d.id, label: deviceTitle(d), online: d.online }));
 	// SCOMO-SEC-02: a high-risk batch is held until an owner or operator approves it with a passkey.
 	const awaitingApproval = locals.app.services.signing.approvals.pending(maId).some((p) => p.batchId === params.batchId);
 	// How far the unfinished ones got lately (download bytes are relayed live, never stored): the bars show at once.
