@@ -42,7 +42,7 @@ export function startServerProcess(
 	child.stderr!.on('data', (d) => (out += d));
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}`)), 30_000);
+		const timer = setTimeout(() => reject(new Error(`server did not start within ${PATIENCE_MS} ms:\n${out}`)), PATIENCE_MS);
 		const onData = () => {
 			const m = /running at (http:\/\/\S+)/.exec(out);
 			if (!m) return;

@@ -2,6 +2,7 @@
  * A protocol-level test device: socket.io-client + node:crypto Ed25519, speaking the /device protocol
  * by hand (NOT the agent), so server tests control every message, including malformed ones.
  */
+import { PATIENCE_MS } from './patience';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -87,7 +88,7 @@ export class TestDevice {
 		socket.on('error', (e: ErrorEventMsg) => this.errors.push(e));
 		socket.on('request:decided', (m: RequestDecidedMsg) => this.decisions.push(m));
 		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error('no auth:challenge')), 10_000);
+			const timer = setTimeout(() => reject(new Error('no auth:challenge')), PATIENCE_MS);
 			socket.once('auth:challenge', (c: { nonce: string }) => {
 				clearTimeout(timer);
 				resolve(c.nonce);
@@ -110,7 +111,7 @@ export class TestDevice {
 
 	emit<T = Record<string, unknown>>(event: string, payload?: unknown): Promise<T & { ok: boolean; code?: string; message?: string }> {
 		const s = this.socket!;
-		return s.timeout(10_000).emitWithAck(event, payload) as Promise<T & { ok: boolean; code?: string; message?: string }>;
+		return s.timeout(PATIENCE_MS).emitWithAck(event, payload) as Promise<T & { ok: boolean; code?: string; message?: string }>;
 	}
 
 	/** Sends an event with no ack callback at all (must not crash the server). */
@@ -134,7 +135,7 @@ export class TestDevice {
 	}
 
 	/** Waits until at least `n` command sets arrived. */
-	async waitForCommands(n = 1, timeoutMs = 10_000): Promise<CommandSetMsg[]> {
+	async waitForCommands(n = 1, timeoutMs = PATIENCE_MS): Promise<CommandSetMsg[]> {
 		const until = Date.now() + timeoutMs;
 		while (this.commands.length < n) {
 			if (Date.now() > until) throw new Error(`expected ${n} command sets, got ${this.commands.length}`);
