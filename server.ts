@@ -23,7 +23,7 @@ async function main() {
 		console.log(`SCOMO Relay is running at ${server.url}`);
 		// First run: no MA yet, so a one-time link creates one with its first owner. It is a credential: always
 		// written to the 0600 file, printed only to an interactive terminal (never into captured logs).
-		const setupLink = firstRunLink(server.ctx.store.db, server.url, server.ctx.config.dataDir);
+		const setupLink = firstRunLink(server.ctx.store.db, server.url, server.ctx.config.dataDir, server.ctx.clock());
 		if (setupLink) {
 			const file = path.join(server.ctx.config.dataDir, SETUP_LINK_FILE);
 			if (process.stdout.isTTY) console.log(`First run: open this one-time setup link to create a Management Authority:\n  ${setupLink}`);

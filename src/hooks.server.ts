@@ -49,7 +49,7 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 
 	const { pathname } = event.url;
 	if (isAuthAttempt(event.request.method, pathname)) {
-		const wait = ctx.limits.auth.take(event.getClientAddress(), Date.now());
+		const wait = ctx.limits.auth.take(event.getClientAddress(), ctx.clock());
 		if (wait > 0) {
 			return new Response(
 				JSON.stringify({ error: { code: 'rate_limited', message: `Too many sign-in attempts; try again in ${wait} s.` } }),

@@ -40,7 +40,7 @@ async function operateToken(ownerJar: Jar): Promise<string> {
 
 describe('approving a high-risk batch', () => {
 	it('refuses a viewer (options and approval) and keeps the batch pending; the owner approves it', async () => {
-		const setup = new URL(firstRunLink(server.ctx.store.db, server.url, server.dataDir)!);
+		const setup = new URL(firstRunLink(server.ctx.store.db, server.url, server.dataDir, server.ctx.clock())!);
 		const owner = await ownerFromSetupLink(server.url, setup.pathname + setup.search, 'Acme');
 		const { id: maId } = server.ctx.store.sqlite.prepare('select id from management_authorities').get() as { id: string };
 

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('setup endpoint rate limit', () => {
 	it('answers guessed setup tokens 404 until the burst is spent, then 429 with Retry-After; the real link stays valid', async () => {
-		const link = new URL(firstRunLink(server.ctx.store.db, server.url, server.dataDir)!);
+		const link = new URL(firstRunLink(server.ctx.store.db, server.url, server.dataDir, server.ctx.clock())!);
 		const statuses: number[] = [];
 		let limited: Response | null = null;
 		// Stops at the first 429; the bound only keeps a broken limiter from looping for ever.

@@ -41,7 +41,7 @@ export function createApp(config: Config, opts: AppOptions = {}): AppContext {
 		log,
 		store,
 		io: realtime?.io ?? null,
-		startedAt: Date.now(),
+		startedAt: clock(),
 		version: APP_VERSION,
 		events,
 		secrets,

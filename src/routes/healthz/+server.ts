@@ -19,7 +19,7 @@ export function GET({ locals }: RequestEvent) {
 			database,
 			realtime,
 			version: ctx.version,
-			uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000)
+			uptimeSeconds: Math.round((ctx.clock() - ctx.startedAt) / 1000)
 		},
 		{ status: healthy ? 200 : 503, headers: { 'cache-control': 'no-store' } }
 	);

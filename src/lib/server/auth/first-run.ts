@@ -40,7 +40,7 @@ export function redeemSetupToken(q: Q, tokenHash: string, maId: string, now: num
  * At start: when no MA exists, issue a setup link, write it to <dataDir>/setup-link.txt and return it so
  * the caller prints it. Returns null when the product is already set up.
  */
-export function firstRunLink(q: Q, origin: string, dataDir: string, now = Date.now()): string | null {
+export function firstRunLink(q: Q, origin: string, dataDir: string, now: number): string | null {
 	if (anyMaExists(q)) return null;
 	const { token } = issueSetupToken(q, now);
 	const link = `${origin}${setupPath(token)}`;

@@ -28,7 +28,7 @@ export class RateLimiter {
 			b = { tokens: this.capacity, at: now };
 			this.buckets.set(key, b);
 		} else {
-			b.tokens = Math.min(this.capacity, b.tokens + ((now - b.at) / 1000) * this.refillPerSecond);
+			b.tokens = this.refilled(b, now);
 			b.at = now;
 		}
 		if (b.tokens >= 1) {
@@ -42,8 +42,16 @@ export class RateLimiter {
 	peek(key: string, now: number): number {
 		const b = this.buckets.get(key);
 		if (!b) return 0;
-		const tokens = Math.min(this.capacity, b.tokens + ((now - b.at) / 1000) * this.refillPerSecond);
+		const tokens = this.refilled(b, now);
 		return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.refillPerSecond));
+	}
+
+	/**
+	 * The bucket's tokens at `now`. A clock that went back (the app's clock is injected; a test moves it, a host
+	 * may step it) refills nothing rather than taking tokens away.
+	 */
+	private refilled(b: { tokens: number; at: number }, now: number): number {
+		return Math.min(this.capacity, b.tokens + (Math.max(0, now - b.at) / 1000) * this.refillPerSecond);
 	}
 
 	reset(): void {

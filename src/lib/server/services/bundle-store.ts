@@ -2,7 +2,7 @@
  * Component bundles on disk, named by their SHA-256 (<dataDir>/bundles/<sha256>.js). Content-addressed:
  * the same bytes are stored once, and a file's name proves what it holds (SCOMO-SEC-03).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync, createReadStream, statSync, type ReadStream } from 'node:fs';
 import path from 'node:path';
 
@@ -19,7 +19,7 @@ export function storeBundle(dataDir: string, bytes: Uint8Array): { sha256: strin
 	const file = bundlePath(dataDir, sha256);
 	if (!existsSync(file)) {
 		mkdirSync(path.dirname(file), { recursive: true });
-		const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+		const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
 		writeFileSync(tmp, bytes, { mode: 0o600 }); // served only through sealed downloads, never read by others
 		renameSync(tmp, file);
 	}

@@ -40,7 +40,7 @@ export const actions: Actions = {
 			return fail(400, { action: 'rename', id, error: 'Give the passkey a name of 1 to 60 characters.' });
 		const db = locals.app.store.db;
 		if (renamePasskey(db, actor.id, id, name.output) === 0) return fail(404, { action: 'rename', id, error: 'That passkey does not exist.' });
-		auditForEachMa(db, Date.now(), maIdsOf(actor), {
+		auditForEachMa(db, locals.app.clock(), maIdsOf(actor), {
 			actor: { type: 'admin', id: actor.id },
 			action: 'passkey.rename',
 			targetType: 'passkey',
