@@ -11,6 +11,7 @@ import { io, type Socket } from 'socket.io-client';
 import { PROJECT_ROOT, startServerProcess, type ServerProcess } from '../support/server-process';
 import { cookieHeader, ownerFromSetupLink, type Jar } from '../support/admin-http';
 import { TestDevice } from '../support/test-device';
+import { unpackAdminMessage } from '../support/admin-live';
 import { ADMIN_NAMESPACE, type ServerToAdminEvents } from '../../src/lib/contract/admin-protocol';
 
 type Received = { event: string; payload: unknown }[];
@@ -28,8 +29,14 @@ function setupPath(): string {
 	return (JSON.parse(out.trim().split('\n').pop()!) as { path: string }).path;
 }
 
-/** Connects to /admin; resolves with the socket and everything it receives, or rejects with the refusal. */
-function connectAdmin(cookie: string | null, auth: { maId?: string } = {}): Promise<{ socket: Socket<ServerToAdminEvents>; received: Received }> {
+/**
+ * Connects to /admin; resolves with the socket, every event it receives (a `live` batch unpacked into its
+ * items) and the socket.io messages as they came (a batch: its items, in order), or rejects with the refusal.
+ */
+function connectAdmin(
+	cookie: string | null,
+	auth: { maId?: string } = {}
+): Promise<{ socket: Socket<ServerToAdminEvents>; received: Received; messages: Received[] }> {
 	const socket: Socket<ServerToAdminEvents> = io(`${s.url}${ADMIN_NAMESPACE}`, {
 		transports: ['websocket'],
 		reconnection: false,
@@ -39,9 +46,14 @@ function connectAdmin(cookie: string | null, auth: { maId?: string } = {}): Prom
 	});
 	sockets.push(socket);
 	const received: Received = [];
-	socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+	const messages: Received[] = [];
+	socket.onAny((event: string, payload: unknown) => {
+		const events = unpackAdminMessage(event, payload);
+		messages.push(events);
+		received.push(...events);
+	});
 	return new Promise((resolve, reject) => {
-		socket.once('connect', () => resolve({ socket, received }));
+		socket.once('connect', () => resolve({ socket, received, messages }));
 		socket.once('connect_error', (e) => reject(e));
 	});
 }
@@ -136,6 +148,32 @@ describe('/admin namespace', () => {
 		expect(foreign).toEqual([]);
 		expect(consoleA.received.filter((e) => JSON.stringify(e.payload).includes(b.device.deviceId!))).toEqual([]);
 	});
+
+	it('live updates of one turn arrive as one message; a console of another MA gets nothing of them', async () => {
+		const a = await enrolledDevice(jarA);
+		const consoleA = await connectAdmin(cookieHeader(jarA), { maId: a.maId });
+		const consoleB = await connectAdmin(cookieHeader(jarB));
+		// Three operations created by one request are announced in one turn: one `live` message carries them all.
+		const op = await postJson(
+			'/api/v1/operations',
+			{ deviceIds: [a.device.deviceId], operations: [{ kind: 'Inventory' }, { kind: 'Inventory' }, { kind: 'Inventory' }], consentMode: 'confirm', intent: 'batched' },
+			jarA
+		);
+		expect(op.status).toBe(202);
+		const correlators = (op.body.operations as { correlator: string }[]).map((o) => o.correlator);
+		expect(correlators).toHaveLength(3);
+		const isOurs = (e: Received[number]) => e.event === 'operation' && correlators.includes((e.payload as { correlator: string }).correlator);
+		await waitFor(consoleA.socket, consoleA.received, isOurs, 'operations for A');
+		const batch = consoleA.messages.find((m) => m.some(isOurs))!;
+		expect(batch.filter(isOurs).map((e) => (e.payload as { correlator: string }).correlator)).toEqual(correlators);
+		expect(batch.filter(isOurs).map((e) => (e.payload as { status: string }).status)).toEqual(['queued', 'queued', 'queued']);
+
+		// A change of MA B after it: once console B sees that, anything of MA A sent to it would already be there.
+		const b = await enrolledDevice(jarB);
+		expect((await b.device.connect()).ok).toBe(true);
+		await waitFor(consoleB.socket, consoleB.received, (e) => e.event === 'device:status' && (e.payload as { deviceId: string }).deviceId === b.device.deviceId, 'device:status for B');
+		expect(consoleB.received.filter((e) => JSON.stringify(e.payload).includes(a.device.deviceId!))).toEqual([]);
+	}, 60_000);
 
 	it('signing out ends the live console: session:ended, then disconnected', async () => {
 		const { socket, received } = await connectAdmin(cookieHeader(jarB));

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEVICE_EVENTS, ERROR_CODES } from '../../src/lib/contract';
-import { ADMIN_EVENTS } from '../../src/lib/contract/admin-protocol';
+import { ADMIN_EVENTS, ADMIN_LIVE_EVENTS } from '../../src/lib/contract/admin-protocol';
 
 const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/protocol.md'), 'utf8');
 const lines = doc.split('\n');
@@ -36,7 +36,7 @@ describe('docs/protocol.md', () => {
 		for (const f of fields) expect(row, `${name}.${f}`).toMatch(new RegExp(`[{ ,]${f}[?:,}|\\[\\\\ ]`));
 	});
 
-	it.each([...ADMIN_EVENTS])('documents the console event %s', (name) => {
+	it.each([...ADMIN_EVENTS, ...ADMIN_LIVE_EVENTS])('documents the console event %s', (name) => {
 		const table = doc.slice(doc.indexOf('## Console live events'), doc.indexOf('## REST endpoints for devices'));
 		expect(table.split('\n').some((l) => l.startsWith(`| \`${name}\` |`))).toBe(true);
 	});

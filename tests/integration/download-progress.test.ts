@@ -12,6 +12,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { cookieHeader, ownerFromSetupLink, postJson, type Jar } from '../support/admin-http';
 import { startAgent, type AgentProcess } from '../support/agent-process';
 import { manifest } from '../support/test-server';
+import { unpackAdminMessage } from '../support/admin-live';
 import { ADMIN_NAMESPACE, type AdminInventoryEvent, type AdminProgressEvent, type ServerToAdminEvents } from '../../src/lib/contract/admin-protocol';
 
 const COMPONENT = 'com.example.big';
@@ -59,7 +60,7 @@ beforeAll(async () => {
 	expect(up.status).toBe(201);
 
 	socket = io(`${s.url}${ADMIN_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: cookieHeader(jar), origin: s.url } });
-	socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+	socket.onAny((event: string, payload: unknown) => received.push(...unpackAdminMessage(event, payload)));
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
 		socket.once('connect_error', reject);

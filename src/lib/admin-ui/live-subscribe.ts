@@ -3,19 +3,19 @@
  * a debounce for pages that reload once per burst of events. Kept apart from the socket and the runes so unit
  * tests can drive it with a channel of their own.
  */
-import type { ServerToAdminEvents } from '../contract/admin-protocol';
+import type { AdminLiveEvents } from '../contract/admin-protocol';
 
-export type LiveEventName = keyof ServerToAdminEvents;
+export type LiveEventName = keyof AdminLiveEvents;
 
 /** A listener per event the page cares about, plus `reconnect` (after a reconnection, not the first connection). */
-export type LiveHandlers = { [K in LiveEventName]?: ServerToAdminEvents[K] } & { reconnect?: () => void };
+export type LiveHandlers = { [K in LiveEventName]?: AdminLiveEvents[K] } & { reconnect?: () => void };
 
 /** Which events replay what arrived shortly before the subscription (between a page's load and its mount). */
 export type LiveOptions = { replay?: readonly LiveEventName[] };
 
 /** What subscribeAll needs of a channel (LiveChannel has it). */
 export interface Subscribable {
-	on<K extends LiveEventName>(event: K, listener: ServerToAdminEvents[K], opts?: { replayMs?: number }): () => void;
+	on<K extends LiveEventName>(event: K, listener: AdminLiveEvents[K], opts?: { replayMs?: number }): () => void;
 	onReconnect(listener: () => void): () => void;
 }
 

@@ -6,16 +6,15 @@
  */
 import { untrack } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
-import { ADMIN_NAMESPACE, type ServerToAdminEvents } from '../contract/admin-protocol';
+import { ADMIN_NAMESPACE, type AdminLiveEvents, type AdminLiveItem, type ServerToAdminEvents } from '../contract/admin-protocol';
 import { subscribeAll, type LiveHandlers, type LiveOptions } from './live-subscribe';
 
 type AdminSocket = Socket<ServerToAdminEvents, Record<string, never>>;
-type EventName = keyof ServerToAdminEvents;
+type EventName = keyof AdminLiveEvents;
 
 /** Events kept for late subscribers: a page loads its data, then mounts and subscribes; what arrived in between is replayed. */
 const KEEP_MS = 30_000;
 const KEEP_MAX = 1000;
-const REPLAYED: EventName[] = ['operation', 'operation:progress', 'device:status', 'inventory:changed', 'device-request'];
 
 export class LiveChannel {
 	/** True while the socket is connected and in the MA's room. */
@@ -25,7 +24,9 @@ export class LiveChannel {
 	readonly #socket: AdminSocket;
 	readonly #reconnectListeners = new Set<() => void>();
 	#wasConnected = false;
-	#recent: { event: EventName; args: unknown[]; at: number }[] = [];
+	#recent: { item: AdminLiveItem; at: number }[] = [];
+	/** The pages' listeners per live event: the server sends them batched (`live`), the channel hands them out one by one. */
+	readonly #listeners = new Map<EventName, Set<(data: never) => void>>();
 
 	constructor(readonly maId: string) {
 		this.#socket = io(ADMIN_NAMESPACE, { path: '/socket.io', auth: { maId }, withCredentials: true });
@@ -37,15 +38,16 @@ export class LiveChannel {
 			this.#wasConnected = true;
 		});
 		this.#socket.on('disconnect', () => (this.connected = false));
-		for (const event of REPLAYED) {
-			(this.#socket as unknown as { on(e: string, l: (...a: unknown[]) => void): void }).on(event, (...args) => {
-				const now = Date.now();
-				this.#recent.push({ event, args, at: now });
-				if (this.#recent.length > KEEP_MAX || this.#recent[0]!.at < now - KEEP_MS) {
-					this.#recent = this.#recent.filter((r) => r.at >= now - KEEP_MS).slice(-KEEP_MAX);
-				}
-			});
-		}
+		this.#socket.on('live', (items) => {
+			const now = Date.now();
+			for (const item of items) {
+				this.#recent.push({ item, at: now });
+				for (const l of this.#listeners.get(item.event) ?? []) l(item.data as never);
+			}
+			if (this.#recent.length > KEEP_MAX || this.#recent[0]!.at < now - KEEP_MS) {
+				this.#recent = this.#recent.filter((r) => r.at >= now - KEEP_MS).slice(-KEEP_MAX);
+			}
+		});
 		this.#socket.on('connect_error', (e) => {
 			this.connected = false;
 			this.problem = e.message;
@@ -63,18 +65,19 @@ export class LiveChannel {
 	 * page that loaded its data a moment before subscribing misses nothing (listeners must tolerate seeing
 	 * an event their data already reflects: upsertOp never moves an operation backwards).
 	 */
-	on<K extends EventName>(event: K, listener: ServerToAdminEvents[K], opts: { replayMs?: number } = {}): () => void {
-		// socket.io's typed overloads do not narrow through a generic key; the pair is typed by the signature.
-		const s = this.#socket as unknown as { on(e: string, l: unknown): void; off(e: string, l: unknown): void };
+	on<K extends EventName>(event: K, listener: AdminLiveEvents[K], opts: { replayMs?: number } = {}): () => void {
+		const l = listener as (data: never) => void;
 		if (opts.replayMs) {
 			const since = Date.now() - opts.replayMs;
 			// Untracked: called from a page's $effect, the replay must not make the effect depend on what it reads.
 			untrack(() => {
-				for (const r of this.#recent) if (r.event === event && r.at >= since) (listener as (...a: unknown[]) => void)(...r.args);
+				for (const r of this.#recent) if (r.item.event === event && r.at >= since) l(r.item.data as never);
 			});
 		}
-		s.on(event, listener);
-		return () => s.off(event, listener);
+		let set = this.#listeners.get(event);
+		if (!set) this.#listeners.set(event, (set = new Set()));
+		set.add(l);
+		return () => set.delete(l);
 	}
 
 	/** Called after a reconnection (not the first connection), so a page can reload what it may have missed. */

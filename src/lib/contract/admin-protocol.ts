@@ -83,7 +83,8 @@ export type AdminProgressEvent = {
 	at: number;
 };
 
-export interface ServerToAdminEvents {
+/** The live events of an MA, as the console handles them; on the wire they travel inside `live` batches. */
+export interface AdminLiveEvents {
 	/** An operation of this MA was created or changed (SCOMO-DMS-05: results arrive live). */
 	operation: (op: AdminOperationEvent) => void;
 	'device:status': (msg: { deviceId: string; online: boolean }) => void;
@@ -99,15 +100,35 @@ export interface ServerToAdminEvents {
 	'operation:progress': (msg: AdminProgressEvent) => void;
 	/** SCOMO-Device-06: a device asked this MA for an install or update. */
 	'device-request': (msg: { id: string; deviceId: string; componentId: string; kind: string }) => void;
+}
+
+export type AdminLiveEventName = keyof AdminLiveEvents;
+
+/** One live event inside a batch: its name and the payload its AdminLiveEvents listener takes. */
+export type AdminLiveItem = { [K in AdminLiveEventName]: { event: K; data: Parameters<AdminLiveEvents[K]>[0] } }[AdminLiveEventName];
+
+export interface ServerToAdminEvents {
+	/**
+	 * The MA's live events of one server event-loop turn, in order, as one message (many results arriving at
+	 * once cost one frame per console, not one each). Within a batch an operation appears once, with its latest
+	 * view, and a device's inventory once.
+	 */
+	live: (items: AdminLiveItem[]) => void;
 	/** The session ended (signed out, removed from the MA): the console should go to sign-in. */
 	'session:ended': (msg: { reason: string }) => void;
 }
 
 /** Every event of the /admin namespace, for the documentation check (the satisfies-clause keeps it complete). */
-export const ADMIN_EVENTS = ['operation', 'operation:progress', 'device:status', 'inventory:changed', 'device-request', 'session:ended'] as const;
+export const ADMIN_EVENTS = ['live', 'session:ended'] as const;
 type Missing = Exclude<keyof ServerToAdminEvents, (typeof ADMIN_EVENTS)[number]>;
 /** Compile-time: `never` unless an event of ServerToAdminEvents is missing from ADMIN_EVENTS. */
 export const ADMIN_EVENTS_COMPLETE: [Missing] extends [never] ? true : Missing = true;
+
+/** Every live event carried in `live` batches, for the documentation check. */
+export const ADMIN_LIVE_EVENTS = ['operation', 'operation:progress', 'device:status', 'inventory:changed', 'device-request'] as const;
+type MissingLive = Exclude<AdminLiveEventName, (typeof ADMIN_LIVE_EVENTS)[number]>;
+/** Compile-time: `never` unless a live event is missing from ADMIN_LIVE_EVENTS. */
+export const ADMIN_LIVE_EVENTS_COMPLETE: [MissingLive] extends [never] ? true : MissingLive = true;
 
 /**
  * Sent with the handshake. `maId` names the MA the console shows; an MA the administrator is not a

@@ -2,7 +2,8 @@
  * The `/admin` namespace: live updates for the admin console. The handshake carries the session cookie;
  * the one policy decides whether the administrator may read the MA they ask for (else the connection
  * is refused exactly as for a missing MA). Events come from the server's event bus and are routed to
- * rooms per MA, so one emit reaches every console of that MA (no per-socket loops).
+ * rooms per MA, so one emit reaches every console of that MA (no per-socket loops), batched per event-loop turn
+ * (admin-batcher.ts).
  */
 import type { Namespace, Server } from 'socket.io';
 import type { AppContext } from '../app-context';
@@ -14,6 +15,7 @@ import { CURRENT_MA_COOKIE } from '../auth/resolve';
 import { activeMaIdsOfDevice } from '../db/repos/enrollments';
 import { getSession } from '../db/repos/sessions';
 import { sessionStatus } from '../auth/session-policy';
+import { AdminBatcher, type PendingLive } from './admin-batcher';
 
 /**
  * How often live consoles are checked against the session store: a console whose session was signed out
@@ -78,35 +80,45 @@ export function registerAdminNamespace(io: Server, ctx: AppContext, opts: { rech
 	recheck.unref();
 	io.engine.on('close', () => clearInterval(recheck));
 
-	const toMa = (maId: string) => nsp.to(maRoom(maId));
+	// Live events go through the batcher: one `live` message per MA room per turn, built only for rooms with a
+	// console on this node (the adapter is in-memory: one node holds every console).
+	const batcher = new AdminBatcher({
+		listeners: (room) => nsp.adapter.rooms.get(room)?.size ?? 0,
+		send: (room, items) => nsp.to(room).emit('live', items),
+		onError: (e) => ctx.log.error({ err: e }, 'admin live event failed')
+	});
+	const toMa = (maId: string, item: PendingLive) => batcher.push(maRoom(maId), item);
 	ctx.events.on('operation:updated', (op) => {
 		// The view without its MA: the room already is the MA (SCOMO-ADC-3).
 		const { maId, ...view } = op;
-		toMa(maId).emit('operation', view);
+		toMa(maId, { key: `operation:${op.id}`, build: () => ({ event: 'operation', data: view }) });
 	});
 	ctx.events.on('device:online', ({ deviceId, maIds }) => {
-		for (const maId of maIds) toMa(maId).emit('device:status', { deviceId, online: true });
+		for (const maId of maIds) toMa(maId, { build: () => ({ event: 'device:status', data: { deviceId, online: true } }) });
 	});
 	ctx.events.on('device:offline', ({ deviceId, maIds }) => {
-		for (const maId of maIds) toMa(maId).emit('device:status', { deviceId, online: false });
+		for (const maId of maIds) toMa(maId, { build: () => ({ event: 'device:status', data: { deviceId, online: false } }) });
 	});
 	ctx.events.on('inventory:changed', ({ deviceId }) => {
 		// Each MA gets its own part of the inventory (SCOMO-ADC-3), whole: consoles apply it instead of reloading.
-		// One indexed read per MA of the device; not skipped when this node has no console of the MA, since the
-		// room may have consoles on another node (the adapter carries the emit there).
+		// Read when the batch is sent, once per device and turn, and only for MAs with a console open.
 		for (const maId of activeMaIdsOfDevice(ctx.store.db, deviceId)) {
-			toMa(maId).emit('inventory:changed', { deviceId, inventory: ctx.services.inventory.listForMa(deviceId, maId) });
+			toMa(maId, {
+				key: `inventory:${deviceId}`,
+				build: () => ({ event: 'inventory:changed', data: { deviceId, inventory: ctx.services.inventory.listForMa(deviceId, maId) } })
+			});
 		}
 	});
 	ctx.events.on('operation:progress', ({ maId, ...progress }) => {
-		toMa(maId).emit('operation:progress', progress);
+		// Progress is a latest-state report: within one turn only the newest of an operation matters.
+		toMa(maId, { key: `progress:${progress.id}`, build: () => ({ event: 'operation:progress', data: progress }) });
 	});
 	ctx.events.on('device-request:created', ({ maId, request }) => {
-		toMa(maId).emit('device-request', {
-			id: request.id,
-			deviceId: request.deviceId,
-			componentId: request.componentId,
-			kind: request.kind
+		toMa(maId, {
+			build: () => ({
+				event: 'device-request',
+				data: { id: request.id, deviceId: request.deviceId, componentId: request.componentId, kind: request.kind }
+			})
 		});
 	});
 	return nsp;
