@@ -87,9 +87,9 @@ export class ApiClient {
 			...body
 		});
 	}
-	listOperations(q: { deviceId?: string; status?: string; batchId?: string; limit?: number } = {}) {
+	listOperations(q: { deviceId?: string; status?: string; batchId?: string; limit?: number; cursor?: string } = {}) {
 		const s = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-		return this.request<{ items: OperationView[] }>('GET', `/api/v1/operations${s.size ? `?${s}` : ''}`);
+		return this.request<{ items: OperationView[]; nextCursor: string | null; total: number }>('GET', `/api/v1/operations${s.size ? `?${s}` : ''}`);
 	}
 	getOperation(correlator: string) {
 		return this.request<OperationView>('GET', `/api/v1/operations/${correlator}`);

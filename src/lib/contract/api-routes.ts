@@ -68,12 +68,13 @@ export const OperationsQuery = v.object({
 	limit: v.optional(
 		v.pipe(
 			v.string(),
-			v.description('at most this many, newest first: a whole number from 1 to 1000 (default 100)'),
+			v.description('at most this many per page, newest first: a whole number from 1 to 1000 (default 100)'),
 			v.regex(/^[1-9][0-9]{0,3}$/, 'limit must be a whole number from 1 to 1000'),
 			v.transform(Number),
 			v.maxValue(1000, 'limit must be a whole number from 1 to 1000')
 		)
-	)
+	),
+	cursor: v.optional(v.pipe(v.string(), v.maxLength(400), v.description('the `nextCursor` of the previous page')))
 });
 
 /** Query of GET /api/v1/devices: a filter, a page size and where the previous page ended. */
@@ -120,10 +121,13 @@ export const API_ROUTES = {
 	'GET /api/v1/operations': {
 		tag: 'Operations',
 		summary: 'List operations',
-		description: 'Newest first, filtered by device, status or batch.',
+		description:
+			'One page at a time, newest first (then batch order, then ID), filtered by device, status or batch. Pass `nextCursor` back as ' +
+			'`cursor` (with the same filters) for the next page; `total` counts every matching operation. A cursor this list did not give ' +
+			'out answers 400 invalid_request.',
 		access: { type: 'bearer', action: 'read', kind: 'operation' },
 		query: OperationsQuery,
-		success: { status: 200, description: 'the operations', schema: ListOf.operations },
+		success: { status: 200, description: 'one page of the matching operations', schema: ListOf.operations },
 		errors: ['invalid_request', ...AUTH_ERRORS]
 	},
 	'GET /api/v1/operations/{correlator}': {

@@ -197,8 +197,15 @@ export const DevicePageSchema = v.strictObject({
 	total: v.pipe(v.number(), v.integer())
 });
 
+/** One page of the operations list, newest first: `nextCursor` fetches the next one (null on the last); `total` counts every match. */
+export const OperationPageSchema = v.strictObject({
+	items: v.array(OperationViewSchema),
+	nextCursor: v.nullable(v.string()),
+	total: v.pipe(v.number(), v.integer())
+});
+
 export const ListOf = {
-	operations: items(OperationViewSchema),
+	operations: OperationPageSchema,
 	devices: DevicePageSchema,
 	inventory: items(InventoryItemViewSchema),
 	enrollmentCodes: items(EnrollmentCodeViewSchema),

@@ -6,6 +6,7 @@
 import * as repo from '../db/repos/audit';
 import type { Q } from '../db/repos/types';
 import { audit, type AuditEntry } from '../services/audit';
+import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor';
 
 export const AUTH_AUDIT_ACTIONS = [
 	'ma.create',
@@ -51,7 +52,26 @@ export type { AuditRow } from '../db/repos/audit';
 
 /** The MA's audit events, newest first, filtered. Always scoped to one MA (SCOMO-ADC-3). */
 export function queryAudit(q: Q, maId: string, f: AuditFilter = {}): repo.AuditRow[] {
-	return repo.queryAudit(q, maId, { ...f, limit: Math.min(Math.max(f.limit ?? 200, 1), 1000) });
+	return repo.queryAudit(q, maId, { ...f, limit: clampLimit(f.limit) });
+}
+
+const clampLimit = (limit: number | undefined) => Math.min(Math.max(limit ?? 200, 1), 1000);
+
+export type AuditPage = { rows: repo.AuditRow[]; nextCursor: string | null; total: number };
+
+/**
+ * One keyset page of the MA's audit events matching the filter, newest first, with the total of all matches.
+ * `cursor` is the previous page's `nextCursor`; one this log did not give out is null (the caller decides).
+ */
+export function auditPage(q: Q, maId: string, f: AuditFilter, cursor?: string): AuditPage | null {
+	const after = cursor ? decodeAuditCursor(cursor) : null;
+	if (cursor && !after) return null;
+	const limit = clampLimit(f.limit);
+	const rows = repo.queryAudit(q, maId, { ...f, limit: limit + 1 }, after);
+	const more = rows.length > limit;
+	const shown = more ? rows.slice(0, limit) : rows;
+	const last = shown.at(-1);
+	return { rows: shown, nextCursor: more && last ? encodeAuditCursor({ at: last.at, id: last.id }) : null, total: repo.countAudit(q, maId, f) };
 }
 
 /** The distinct actions recorded for an MA (for the filter's choices). */

@@ -40,6 +40,7 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		startExpirySweeper: expiry.startExpirySweeper,
 		get: queries.get,
 		list: queries.list,
+		page: queries.page,
 		packageVersionFor: queries.packageVersionFor
 	};
 }

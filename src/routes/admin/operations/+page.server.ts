@@ -1,5 +1,6 @@
 /**
- * Operations of the current MA: the recent ones (filtered by status or device), and the actions every
+ * Operations of the current MA, newest first one keyset page at a time (filtered by status or device; filters and
+ * cursor are query parameters, so a page is a link), and the actions every
  * console page posts to: `create` (one operation or a sequence on devices or on all devices matching a
  * filter, SCOMO-ADC-2), `cancel`, and the simple `start` form. The rule: reading needs 'read' on
  * 'operation', anything else 'operate' (viewers get 403 from the server, not only a hidden button).
@@ -17,19 +18,29 @@ import type { ValidationIssue } from '$lib/contract/common';
 import type { Actions, PageServerLoad } from './$types';
 import { deviceTitle } from '$lib/admin-ui/device-title';
 
+const PAGE_SIZE = 100;
+
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'operation');
 	depends('admin:operations');
 	const ctx = locals.app;
 	const status = url.searchParams.get('status') ?? '';
 	const deviceId = url.searchParams.get('device') ?? '';
+	const cursor = url.searchParams.get('cursor') ?? '';
 	const devices = ctx.services.devices.list(maId);
+	const filter = {
+		...((OPERATION_STATUSES as readonly string[]).includes(status) ? { status } : {}),
+		...(devices.some((d) => d.id === deviceId) ? { deviceId } : {})
+	};
+	// A cursor that is not one of ours (an edited link) shows the first page rather than an error page.
+	const paged = cursor ? ctx.services.operations.page(maId, { ...filter, limit: PAGE_SIZE, cursor }) : null;
+	const page = paged?.ok ? paged : ctx.services.operations.page(maId, { ...filter, limit: PAGE_SIZE });
+	const { items, total, nextCursor } = page.ok ? page.value : { items: [], total: 0, nextCursor: null };
 	return {
-		operations: ctx.services.operations.list(maId, {
-			limit: 100,
-			...((OPERATION_STATUSES as readonly string[]).includes(status) ? { status } : {}),
-			...(devices.some((d) => d.id === deviceId) ? { deviceId } : {})
-		}),
+		operations: items,
+		total,
+		nextCursor,
+		paged: paged?.ok === true,
 		filter: { status, deviceId },
 		devices: devices.map((d) => ({ id: d.id, label: deviceTitle(d), online: d.online })),
 		kinds: OPERATION_KINDS,

@@ -38,22 +38,38 @@ export const listAuditOfTarget = (q: Q, targetType: string, targetId: string): A
 		.all();
 
 export type AuditQuery = { actorType?: string; action?: string; outcome?: string; from?: number; to?: number; limit: number };
+/** Where the previous page ended: the last row's time and ID (the sort key, newest first). */
+export type AuditCursor = { at: number; id: string };
 
-/** The MA's audit rows matching the filter, newest first. */
-export function queryAudit(q: Q, maId: string, f: AuditQuery): AuditRow[] {
+function auditWhere(maId: string, f: Omit<AuditQuery, 'limit'>): SQL | undefined {
 	const where: SQL[] = [eq(t.maId, maId)];
 	if (f.actorType) where.push(eq(t.actorType, f.actorType));
 	if (f.action) where.push(eq(t.action, f.action));
 	if (f.outcome) where.push(eq(t.outcome, f.outcome));
 	if (f.from !== undefined) where.push(gte(t.at, f.from));
 	if (f.to !== undefined) where.push(lte(t.at, f.to));
+	return and(...where);
+}
+
+/** The MA's audit rows matching the filter, newest first (then by ID), after the cursor; (ma_id, at) is indexed. */
+export function queryAudit(q: Q, maId: string, f: AuditQuery, after: AuditCursor | null = null): AuditRow[] {
 	return q
 		.select()
 		.from(t)
-		.where(and(...where))
-		.orderBy(desc(t.at))
+		.where(and(auditWhere(maId, f), after ? sql`(${t.at}, ${t.id}) < (${after.at}, ${after.id})` : undefined))
+		.orderBy(desc(t.at), desc(t.id))
 		.limit(f.limit)
 		.all();
+}
+
+/** How many of the MA's audit rows match the filter (the log's total): one COUNT. */
+export function countAudit(q: Q, maId: string, f: Omit<AuditQuery, 'limit'>): number {
+	const row = q
+		.select({ n: sql<number>`count(*)` })
+		.from(t)
+		.where(auditWhere(maId, f))
+		.get();
+	return Number(row?.n ?? 0);
 }
 
 /** The distinct actions recorded for the MA, sorted. */

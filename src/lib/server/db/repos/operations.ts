@@ -22,19 +22,42 @@ export const getOperationByCorrelator = (q: Q, correlator: string): OperationRow
 export const getOperation = (q: Q, id: string): OperationRow | undefined => q.select().from(t).where(eq(t.id, id)).get();
 
 export type OperationFilter = { maId: string; deviceId?: string; status?: string; batchId?: string; limit: number };
+/** Where the previous page ended: the last row's sort key (newest first, then batch order, then ID). */
+export type OperationCursor = { createdAt: number; seq: number; id: string };
 
-export function listOperations(q: Q, f: OperationFilter): OperationRow[] {
-	const where: SQL[] = [eq(t.maId, f.maId)];
-	if (f.deviceId) where.push(eq(t.deviceId, f.deviceId));
-	if (f.status) where.push(eq(t.status, f.status));
-	if (f.batchId) where.push(eq(t.batchId, f.batchId));
+const filterWhere = (f: Omit<OperationFilter, 'limit'>): SQL | undefined =>
+	and(
+		eq(t.maId, f.maId),
+		f.deviceId ? eq(t.deviceId, f.deviceId) : undefined,
+		f.status ? eq(t.status, f.status) : undefined,
+		f.batchId ? eq(t.batchId, f.batchId) : undefined
+	);
+
+/**
+ * Rows after the cursor in the list's order (created_at desc, seq asc, id asc). The directions differ, so
+ * the keyset is spelled out rather than one row-value comparison; the (ma_id, created_at) index serves it.
+ */
+const afterCursor = (c: OperationCursor): SQL =>
+	sql`(${t.createdAt} < ${c.createdAt} OR (${t.createdAt} = ${c.createdAt} AND (${t.seq} > ${c.seq} OR (${t.seq} = ${c.seq} AND ${t.id} > ${c.id}))))`;
+
+export function listOperations(q: Q, f: OperationFilter, after: OperationCursor | null = null): OperationRow[] {
 	return q
 		.select()
 		.from(t)
-		.where(and(...where))
-		.orderBy(desc(t.createdAt), asc(t.seq))
+		.where(and(filterWhere(f), after ? afterCursor(after) : undefined))
+		.orderBy(desc(t.createdAt), asc(t.seq), asc(t.id))
 		.limit(f.limit)
 		.all();
+}
+
+/** How many operations match the filter (the list's total): one COUNT, no rows read. */
+export function countOperations(q: Q, f: Omit<OperationFilter, 'limit'>): number {
+	const row = q
+		.select({ n: sql<number>`count(*)` })
+		.from(t)
+		.where(filterWhere(f))
+		.get();
+	return Number(row?.n ?? 0);
 }
 
 /** Every unfinished operation of a device, in creation and batch order (what a reconnecting device gets). */

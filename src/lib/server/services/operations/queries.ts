@@ -4,10 +4,17 @@ import * as opsRepo from '../../db/repos/operations';
 import * as pkgs from '../../db/repos/packages';
 import type { OperationRow } from '../../db/repos/operations';
 import { fail, type Outcome } from '../errors';
+import { decodeOperationCursor, encodeOperationCursor } from '../operation-cursor';
 import { operationView, type OperationView } from '../views';
 import type { OperationContext } from './context';
 
 export type OperationListFilter = { deviceId?: string; status?: string; batchId?: string; limit?: number };
+export type OperationPageQuery = OperationListFilter & { cursor?: string };
+/** One page of the operations list: `nextCursor` fetches the next one (null on the last); `total` counts every match. */
+export type OperationPage = { items: OperationView[]; nextCursor: string | null; total: number };
+
+const DEFAULT_PAGE_SIZE = 100;
+const clampLimit = (limit: number | undefined) => Math.min(Math.max(limit ?? DEFAULT_PAGE_SIZE, 1), 1000);
 
 export function operationQueries({ db }: OperationContext) {
 	/**
@@ -25,10 +32,31 @@ export function operationQueries({ db }: OperationContext) {
 		return ok(operationView(op));
 	}
 
+	/** The newest operations matching the filter (at most `limit`, 1–1000): the first page without its total. */
 	function list(maId: string, f: OperationListFilter): OperationView[] {
 		return opsRepo
-			.listOperations(db, { maId, deviceId: f.deviceId, status: f.status, batchId: f.batchId, limit: Math.min(Math.max(f.limit ?? 100, 1), 1000) })
+			.listOperations(db, { maId, deviceId: f.deviceId, status: f.status, batchId: f.batchId, limit: clampLimit(f.limit) })
 			.map(operationView);
+	}
+
+	/** One keyset page of the operations matching the filter, newest first, with the total of all matches. */
+	function page(maId: string, query: OperationPageQuery): Outcome<OperationPage> {
+		let after: opsRepo.OperationCursor | null = null;
+		if (query.cursor) {
+			after = decodeOperationCursor(query.cursor);
+			if (!after) return fail('invalid_request', 'cursor: not a cursor this list gave out', [{ path: 'cursor', message: 'not a cursor this list gave out' }]);
+		}
+		const filter = { maId, deviceId: query.deviceId, status: query.status, batchId: query.batchId };
+		const limit = clampLimit(query.limit);
+		const rows = opsRepo.listOperations(db, { ...filter, limit: limit + 1 }, after);
+		const more = rows.length > limit;
+		const shown = more ? rows.slice(0, limit) : rows;
+		const last = shown.at(-1);
+		return ok({
+			items: shown.map(operationView),
+			nextCursor: more && last ? encodeOperationCursor({ createdAt: last.createdAt, seq: last.seq, id: last.id }) : null,
+			total: opsRepo.countOperations(db, filter)
+		});
 	}
 
 	/** The package version an operation of this device carries (for download tokens). */
@@ -42,5 +70,5 @@ export function operationQueries({ db }: OperationContext) {
 		return ok(v);
 	}
 
-	return { find, get, list, packageVersionFor };
+	return { find, get, list, page, packageVersionFor };
 }
