@@ -261,6 +261,27 @@ export interface DeviceToServerEvents {
 	) => void;
 }
 
+/** What a device sends with event E (the event map's first parameter). */
+export type DevicePayload<E extends keyof DeviceToServerEvents> = Parameters<DeviceToServerEvents[E]>[0];
+/** What the server answers to event E (the event map's ack parameter). */
+export type DeviceAnswer<E extends keyof DeviceToServerEvents> = Parameters<Parameters<DeviceToServerEvents[E]>[1]>[0];
+
+/**
+ * The schema of every device→server event, typed by the event map: a schema whose output disagrees with the
+ * map's payload does not compile, so the handlers may trust the map for what the schema let through.
+ */
+export const DEVICE_TO_SERVER_SCHEMAS: { [E in keyof DeviceToServerEvents]: v.GenericSchema<unknown, DevicePayload<E>> } = {
+	'auth:prove': AuthProve,
+	'device:info': DeviceInfo,
+	progress: Progress,
+	result: OperationResult,
+	inventory: InventoryReport,
+	'component:state': ComponentStateChange,
+	request: DeviceRequest,
+	'catalog:list': CatalogQuery,
+	'package:token': PackageTokenQuery
+};
+
 /** Every event of the device protocol, for validation dispatch and the documentation check. */
 export const DEVICE_EVENTS = {
 	'auth:challenge': { from: 'server', schema: AuthChallenge, purpose: 'fresh nonce to sign, sent on connect' },

@@ -20,6 +20,8 @@ import {
 	type ComponentStateChangeMsg,
 	type DeviceInfoMsg,
 	type DeviceRequestMsg,
+	type DeviceAnswer,
+	type DevicePayload,
 	type DeviceToServerEvents,
 	type InventoryReportMsg,
 	type OperationResultMsg,
@@ -85,6 +87,9 @@ export class Connection implements DeviceLink {
 			reconnectionDelay: 500,
 			reconnectionDelayMax: maxBackoff,
 			randomizationFactor: 0.5,
+			// Every emit waits for its ack this long. The ack timeout is set here rather than with timeout(): its
+			// typings lose the ack's type (socket.io#4925), emitWithAck on the plain socket keeps it.
+			ackTimeout: this.timeoutMs,
 			...(o.localAddress ? { localAddress: o.localAddress } : {})
 		});
 		this.wire(maxBackoff);
@@ -193,7 +198,7 @@ export class Connection implements DeviceLink {
 		const { deviceId, signer } = this.o;
 		try {
 			const signature = await signer.sign(deviceAuthMessage(challenge.value.nonce, deviceId, this.origin));
-			const res = await this.socket.timeout(this.timeoutMs).emitWithAck('auth:prove', { deviceId, signature });
+			const res = await this.call('auth:prove', { deviceId, signature });
 			if (!res.ok) {
 				this.o.emit({ event: 'auth-failed', code: String(res.code), message: res.message });
 				this.socket.disconnect();
@@ -214,18 +219,27 @@ export class Connection implements DeviceLink {
 		}
 	}
 
-	/** Emit with an ack and a timeout; throws on timeout or when not connected. */
-	private async call<E extends keyof DeviceToServerEvents>(
-		event: E,
-		msg: Parameters<DeviceToServerEvents[E]>[0]
-	): Promise<{ ok: boolean; code?: string; message?: string } & Record<string, unknown>> {
+	/** Emit with an ack and a timeout (the socket's ackTimeout); throws on timeout or when not connected. */
+	private async call<E extends keyof DeviceToServerEvents>(event: E, msg: DevicePayload<E>): Promise<DeviceAnswer<E>> {
 		if (!this.socket.connected) throw new Error('not connected to the server');
-		// The event map's overloads are too precise for a generic call; the contract schemas checked `msg`.
-		const emitter = this.socket.timeout(this.timeoutMs) as unknown as {
-			emitWithAck(ev: string, m: unknown): Promise<{ ok: boolean; code?: string; message?: string } & Record<string, unknown>>;
-		};
-		return emitter.emitWithAck(event, msg);
+		return this.emits[event](msg);
 	}
+
+	/**
+	 * One typed emitWithAck per event. socket.io's emit typings resolve only for a literal event name, not for a
+	 * generic one, so call() looks the event up here instead of casting the socket.
+	 */
+	private readonly emits: { [E in keyof DeviceToServerEvents]: (msg: DevicePayload<E>) => Promise<DeviceAnswer<E>> } = {
+		'auth:prove': (msg) => this.socket.emitWithAck('auth:prove', msg),
+		'device:info': (msg) => this.socket.emitWithAck('device:info', msg),
+		progress: (msg) => this.socket.emitWithAck('progress', msg),
+		result: (msg) => this.socket.emitWithAck('result', msg),
+		inventory: (msg) => this.socket.emitWithAck('inventory', msg),
+		'component:state': (msg) => this.socket.emitWithAck('component:state', msg),
+		request: (msg) => this.socket.emitWithAck('request', msg),
+		'catalog:list': (msg) => this.socket.emitWithAck('catalog:list', msg),
+		'package:token': (msg) => this.socket.emitWithAck('package:token', msg)
+	};
 
 	/** Resolves true once authenticated, false after `timeoutMs` (or at once after close()). */
 	private whenOnline(timeoutMs: number): Promise<boolean> {
@@ -247,16 +261,16 @@ export class Connection implements DeviceLink {
 	async fetchBundle(correlator: string, onBytes?: (bytesDone: number, bytesTotal: number) => void): Promise<Uint8Array> {
 		// A download right after start-up or a reconnect waits a little for the connection rather than failing.
 		if (!(await this.whenOnline(this.timeoutMs * 3))) throw new DownloadError('not connected to the server', false);
-		let res: Awaited<ReturnType<Connection['call']>>;
+		let res: DeviceAnswer<'package:token'>;
 		try {
 			res = await this.call('package:token', { correlator });
 		} catch (e) {
 			throw new DownloadError(`no download token: ${errorMessage(e)}`, false);
 		}
-		if (!res.ok || typeof res.url !== 'string') {
-			// "Try later" codes are transient; any other refusal (the operation is unknown or finished) is final.
-			throw new DownloadError(`no download token (${res.code ?? 'bad answer'})`, res.ok || !TRANSIENT_CODES.has(String(res.code)));
-		}
+		// "Try later" codes are transient; any other refusal (the operation is unknown or finished) is final.
+		if (!res.ok) throw new DownloadError(`no download token (${res.code ?? 'bad answer'})`, !TRANSIENT_CODES.has(String(res.code)));
+		// The answer is the server's word, not checked by a schema here: a token without a URL is final too.
+		if (typeof res.url !== 'string') throw new DownloadError('no download token (bad answer)', true);
 		let http: Response;
 		let bytes: Uint8Array;
 		try {
@@ -289,7 +303,7 @@ export class Connection implements DeviceLink {
 
 	private async send<E extends 'result' | 'component:state'>(
 		event: E,
-		msg: Parameters<DeviceToServerEvents[E]>[0]
+		msg: DevicePayload<E>
 	): Promise<SendOutcome> {
 		if (!this.online) return 'unsent';
 		try {
@@ -315,7 +329,7 @@ export class Connection implements DeviceLink {
 	async catalog(maId: string): Promise<CatalogEntry[]> {
 		const res = await this.call('catalog:list', { maId });
 		if (!res.ok) throw new Error(`${res.code}: ${res.message ?? ''}`);
-		return res.entries as CatalogEntry[];
+		return res.entries;
 	}
 }
 

@@ -9,28 +9,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Namespace, Server, Socket } from 'socket.io';
 import {
-	DEVICE_EVENTS,
 	DEVICE_NAMESPACE,
 	ERROR_CODES,
 	parse,
-	type AuthProveMsg,
-	type CatalogQuery,
-	type CommandAck,
+	DEVICE_TO_SERVER_SCHEMAS,
 	type CommandSetMsg,
-	type ComponentStateChangeMsg,
-	type DeviceEventName,
-	type DeviceInfoMsg,
-	type DeviceRequestMsg,
+	type DeviceAnswer,
+	type DevicePayload,
+	type DeviceToServerEvents,
 	type ErrorCode,
-	type InventoryReportMsg,
-	type OperationResultMsg,
-	type PackageTokenQuery,
-	type ProgressMsg,
 	type RequestDecidedMsg,
-	type WithdrawAck,
+	type ServerToDeviceEvents,
 	type WithdrawMsg
 } from '../../contract';
-import type { InferOutput } from 'valibot';
 import type { AppContext } from '../app-context';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -42,13 +33,14 @@ import { authorizeDevice } from '../authz';
 
 type AckFn = (res: unknown) => void;
 type SocketData = { nonce: string | null; deviceId: string | null; maIds: string[] };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- every payload is validated by hand below
-type AnyEvents = Record<string, (...args: any[]) => void>;
-type DeviceSocket = Socket<AnyEvents, AnyEvents, AnyEvents, SocketData>;
+/** `/device` has no events between server instances. */
+type NoServerSideEvents = Record<never, never>;
+type DeviceSocketNamespace = Namespace<DeviceToServerEvents, ServerToDeviceEvents, NoServerSideEvents, SocketData>;
+type DeviceSocket = Socket<DeviceToServerEvents, ServerToDeviceEvents, NoServerSideEvents, SocketData>;
 
 const failure = (code: ErrorCode, message?: string) => ({ ok: false as const, code, message: message ?? ERROR_CODES[code].text });
 
-export type DeviceNamespace = { namespace: Namespace; registry: DeviceRegistry; relay: Relay };
+export type DeviceNamespace = { namespace: DeviceSocketNamespace; registry: DeviceRegistry; relay: Relay };
 
 /**
  * The sending side of `/device` (the services' Relay), made before the services exist: it needs only the
@@ -56,7 +48,8 @@ export type DeviceNamespace = { namespace: Namespace; registry: DeviceRegistry; 
  * once the services are built, so the app context is complete when createApp returns it.
  */
 export function createDeviceNamespace(io: Server, config: Pick<Config, 'commandAckTimeoutMs'>, baseLog: Logger): DeviceNamespace {
-	const nsp = io.of(DEVICE_NAMESPACE);
+	// The Server is shared with other namespaces (untyped there); this one speaks the contract's event maps.
+	const nsp: DeviceSocketNamespace = io.of(DEVICE_NAMESPACE);
 	const registry = new DeviceRegistry();
 	const log = baseLog.child({ ns: DEVICE_NAMESPACE });
 
@@ -65,11 +58,11 @@ export function createDeviceNamespace(io: Server, config: Pick<Config, 'commandA
 		onlineDeviceIds: () => registry.onlineDeviceIds(),
 		async sendCommands(deviceId, set: CommandSetMsg) {
 			try {
-				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('commands', set)) as unknown[];
-				// Several sockets of one device may answer; any acceptance counts (the device dedupes).
+				const replies = await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('commands', set);
+				// Several sockets of one device may answer; any acceptance counts (the device dedupes). The answers
+				// are the devices' word, unchecked by a schema: their shape is tested before use.
 				const accepted = new Set<string>();
-				for (const r of replies) {
-					const ack = r as CommandAck;
+				for (const ack of replies) {
 					if (ack && ack.ok === true && Array.isArray(ack.accepted)) for (const c of ack.accepted) if (typeof c === 'string') accepted.add(c);
 				}
 				return replies.length === 0 ? null : [...accepted];
@@ -80,7 +73,7 @@ export function createDeviceNamespace(io: Server, config: Pick<Config, 'commandA
 		},
 		async sendWithdrawal(deviceId, msg: WithdrawMsg) {
 			try {
-				const replies = (await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('withdraw', msg)) as WithdrawAck[];
+				const replies = await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('withdraw', msg);
 				return replies.find((r) => r && r.ok === true) ?? replies[0] ?? null;
 			} catch (e) {
 				log.debug({ deviceId, err: e }, 'withdrawal not acknowledged in time');
@@ -105,8 +98,7 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 	const log = ctx.log.child({ ns: DEVICE_NAMESPACE });
 	const services = () => ctx.services;
 
-	nsp.on('connection', (raw) => {
-		const socket = raw as unknown as DeviceSocket;
+	nsp.on('connection', (socket: DeviceSocket) => {
 		socket.data.nonce = randomBytes(24).toString('base64url');
 		socket.data.deviceId = null;
 		socket.data.maIds = [];
@@ -135,24 +127,26 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 		};
 
 		/** Registers one device→server event: ack extraction, auth gate, schema validation, no throws. */
-		const on = (
-			event: DeviceEventName,
-			handler: (msg: never, deviceId: string) => unknown | Promise<unknown>,
+		const on = <E extends keyof DeviceToServerEvents>(
+			event: E,
+			handler: (msg: DevicePayload<E>, deviceId: string) => DeviceAnswer<E> | Promise<DeviceAnswer<E>>,
 			opts: { auth: boolean } = { auth: true }
 		) => {
-			socket.on(event, async (...args: unknown[]) => {
+			// The listener takes what arrives, untyped: the map says what a device should send, the schema checks it did.
+			// (Registered under the union of event names: socket.io's listener type does not resolve for a generic one.)
+			socket.on<keyof DeviceToServerEvents>(event, async (...args: unknown[]) => {
 				const last = args[args.length - 1];
 				const ack = typeof last === 'function' ? (last as AckFn) : null;
 				const payload = ack ? (args.length > 1 ? args[0] : undefined) : args[0];
 				try {
 					if (limited(event, ack)) return;
 					if (opts.auth && !socket.data.deviceId) return reject(event, ack, 'not_authenticated');
-					const parsed = parse(DEVICE_EVENTS[event].schema, payload);
+					const parsed = parse(DEVICE_TO_SERVER_SCHEMAS[event], payload);
 					if (!parsed.ok) {
 						const detail = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
 						return reject(event, ack, 'invalid_request', `${event}: ${detail}`);
 					}
-					const res = await handler(parsed.value as never, socket.data.deviceId ?? '');
+					const res = await handler(parsed.value, socket.data.deviceId ?? '');
 					if (ack) safeAck(ack, res);
 				} catch (e) {
 					log.error({ err: e, event, deviceId: socket.data.deviceId }, 'device event handler failed');
@@ -163,7 +157,7 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 
 		// Events the protocol does not know, or server→device names sent by a device.
 		socket.onAny((event: string, ...args: unknown[]) => {
-			const known = event in DEVICE_EVENTS && DEVICE_EVENTS[event as DeviceEventName].from === 'device';
+			const known = Object.hasOwn(DEVICE_TO_SERVER_SCHEMAS, event);
 			if (known) return;
 			const last = args[args.length - 1];
 			if (limited(String(event), typeof last === 'function' ? (last as AckFn) : null)) return;
@@ -172,7 +166,7 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 
 		on(
 			'auth:prove',
-			(msg: AuthProveMsg) => {
+			(msg) => {
 				if (socket.data.deviceId) return { ok: true, deviceId: socket.data.deviceId, maIds: socket.data.maIds };
 				const nonce = socket.data.nonce;
 				socket.data.nonce = null; // one answer per challenge
@@ -211,7 +205,7 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 			return r.ok ? null : failure(r.error.code as ErrorCode, r.error.message);
 		};
 
-		on('device:info', (msg: DeviceInfoMsg, deviceId) => {
+		on('device:info', (msg, deviceId) => {
 			const denied = may(deviceId, 'report', { kind: 'device' });
 			if (denied) return denied;
 			const r = services().devices.updateInfo(deviceId, msg);
@@ -224,14 +218,14 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 			return { ok: true };
 		});
 
-		on('progress', async (msg: ProgressMsg, deviceId) => {
+		on('progress', async (msg, deviceId) => {
 			const denied = may(deviceId, 'report', { kind: 'operation', correlator: msg.correlator });
 			if (denied) return denied;
 			const r = await services().operations.recordProgress(deviceId, msg);
 			return r.ok ? { ok: true } : failure(r.error.code, r.error.message);
 		});
 
-		on('result', async (msg: OperationResultMsg, deviceId) => {
+		on('result', async (msg, deviceId) => {
 			const denied = may(deviceId, 'report', { kind: 'operation', correlator: msg.correlator });
 			if (denied) return denied;
 			// SCOMO-SEC-02: only results the device key signed are recorded.
@@ -242,35 +236,35 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 			return r.ok ? { ok: true, duplicate: r.value.duplicate } : failure(r.error.code, r.error.message);
 		});
 
-		on('inventory', (msg: InventoryReportMsg, deviceId) => {
+		on('inventory', (msg, deviceId) => {
 			const denied = may(deviceId, 'report', { kind: 'device' });
 			if (denied) return denied;
 			services().inventory.report(deviceId, msg.components, msg.seq, msg.withheld);
 			return { ok: true };
 		});
 
-		on('component:state', (msg: ComponentStateChangeMsg, deviceId) => {
+		on('component:state', (msg, deviceId) => {
 			const denied = may(deviceId, 'report', { kind: 'device' });
 			if (denied) return denied;
 			services().inventory.componentState(deviceId, msg);
 			return { ok: true };
 		});
 
-		on('request', (msg: DeviceRequestMsg, deviceId) => {
+		on('request', (msg, deviceId) => {
 			const denied = may(deviceId, 'request', { kind: 'device-request', maId: msg.maId });
 			if (denied) return denied;
 			const r = services().deviceRequests.create(deviceId, msg);
 			return r.ok ? { ok: true, requestId: r.value.id } : failure(r.error.code, r.error.message);
 		});
 
-		on('catalog:list', (msg: InferOutput<typeof CatalogQuery>, deviceId) => {
+		on('catalog:list', (msg, deviceId) => {
 			const denied = may(deviceId, 'read', { kind: 'package', maId: msg.maId });
 			if (denied) return denied;
 			const r = services().catalog.list(deviceId, msg.maId);
 			return r.ok ? { ok: true, entries: r.value } : failure(r.error.code, r.error.message);
 		});
 
-		on('package:token', (msg: InferOutput<typeof PackageTokenQuery>, deviceId) => {
+		on('package:token', (msg, deviceId) => {
 			const denied = may(deviceId, 'read', { kind: 'operation', correlator: msg.correlator });
 			if (denied) return denied;
 			const r = services().catalog.issueToken(deviceId, msg.correlator);
