@@ -41,7 +41,9 @@ export const RESOURCE_KINDS = [
 	'member',
 	'audit',
 	'settings',
-	'account'
+	'account',
+	'group',
+	'rollout'
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
