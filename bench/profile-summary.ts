@@ -63,4 +63,5 @@ function summarize(file: string, top: number): void {
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args[topAt + 1]) : 25;
-for (const f of args.filter((a, i) => !a.startsWith('--') && i !== topAt + 1)) summarize(f, top);
+// Without --top, topAt + 1 is 0: only skip the value of a --top that is there.
+for (const f of args.filter((a, i) => !a.startsWith('--') && !(topAt >= 0 && i === topAt + 1))) summarize(f, top);

@@ -3,7 +3,7 @@
  * per device costs the shared 2 cores more than the server does. What it still does for real, per device:
  * enrollment with its own Ed25519 key (src/lib/device/enroll.ts), the challenge signature on every
  * connection, the command-set verification of the real runtime (src/lib/device/verify.ts CommandVerifier:
- * MA signature, Merkle proof, replay window) whenever a set is signed, the ack, an in-progress report, and a
+ * MA signature, Merkle proof, replay window) whenever a set is signed, the ack, and a
  * result signed with the device key (as connection.ts does). What it leaves out: the journal and ledger
  * copies, consent and the component runner (Start/Stop just flip a flag), WebCrypto for its own signatures
  * (node:crypto, synchronous).
@@ -144,9 +144,7 @@ export class LeanSimDevice implements SimDevice {
 			let result = this.results.get(op.correlator);
 			if (!result) {
 				const rejection = verdict?.rejected.get(op.correlator);
-				if (!rejection) {
-					void s.timeout(ACK_TIMEOUT_MS).emitWithAck('progress', { correlator: op.correlator, phase: 'in-progress' }).catch(() => {});
-				}
+				// Start and Stop are instantaneous: no progress report, as in the device runtime (step-runner.ts).
 				const ok = !rejection && ((op.kind === 'Start' && !this.running) || (op.kind === 'Stop' && this.running));
 				if (ok) this.running = op.kind === 'Start';
 				const code = rejection ? rejection.code : ok ? RC.Successful : op.kind === 'Start' ? RC.StartFailed : RC.StopFailed;

@@ -394,6 +394,16 @@ describe('executor', () => {
 		expect(env.link.results).toHaveLength(10);
 	});
 
+	it('instantaneous steps send no progress: Start and Stop are command → result', async () => {
+		await env.run(await env.commandSet([{ kind: 'DownloadInstall' }]));
+		const before = env.link.progress.length;
+		expect(before).toBeGreaterThan(0);
+		await env.run(await env.commandSet([{ kind: 'Start' }]));
+		await env.run(await env.commandSet([{ kind: 'Stop' }]));
+		expect(env.link.progress.slice(before)).toEqual([]);
+		expect(env.link.results.slice(-2).map((r) => r.resultCode)).toEqual([1200, 1200]);
+	});
+
 	it('a component whose bundle fails to start ends with 1450 and is Failed', async () => {
 		await env.run(await env.commandSet([{ kind: 'DownloadInstall', code: 'throw new Error("boom")' }]));
 		await env.run(await env.commandSet([{ kind: 'Start' }]));

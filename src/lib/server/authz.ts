@@ -9,6 +9,7 @@ import { ok } from '../core';
 import { resolveBearer } from './auth/api-tokens';
 import * as enrollmentsRepo from './db/repos/enrollments';
 import * as pkgs from './db/repos/packages';
+import type { OperationRow } from './db/repos/operations';
 import * as opsRepo from './db/repos/operations';
 import * as codesRepo from './db/repos/enrollment-codes';
 import * as reqRepo from './db/repos/device-requests';
@@ -116,13 +117,17 @@ export function authorizeDevice(
 	db: Q,
 	deviceId: string,
 	action: Action,
-	target: { kind: 'device' } | { kind: 'operation'; correlator: string } | { kind: 'package' | 'device-request'; maId: string }
+	target:
+		| { kind: 'device' }
+		/** `op`: the operation as the caller already read it by this correlator (undefined: there is none). */
+		| { kind: 'operation'; correlator: string; op?: OperationRow | undefined }
+		| { kind: 'package' | 'device-request'; maId: string }
 ): Outcome<void> {
 	const actor: Actor = { type: 'device', id: deviceId, maIds: enrollmentsRepo.activeMaIdsOfDevice(db, deviceId) };
 	let resource: Resource;
 	if (target.kind === 'device') resource = { kind: 'device', id: deviceId, maIds: actor.maIds };
 	else if (target.kind === 'operation') {
-		const o = opsRepo.getOperationByCorrelator(db, target.correlator);
+		const o = 'op' in target ? target.op : opsRepo.getOperationByCorrelator(db, target.correlator);
 		resource = { kind: 'operation', id: target.correlator, maIds: o ? [o.maId] : [], ...(o ? { deviceId: o.deviceId } : {}) };
 	} else resource = { kind: target.kind, maIds: [target.maId] };
 	return check({ actor, maId: null }, action, resource);

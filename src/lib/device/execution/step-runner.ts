@@ -81,7 +81,10 @@ export class StepRunner {
 
 	private async execute(maId: string, op: CommandOperationMsg, deadline: number): Promise<Outcome> {
 		const { keeper } = this.d;
-		this.d.progress({ correlator: op.correlator, phase: 'in-progress' });
+		// Progress only where it tells the administrator something (issue #15): an operation that moves a package
+		// takes time, so it says it has begun; Start, Stop and the other instantaneous steps answer with their
+		// result at once (command → result → ack), and the consent prompt sends its own 'awaiting-consent'.
+		if (OPERATION_INFO[op.kind].needsPackage) this.d.progress({ correlator: op.correlator, phase: 'in-progress' });
 		if (op.kind === 'Inventory') {
 			// SCOMO-HLFR-3, SCOMO-ADC-3: only the requesting MA's components.
 			return { ...unchanged(RC.Successful, 'Inventory reported.', null, null), inventory: keeper.inventoryOf(maId) };

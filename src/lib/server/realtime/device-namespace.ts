@@ -219,20 +219,22 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 		});
 
 		on('progress', async (msg, deviceId) => {
-			const denied = may(deviceId, 'report', { kind: 'operation', correlator: msg.correlator });
+			const op = services().operations.byCorrelator(msg.correlator);
+			const denied = may(deviceId, 'report', { kind: 'operation', correlator: msg.correlator, op });
 			if (denied) return denied;
-			const r = await services().operations.recordProgress(deviceId, msg);
+			const r = await services().operations.recordProgress(deviceId, msg, op);
 			return r.ok ? { ok: true } : failure(r.error.code, r.error.message);
 		});
 
 		on('result', async (msg, deviceId) => {
-			const denied = may(deviceId, 'report', { kind: 'operation', correlator: msg.correlator });
+			const op = services().operations.byCorrelator(msg.correlator);
+			const denied = may(deviceId, 'report', { kind: 'operation', correlator: msg.correlator, op });
 			if (denied) return denied;
 			// SCOMO-SEC-02: only results the device key signed are recorded.
 			if (!services().signing.verifyResult(deviceId, msg)) return failure('device_auth_failed', 'the result is not signed by this device’s key');
 			// Acked after the group commit that holds it: an ack means persisted; a failed commit answers 'internal'
 			// and the device keeps the result in its outbox and sends it again.
-			const r = await services().operations.recordResult(deviceId, msg);
+			const r = await services().operations.recordResult(deviceId, msg, op);
 			return r.ok ? { ok: true, duplicate: r.value.duplicate } : failure(r.error.code, r.error.message);
 		});
 

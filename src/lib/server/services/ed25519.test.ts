@@ -23,4 +23,11 @@ describe('Ed25519 device keys', () => {
 		expect(verifyEd25519(a.raw, 'x', 'not-a-signature')).toBe(false);
 		expect(verifyEd25519('', 'x', '')).toBe(false);
 	});
+	it('imports a key once and answers from the same key object after that', () => {
+		const a = keyPair();
+		const first = ed25519PublicKey(a.raw);
+		expect(first).not.toBeNull();
+		expect(ed25519PublicKey(a.raw)).toBe(first);
+		expect(ed25519PublicKey(keyPair().raw)).not.toBe(first);
+	});
 });

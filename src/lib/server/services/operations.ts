@@ -35,6 +35,7 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		recordProgress: results.recordProgress,
 		progressOf: results.progressOf,
 		recordResult: results.recordResult,
+		byCorrelator: results.byCorrelator,
 		cancel,
 		expireDue: expiry.expireDue,
 		startExpirySweeper: expiry.startExpirySweeper,

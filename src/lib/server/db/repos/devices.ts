@@ -1,12 +1,15 @@
 /** Devices: identity key, device information and the baseline written once (SCOMO-HLFR-9). */
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { prepared } from '../prepared';
 import { devices as t, enrollments as e } from '../schema';
 import type { Q } from './types';
 
 export type DeviceRow = typeof t.$inferSelect;
 
 export const insertDevice = (q: Q, row: typeof t.$inferInsert) => q.insert(t).values(row).run();
-export const getDevice = (q: Q, id: string): DeviceRow | undefined => q.select().from(t).where(eq(t.id, id)).get();
+/** Prepared: every signed result and connection reads the device's key. */
+export const getDevice = (q: Q, id: string): DeviceRow | undefined =>
+	prepared(q, 'deviceById', (d) => d.select().from(t).where(eq(t.id, sql.placeholder('id'))).prepare()).get({ id });
 export const getDeviceByPublicKey = (q: Q, publicKey: string): DeviceRow | undefined =>
 	q.select().from(t).where(eq(t.publicKey, publicKey)).get();
 

@@ -1,5 +1,6 @@
 /** Device ↔ MA enrollments; a device may be enrolled with several MAs. */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepared } from '../prepared';
 import { enrollments as t } from '../schema';
 import type { Q } from './types';
 
@@ -20,11 +21,15 @@ export const reactivateEnrollment = (q: Q, deviceId: string, maId: string, at: n
 
 /** The MAs a device is currently enrolled with. */
 export const activeMaIdsOfDevice = (q: Q, deviceId: string): string[] =>
-	q
-		.select({ maId: t.maId })
-		.from(t)
-		.where(and(eq(t.deviceId, deviceId), isNull(t.leftAt)))
-		.all()
+	// Prepared: every event a device sends is authorised against its MAs.
+	prepared(q, 'activeMaIdsOfDevice', (d) =>
+		d
+			.select({ maId: t.maId })
+			.from(t)
+			.where(and(eq(t.deviceId, sql.placeholder('deviceId')), isNull(t.leftAt)))
+			.prepare()
+	)
+		.all({ deviceId })
 		.map((r) => r.maId);
 
 /** The device leaves the MA (the row stays, for re-enrollment). */

@@ -92,14 +92,20 @@ export const listDueOperations = (q: Q, now: number, limit = 1000): OperationRow
 		.all();
 
 /** Queued → delivered, only for these correlators of this device. */
-export const markDelivered = (q: Q, deviceId: string, correlators: readonly string[], at: number) =>
+/** Marks the queued operations of an acked set delivered and returns the rows it changed (one statement, both engines). */
+export const markDelivered = (q: Q, deviceId: string, correlators: readonly string[], at: number): OperationRow[] =>
 	correlators.length === 0
-		? { changes: 0 }
+		? []
 		: q
 				.update(t)
 				.set({ status: 'delivered', deliveredAt: at })
 				.where(and(eq(t.deviceId, deviceId), inArray(t.correlator, [...correlators]), eq(t.status, 'queued')))
-				.run();
+				.returning()
+				.all();
+
+/** Operations of one device by correlator, in one query (an acked set's operations). */
+export const getOperationsOfDeviceByCorrelators = (q: Q, deviceId: string, correlators: readonly string[]): OperationRow[] =>
+	correlators.length === 0 ? [] : q.select().from(t).where(and(eq(t.deviceId, deviceId), inArray(t.correlator, [...correlators]))).all();
 
 /** Any change to an unfinished operation; `changes` is 0 when it had already finished. */
 export const updateOpenOperation = (q: Q, id: string, set: Partial<typeof t.$inferInsert>) =>

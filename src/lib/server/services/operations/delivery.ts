@@ -92,12 +92,15 @@ export function operationDelivery({ deps, db, log, signing, emitUpdated }: Opera
 						log.debug({ deviceId, batchId: set.batchId }, 'command set not acknowledged; stays queued');
 						continue;
 					}
-					markDelivered(deviceId, accepted);
-					// Cancelled while the set was on its way: the device has it now, so withdraw it there too.
-					const late = accepted
-						.map((c) => opsRepo.getOperationByCorrelator(db, c))
-						.filter((o): o is OperationRow => o !== undefined && (o.status === 'cancelled' || o.cancelRequestedAt !== null));
-					await withdraw(deviceId, late);
+					const delivered = markDelivered(deviceId, accepted);
+					// Cancelled while the set was on its way: the device has it now, so withdraw it there too. Only a set
+					// with operations the update left alone (no longer queued) can hold one, so the usual set costs no read.
+					if (delivered.length < accepted.length) {
+						const late = opsRepo
+							.getOperationsOfDeviceByCorrelators(db, deviceId, accepted)
+							.filter((o) => o.status === 'cancelled' || o.cancelRequestedAt !== null);
+						await withdraw(deviceId, late);
+					}
 				}
 			}
 		} catch (e) {
@@ -105,15 +108,11 @@ export function operationDelivery({ deps, db, log, signing, emitUpdated }: Opera
 		}
 	}
 
-	/** The device acked a command set: its operations are delivered (status only moves forward). */
-	function markDelivered(deviceId: string, correlators: readonly string[]): void {
-		const r = opsRepo.markDelivered(db, deviceId, correlators, deps.clock());
-		if (r.changes === 0) return;
-		emitUpdated(
-			correlators
-				.map((c) => opsRepo.getOperationByCorrelator(db, c))
-				.filter((o): o is OperationRow => o !== undefined && o.deviceId === deviceId && o.status === 'delivered')
-		);
+	/** The device acked a command set: its queued operations are delivered (status only moves forward). */
+	function markDelivered(deviceId: string, correlators: readonly string[]): OperationRow[] {
+		const delivered = opsRepo.markDelivered(db, deviceId, correlators, deps.clock());
+		if (delivered.length > 0) emitUpdated(delivered);
+		return delivered;
 	}
 
 	return { relayNew, relayBatch, deliverOpen, withdraw, markDelivered };

@@ -28,8 +28,12 @@ export function operationResults({ deps, db, writes, emitUpdated }: OperationCon
 	 * Progress: consent wait or a step under way, with the SCOMO Download status 30/40/50 and download bytes.
 	 * A status change is written through the group commit with the turn's other writes.
 	 */
-	async function recordProgress(deviceId: string, msg: ProgressMsg): Promise<Outcome<void>> {
-		const op = opsRepo.getOperationByCorrelator(db, msg.correlator);
+	async function recordProgress(
+		deviceId: string,
+		msg: ProgressMsg,
+		// The caller that authorised the message already read the operation: one read per message, not two.
+		op: OperationRow | undefined = opsRepo.getOperationByCorrelator(db, msg.correlator)
+	): Promise<Outcome<void>> {
 		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
 		if (isTerminalStatus(op.status as OperationStatus)) return ok(undefined); // late progress changes nothing
 		const now = deps.clock();
@@ -75,8 +79,11 @@ export function operationResults({ deps, db, writes, emitUpdated }: OperationCon
 	 * Written through the group commit: the promise settles after the COMMIT holding this result, so the ack
 	 * the device gets means "persisted". Two copies in one group stay one: the update only moves an open row.
 	 */
-	async function recordResult(deviceId: string, msg: OperationResultMsg): Promise<Outcome<{ duplicate: boolean }>> {
-		const op = opsRepo.getOperationByCorrelator(db, msg.correlator);
+	async function recordResult(
+		deviceId: string,
+		msg: OperationResultMsg,
+		op: OperationRow | undefined = opsRepo.getOperationByCorrelator(db, msg.correlator)
+	): Promise<Outcome<{ duplicate: boolean }>> {
 		if (!op || op.deviceId !== deviceId) return fail('not_found', 'no such operation for this device');
 		if (isTerminalStatus(op.status as OperationStatus)) return ok({ duplicate: true });
 		const now = deps.clock();
@@ -113,5 +120,8 @@ export function operationResults({ deps, db, writes, emitUpdated }: OperationCon
 		return ok({ duplicate: false });
 	}
 
-	return { recordProgress, progressOf, recordResult };
+	/** The operation a device message names, read once and handed to authorisation and recording. */
+	const byCorrelator = (correlator: string): OperationRow | undefined => opsRepo.getOperationByCorrelator(db, correlator);
+
+	return { recordProgress, progressOf, recordResult, byCorrelator };
 }
