@@ -23,6 +23,8 @@ import { CommandVerifier } from '../../device/verify';
 import { LedgerKeeper } from '../../device/ledger';
 import { MemoryStateStore } from '../../device/memory-adapters';
 import type { Identity } from '../../device/ports';
+import * as v from 'valibot';
+import { CommandSet } from '../../contract/device-protocol';
 import { SoftAuthenticator } from '../../../../tests/support/soft-authenticator';
 
 const APP = 'com.acme.app';
@@ -229,6 +231,8 @@ describe('batches of an approved rollout', () => {
 		for (const { deviceId, set } of h.relay.sent) {
 			expect(set.envelope!.header.rollout).toEqual(def);
 			expect(set.envelope!.approval).toEqual(approval);
+			// What travels passes the wire contract the device validates (the definition is part of the header schema).
+			expect(v.safeParse(CommandSet, structuredClone(set)).success).toBe(true);
 			const verdict = await verifiers.get(deviceId)!.verify(structuredClone(set));
 			expect([...verdict.rejected.values()]).toEqual([]);
 		}
