@@ -79,7 +79,21 @@ function treeOf(leaves: EnvelopeLeaf[]): Tree {
 
 /** One device's operations of a batch, in batch order. */
 const stepsOf = (rows: readonly OperationRow[], deviceId: string) => rows.filter((r) => r.deviceId === deviceId).sort((a, b) => a.seq - b.seq);
-const stepKey = (r: OperationRow) => [r.kind, r.componentId, r.targetVersion, r.packageVersionId];
+
+/**
+ * Does every device of the batch get the same steps in the same order? The header names one device's steps
+ * for all; one pass over the rows (a rollout batch may reach thousands of devices).
+ */
+function sameStepsEverywhere(rows: readonly OperationRow[]): boolean {
+	const byDevice = new Map<string, OperationRow[]>();
+	for (const r of rows) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
+	let first: string | null = null;
+	for (const list of byDevice.values()) {
+		const key = canonicalJson(list.sort((a, b) => a.seq - b.seq).map((r) => [r.kind, r.componentId, r.targetVersion, r.packageVersionId]));
+		if ((first ??= key) !== key) return false;
+	}
+	return true;
+}
 
 /** A staged rollout's definition and its passkey approval, for each of its batches (rollout-approvals.ts). */
 export type RolloutBatch = { definition: RolloutDefinition; approval: AdminApproval };
@@ -189,9 +203,7 @@ export function createEnvelopes(d: EnvelopeDeps) {
 		const ma = masRepo.getMa(d.db, first.maId);
 		if (!ma || rows.some((r) => r.maId !== ma.id) || def.maId !== ma.id) return fail('not_found', 'the batch and the rollout are not of the same MA');
 		const leaves = batchLeaves(rows);
-		const same = canonicalJson(stepsOf(rows, leaves[0]!.deviceId).map(stepKey));
-		if (leaves.some((l) => canonicalJson(stepsOf(rows, l.deviceId).map(stepKey)) !== same))
-			return fail('conflict', 'the devices of a rollout batch must all get the same steps');
+		if (!sameStepsEverywhere(rows)) return fail('conflict', 'the devices of a rollout batch must all get the same steps');
 		const tree = treeOf(leaves);
 		const header: BatchHeader = { ...headerOf(batchId, rows, ma, leaves, tree), rollout: def };
 		const outside = rolloutProblem(header, def);

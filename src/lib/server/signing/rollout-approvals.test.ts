@@ -256,6 +256,11 @@ describe('batches of an approved rollout', () => {
 			rolloutRows(h, maId, devices, [{ kind: 'Remove', componentId: APP }, { kind: 'Start', componentId: APP }]),
 			rolloutRows(h, maId, devices, [{ kind: 'Remove', componentId: APP }], 'another intent')
 		];
+		// The header names the first device's steps; another device given other steps would be refused by it.
+		const mixed = rolloutRows(h, maId, devices);
+		const [a, b] = [...devices].sort();
+		mixed.rows = mixed.rows.map((r) => (r.deviceId === b && a !== b ? { ...r, kind: 'Start' } : r));
+		refusals.push(mixed);
 		for (const { batchId, rows } of refusals) {
 			expect(h.services.signing.prepareBatch(batchId, rows, { definition: def, approval })).toMatchObject({ ok: false, error: { code: 'conflict' } });
 		}
