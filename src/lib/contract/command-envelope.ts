@@ -23,6 +23,20 @@ export const EnvelopeOperationSchema = v.strictObject({
 	package: v.nullable(EnvelopePackageSchema)
 });
 
+/** A staged rollout's definition, approved once by a passkey (core/rollout-approval.ts). */
+export const RolloutDefinitionSchema = v.strictObject({
+	v: v.literal(1),
+	maId: Id,
+	rolloutId: Id,
+	nonce: Base64Url(64),
+	operations: v.pipe(v.array(EnvelopeOperationSchema), v.minLength(1), v.maxLength(20)),
+	consentMode: ConsentModeSchema,
+	intent: HumanText(500),
+	notAfter: Epoch,
+	target: HumanText(500),
+	maxDevices: v.pipe(v.number(), v.integer(), v.minValue(1))
+});
+
 export const BatchHeaderSchema = v.strictObject({
 	v: v.literal(1),
 	maId: Id,
@@ -35,7 +49,8 @@ export const BatchHeaderSchema = v.strictObject({
 	intent: HumanText(500),
 	operations: v.pipe(v.array(EnvelopeOperationSchema), v.minLength(1), v.maxLength(20)),
 	root: Base64Url(64),
-	leafCount: v.pipe(v.number(), v.integer(), v.minValue(1))
+	leafCount: v.pipe(v.number(), v.integer(), v.minValue(1)),
+	rollout: v.optional(RolloutDefinitionSchema)
 });
 
 export const AdminApprovalSchema = v.strictObject({

@@ -20,6 +20,7 @@ import { b64u, hex, utf8 } from './envelope-bytes';
 import type { Sha256 } from './merkle-sha256';
 import type { OperationKind } from './operations';
 import type { ConsentMode } from './states';
+import type { RolloutDefinition } from './rollout-approval';
 
 export const ENVELOPE_VERSION = 1;
 
@@ -49,11 +50,20 @@ export type BatchHeader = {
 	/** Merkle root (base64url) over leafBytes() of every device's leaf, leaves sorted by device ID. */
 	root: string;
 	leafCount: number;
+	/**
+	 * Present when the batch is part of a staged rollout approved once over its definition: then a high-risk
+	 * batch's approval is an assertion over rolloutApprovalChallenge(rollout), not over this header
+	 * (core/rollout-approval.ts). Absent on every other batch, so their signed bytes do not change.
+	 */
+	rollout?: RolloutDefinition;
 };
 
 export type EnvelopeLeaf = { deviceId: string; correlators: string[] };
 
-/** An administrator's passkey assertion over approvalChallenge(header) (all base64url). */
+/**
+ * An administrator's passkey assertion over approvalChallenge(header), or over rolloutApprovalChallenge of
+ * the header's rollout definition when it carries one (all base64url).
+ */
 export type AdminApproval = {
 	credentialId: string;
 	authenticatorData: string;

@@ -32,6 +32,7 @@ import type { Identity, InventoryItem } from './ports';
 import { CommandVerifier, selfSigned } from './verify';
 import { grantChallenge, grantOf } from '../core/trust-grant';
 import type { TrustLink } from '../core/envelope';
+import { rolloutApprovalChallenge, type RolloutDefinition } from '../core/rollout-approval';
 
 const MA = '0190a000-0000-7000-8000-00000000000a';
 const OTHER_MA = '0190a000-0000-7000-8000-00000000000b';
@@ -101,6 +102,8 @@ function batch(opts: {
 	nonce?: string;
 	correlators?: string[];
 	approve?: (header: BatchHeader) => AdminApproval | null;
+	/** The staged rollout the batch belongs to (carried in the signed header). */
+	rollout?: RolloutDefinition;
 }) {
 	const maId = opts.maId ?? MA;
 	const devices = [...(opts.devices ?? [DEVICE, OTHER_DEVICE])].sort();
@@ -121,7 +124,8 @@ function batch(opts: {
 		intent: 'test',
 		operations: opts.ops.map((o) => envelopeOperation(sha256, o, null)),
 		root: b64u(merkleRootOf(levels)),
-		leafCount: leaves.length
+		leafCount: leaves.length,
+		...(opts.rollout ? { rollout: opts.rollout } : {})
 	};
 	const index = leaves.findIndex((l) => l.deviceId === (opts.for ?? DEVICE));
 	const leaf = leaves[index]!;
@@ -393,6 +397,99 @@ describe('command verification on the device (shared by the agent and the PWA)',
 			const ok = batch({ key, ops: [start], devices, approve: (hd) => admin.assert(approvalChallenge(sha256, hd)) });
 			await d.deliver(ok);
 			expect(d.link.code(ok.operations[0]!.correlator)).toEqual([RC.Successful]);
+		});
+	});
+
+	describe('staged rollouts approved once over their definition (issue #17)', () => {
+		const definition = (over: Partial<RolloutDefinition> = {}): RolloutDefinition => ({
+			v: 1,
+			maId: MA,
+			rolloutId: '0190a000-0000-7000-8000-0000000000f1',
+			nonce: b64u(randomBytes(18)),
+			operations: [envelopeOperation(sha256, remove, null)],
+			consentMode: 'silent',
+			intent: 'test',
+			notAfter: NOW + 7200_000,
+			target: 'tag==lobby',
+			maxDevices: 10,
+			...over
+		});
+		async function approver(policy: TrustStatement['policy'] = { kinds: ['Remove'], fanout: 100 }) {
+			const admin = passkey();
+			const key = edKey();
+			const d = await device({ trust: { ...statement(MA, [key], 1, [admin.credential]), policy } });
+			return { admin, key, d };
+		}
+
+		it('runs a high-risk batch of a rollout the passkey approved once, in as many batches as the rollout needs', async () => {
+			const { admin, key, d } = await approver({ kinds: ['Inventory'], fanout: 100 });
+			const def = definition({ operations: [envelopeOperation(sha256, { kind: 'Inventory', componentId: null, version: null }, null)] });
+			const approval = admin.assert(rolloutApprovalChallenge(sha256, def));
+			// Two phases, two batches, two nonces: one approval.
+			for (const devices of [[DEVICE], [DEVICE, OTHER_DEVICE]]) {
+				const set = batch({ key, ops: [{ kind: 'Inventory', componentId: null, version: null }], devices, rollout: def, approve: () => approval });
+				await d.deliver(set);
+				expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful]);
+			}
+			// Without the approval the same rollout batch is refused as any unapproved high-risk batch.
+			await expectRefused(d, batch({ key, ops: [{ kind: 'Inventory', componentId: null, version: null }], rollout: def }), RC.ApprovalInvalid);
+		});
+
+		it('runs a rollout’s Remove with the rollout approval', async () => {
+			const { admin, key, d } = await approver();
+			const def = definition();
+			const set = batch({ key, ops: [remove], rollout: def, approve: () => admin.assert(rolloutApprovalChallenge(sha256, def)) });
+			await d.deliver(set);
+			expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful]);
+			expect(d.store.ledger.inventory).toEqual([]);
+		});
+
+		it('refuses (1463) a tampered definition, other steps, another MA, a batch past notAfter, an uncertified passkey, too many devices', async () => {
+			const { admin, key, d } = await approver();
+			const def = definition();
+			const approved = admin.assert(rolloutApprovalChallenge(sha256, def));
+			const stranger = passkey();
+			const refusals: [string, CommandSetMsg][] = [
+				// The MA key (or the server) widens the definition after the passkey signed it.
+				['tampered definition', batch({ key, ops: [remove], rollout: { ...def, notAfter: def.notAfter + 86_400_000 }, approve: () => approved })],
+				['tampered target', batch({ key, ops: [remove], rollout: { ...def, maxDevices: 10_000 }, approve: () => approved })],
+				// The definition is intact but the batch runs something else under it.
+				['reordered operations', batch({ key, ops: [start, remove], rollout: def, approve: () => approved })],
+				['an added operation', batch({ key, ops: [remove, start], rollout: def, approve: () => approved })],
+				['another component', batch({ key, ops: [{ ...remove, componentId: 'com.acme.other' }], rollout: def, approve: () => approved })]
+			];
+			const otherMa = definition({ maId: OTHER_MA });
+			refusals.push(['another MA', batch({ key, ops: [remove], rollout: otherMa, approve: () => admin.assert(rolloutApprovalChallenge(sha256, otherMa)) })]);
+			const ended = definition({ notAfter: NOW - 1 });
+			refusals.push(['valid after notAfter', batch({ key, ops: [remove], rollout: ended, approve: () => admin.assert(rolloutApprovalChallenge(sha256, ended)) })]);
+			const otherIntent = definition({ intent: 'something else' });
+			refusals.push(['another intent', batch({ key, ops: [remove], rollout: otherIntent, approve: () => admin.assert(rolloutApprovalChallenge(sha256, otherIntent)) })]);
+			refusals.push(['an uncertified passkey', batch({ key, ops: [remove], rollout: def, approve: () => stranger.assert(rolloutApprovalChallenge(sha256, def)) })]);
+			const one = definition({ maxDevices: 1 });
+			refusals.push(['more devices than the rollout', batch({ key, ops: [remove], rollout: one, approve: () => admin.assert(rolloutApprovalChallenge(sha256, one)) })]);
+			for (const [why, set] of refusals) {
+				const ack = await d.deliver(set);
+				expect(ack, why).toMatchObject({ ok: true });
+				expect(d.link.code(set.operations[0]!.correlator), why).toEqual([RC.ApprovalInvalid]);
+			}
+			expect(d.runner.started).toEqual([]);
+			expect(d.store.ledger.inventory).toHaveLength(1);
+			expect(d.store.ledger.journal).toEqual([]);
+			// A batch that is not high-risk on its own (a Start) needs no passkey, rollout or not: the MA key suffices.
+			const start1 = batch({ key, ops: [start], rollout: def });
+			await d.deliver(start1);
+			expect(d.link.code(start1.operations[0]!.correlator)).toEqual([RC.Successful]);
+		});
+
+		it('a batch approval never approves a rollout batch, and a rollout approval never approves a plain batch (1463)', async () => {
+			const { admin, key, d } = await approver();
+			const def = definition();
+			// The administrator's genuine assertion over this very header (with the definition in it) is a batch approval.
+			await expectRefused(d, batch({ key, ops: [remove], rollout: def, approve: (hd) => admin.assert(approvalChallenge(sha256, hd)) }), RC.ApprovalInvalid);
+			await expectRefused(d, batch({ key, ops: [remove], approve: () => admin.assert(rolloutApprovalChallenge(sha256, def)) }), RC.ApprovalInvalid);
+			// The header of a batch without a rollout, presented as a definition, is not one: its challenge differs.
+			const plain = batch({ key, ops: [remove] });
+			await expectRefused(d, batch({ key, ops: [remove], rollout: def, approve: () => admin.assert(approvalChallenge(sha256, plain.envelope!.header)) }), RC.ApprovalInvalid);
 		});
 	});
 

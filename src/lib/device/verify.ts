@@ -14,6 +14,9 @@
  *   per fresh operation: nonce or correlator reused by another envelope ................. 1455
  *                        past expires-at ................................................ 1454
  *                        high-risk without a valid administrator passkey assertion ...... 1463
+ *                          (a batch of an approved rollout: the assertion is over the rollout's
+ *                          definition, and the batch must stay within it: same MA, steps, consent mode
+ *                          and intent, issued and expiring by notAfter; core/rollout-approval.ts)
  *
  * A rejected operation is never executed; it is reported with its code (executor.ts). The same signed set
  * delivered again (a reconnect) is a re-delivery, not a replay: its stored results are sent again.
@@ -37,6 +40,7 @@ import { fromB64u } from '../core/envelope-bytes';
 import { verifyMerkleProof } from '../core/merkle';
 import { sha256 } from '../core/merkle-sha256';
 import { checkAssertion } from '../core/webauthn-assertion';
+import { rolloutApprovalChallenge, rolloutProblem } from '../core/rollout-approval';
 import { planTrustUpdate } from '../core/trust-grant';
 import type { CommandSetMsg, WithdrawMsg } from '../contract';
 import type { EventSink } from './events';
@@ -240,13 +244,24 @@ export class CommandVerifier {
 		return true;
 	}
 
-	/** Null when an administrator's passkey approved exactly this batch; else what is wrong. */
+	/**
+	 * Null when an administrator's passkey approved exactly this batch, or the rollout definition it carries
+	 * and the batch stays within that definition; else what is wrong. A batch of a rollout is approved ONLY
+	 * over its definition (never by a batch approval), and a rollout approval never approves a plain batch:
+	 * the two challenges are domain-separated.
+	 */
 	private async approvalProblem(env: SignedEnvelope, trust: TrustStatement): Promise<string | null> {
 		const a = env.approval;
 		if (!a) return 'This high-risk command needs an administrator’s passkey approval and carries none.';
+		const rollout = env.header.rollout;
+		if (rollout) {
+			const outside = rolloutProblem(env.header, rollout);
+			if (outside) return `The command is not covered by its rollout approval: ${outside}.`;
+		}
 		const credential = trust.credentials.find((c) => c.credentialId === a.credentialId);
 		if (!credential) return 'The approving passkey is not one the MA certified for this device.';
-		const checked = checkAssertion(sha256, a, { challenge: approvalChallenge(sha256, env.header), origin: trust.rp.origin, rpId: trust.rp.rpId });
+		const challenge = rollout ? rolloutApprovalChallenge(sha256, rollout) : approvalChallenge(sha256, env.header);
+		const checked = checkAssertion(sha256, a, { challenge, origin: trust.rp.origin, rpId: trust.rp.rpId });
 		if (!checked.ok) return `The administrator approval is invalid: ${checked.error}.`;
 		if (!(await credentialVerifies(credential, checked.value.signedData, checked.value.signature))) {
 			return 'The administrator approval signature does not verify.';

@@ -72,6 +72,10 @@ export function ownersOf(db: Q, kind: ResourceKind, id: string, maId: string | n
 		}
 		case 'ma':
 			return [id];
+		case 'rollout':
+			// Issue #17: until the rollouts table has its lookup here, the acting MA is taken as the owner (the
+			// rollouts service loads the row within that MA before it asks; signing/rollout-approvals.ts).
+			return maId === null ? null : [maId];
 		default:
 			return null;
 	}

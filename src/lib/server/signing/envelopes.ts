@@ -5,7 +5,8 @@
  * per batch, whatever the fleet size; each delivery adds a log2(n) proof.
  *
  * High-risk batches (MA policy, core needsApproval) are stored 'pending' and never relayed until an
- * administrator's passkey approves them (approvals.ts).
+ * administrator's passkey approves them (approvals.ts). A staged rollout's batches carry the rollout's
+ * definition and are stored approved with the passkey assertion over it (rollout-approvals.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -19,6 +20,12 @@ import {
 	type SignedEnvelope
 } from '../../core/envelope';
 import { merkleLevels, merkleProof, merkleRootOf } from '../../core/merkle';
+import { canonicalJson } from '../../core/envelope-canonical';
+import { rolloutApprovalChallenge, rolloutProblem, type RolloutDefinition } from '../../core/rollout-approval';
+import { checkAssertion } from '../../core/webauthn-assertion';
+import { ok } from '../../core';
+import { getPasskey } from '../auth/accounts';
+import { fail, type Outcome } from '../services/errors';
 import type { ConsentMode, OperationKind } from '../../core';
 import type { CommandSetMsg, SignedTrustMsg } from '../../contract';
 import * as envelopesRepo from '../db/repos/batch-envelopes';
@@ -70,6 +77,27 @@ function treeOf(leaves: EnvelopeLeaf[]): Tree {
 	};
 }
 
+/** One device's operations of a batch, in batch order. */
+const stepsOf = (rows: readonly OperationRow[], deviceId: string) => rows.filter((r) => r.deviceId === deviceId).sort((a, b) => a.seq - b.seq);
+
+/**
+ * Does every device of the batch get the same steps in the same order? The header names one device's steps
+ * for all; one pass over the rows (a rollout batch may reach thousands of devices).
+ */
+function sameStepsEverywhere(rows: readonly OperationRow[]): boolean {
+	const byDevice = new Map<string, OperationRow[]>();
+	for (const r of rows) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
+	let first: string | null = null;
+	for (const list of byDevice.values()) {
+		const key = canonicalJson(list.sort((a, b) => a.seq - b.seq).map((r) => [r.kind, r.componentId, r.targetVersion, r.packageVersionId]));
+		if ((first ??= key) !== key) return false;
+	}
+	return true;
+}
+
+/** A staged rollout's definition and its passkey approval, for each of its batches (rollout-approvals.ts). */
+export type RolloutBatch = { definition: RolloutDefinition; approval: AdminApproval };
+
 export type EnvelopeDeps = { db: Q; keys: MaKeys; trust: Trust; clock: () => number };
 
 export function createEnvelopes(d: EnvelopeDeps) {
@@ -85,25 +113,14 @@ export function createEnvelopes(d: EnvelopeDeps) {
 
 	const getRow = (batchId: string): EnvelopeRow | undefined => envelopesRepo.getEnvelope(d.db, batchId);
 
-	/**
-	 * Signs a batch once: header, Merkle root, MA signature, and whether a passkey must approve it first.
-	 * `rows` are every operation of the batch (all devices); read from the database when omitted.
-	 */
-	function prepare(batchId: string, given?: readonly OperationRow[]): { approval: ApprovalState } | null {
-		const existing = getRow(batchId);
-		if (existing) return { approval: existing.approval as ApprovalState };
-		const rows = given ?? rowsOfBatch(batchId);
-		const first = rows[0];
-		if (!first) return null;
-		const ma = masRepo.getMa(d.db, first.maId);
-		if (!ma) return null;
-		const leaves = batchLeaves(rows);
-		const tree = treeOf(leaves);
+	/** The header of a new batch over its rows: the steps are the first device's, the expiry the earliest. */
+	function headerOf(batchId: string, rows: readonly OperationRow[], ma: { id: string; name: string }, leaves: EnvelopeLeaf[], tree: Tree): BatchHeader {
+		const first = rows[0]!;
 		// The steps are the same for every device of a batch: take them from the first device's operations.
-		const steps = rows.filter((r) => r.deviceId === leaves[0]!.deviceId).sort((a, b) => a.seq - b.seq);
+		const steps = stepsOf(rows, leaves[0]!.deviceId);
 		const versionIds = [...new Set(steps.map((s) => s.packageVersionId).filter((x): x is string => x !== null))];
 		const versions = new Map(pkgs.getPackageVersionsByIds(d.db, versionIds).map((v) => [v.id, v]));
-		const header: BatchHeader = {
+		return {
 			v: 1,
 			maId: ma.id,
 			maName: ma.name.slice(0, 120),
@@ -124,23 +141,81 @@ export function createEnvelopes(d: EnvelopeDeps) {
 			root: Buffer.from(merkleRootOf(tree.levels)).toString('base64url'),
 			leafCount: leaves.length
 		};
-		const signed = d.keys.signCurrent(ma.id, envelopeMessage(header));
-		const approval: ApprovalState = needsApproval(header, d.trust.current(ma.id).statement) ? 'pending' : 'not-required';
+	}
+
+	function store(header: BatchHeader, tree: Tree, approval: ApprovalState, approved: { assertion: AdminApproval; by: string | null } | null) {
+		const signed = d.keys.signCurrent(header.maId, envelopeMessage(header));
 		const row: EnvelopeRow = {
-			batchId,
-			maId: ma.id,
+			batchId: header.batchId,
+			maId: header.maId,
 			header: JSON.stringify(header),
 			keyId: signed.keyId,
 			signature: signed.signature,
 			approval,
-			assertion: null,
-			approvedBy: null,
-			approvedAt: null,
+			assertion: approved ? JSON.stringify(approved.assertion) : null,
+			approvedBy: approved?.by ?? null,
+			approvedAt: approved ? d.clock() : null,
 			createdAt: d.clock()
 		};
 		envelopesRepo.insertEnvelope(d.db, row);
-		remember(batchId, { row, header, tree });
+		remember(header.batchId, { row, header, tree });
+	}
+
+	/**
+	 * Signs a batch once: header, Merkle root, MA signature, and whether a passkey must approve it first.
+	 * `rows` are every operation of the batch (all devices); read from the database when omitted.
+	 *
+	 * With `rollout` (a staged rollout's batch, issue #17): the header carries the rollout's definition and
+	 * the batch is stored approved with the rollout's passkey assertion, so it relays at once; refused (an
+	 * error value, nothing stored) when the batch does not stay within the definition, since every device
+	 * would refuse it (core rolloutProblem).
+	 */
+	function prepare(batchId: string, given?: readonly OperationRow[]): { approval: ApprovalState } | null;
+	function prepare(batchId: string, given: readonly OperationRow[] | undefined, rollout: RolloutBatch): Outcome<{ approval: ApprovalState }>;
+	function prepare(batchId: string, given?: readonly OperationRow[], rollout?: RolloutBatch): { approval: ApprovalState } | null | Outcome<{ approval: ApprovalState }> {
+		if (rollout) return prepareRollout(batchId, given, rollout);
+		const existing = getRow(batchId);
+		if (existing) return { approval: existing.approval as ApprovalState };
+		const rows = given ?? rowsOfBatch(batchId);
+		const first = rows[0];
+		if (!first) return null;
+		const ma = masRepo.getMa(d.db, first.maId);
+		if (!ma) return null;
+		const leaves = batchLeaves(rows);
+		const tree = treeOf(leaves);
+		const header = headerOf(batchId, rows, ma, leaves, tree);
+		const approval: ApprovalState = needsApproval(header, d.trust.current(ma.id).statement) ? 'pending' : 'not-required';
+		store(header, tree, approval, null);
 		return { approval };
+	}
+
+	function prepareRollout(batchId: string, given: readonly OperationRow[] | undefined, rollout: RolloutBatch): Outcome<{ approval: ApprovalState }> {
+		const def = rollout.definition;
+		const existing = getRow(batchId);
+		if (existing) {
+			const had = (JSON.parse(existing.header) as BatchHeader).rollout;
+			if (had && canonicalJson(had) === canonicalJson(def)) return ok({ approval: existing.approval as ApprovalState });
+			return fail('conflict', 'this batch was already signed without this rollout definition');
+		}
+		const rows = given ?? rowsOfBatch(batchId);
+		const first = rows[0];
+		if (!first) return fail('not_found', 'the batch has no operations');
+		const ma = masRepo.getMa(d.db, first.maId);
+		if (!ma || rows.some((r) => r.maId !== ma.id) || def.maId !== ma.id) return fail('not_found', 'the batch and the rollout are not of the same MA');
+		const leaves = batchLeaves(rows);
+		if (!sameStepsEverywhere(rows)) return fail('conflict', 'the devices of a rollout batch must all get the same steps');
+		const tree = treeOf(leaves);
+		const header: BatchHeader = { ...headerOf(batchId, rows, ma, leaves, tree), rollout: def };
+		const outside = rolloutProblem(header, def);
+		if (outside) return fail('conflict', `the batch is not covered by the rollout approval: ${outside}`);
+		// The devices check the assertion again with the signature; this refuses a wrong one early.
+		const trust = d.trust.current(ma.id).statement;
+		if (!trust.credentials.some((c) => c.credentialId === rollout.approval.credentialId))
+			return fail('forbidden', 'the rollout was approved with a passkey the devices do not trust (any more)');
+		const checked = checkAssertion(nodeSha256, rollout.approval, { challenge: rolloutApprovalChallenge(nodeSha256, def), origin: trust.rp.origin, rpId: trust.rp.rpId });
+		if (!checked.ok) return fail('forbidden', `the rollout approval does not answer this definition: ${checked.error}`);
+		store(header, tree, 'approved', { assertion: rollout.approval, by: getPasskey(d.db, rollout.approval.credentialId)?.adminId ?? null });
+		return ok({ approval: 'approved' });
 	}
 
 	function load(batchId: string): Cached | null {

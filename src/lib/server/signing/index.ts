@@ -1,7 +1,7 @@
 /**
  * Command security on the server (SCOMO-SEC-01, SEC-02), one service built with the others: the MAs'
  * signing keys under the master key, trust statements, signed batch envelopes (one signature per fan-out),
- * passkey approvals of high-risk batches, device revocation and the check of signed device results.
+ * passkey approvals of high-risk batches and rollouts, device revocation and the check of signed device results.
  * docs/security.md explains the design.
  */
 import type { OperationResultMsg } from '../../contract';
@@ -14,6 +14,7 @@ import { createMaKeys, DEFAULT_ROTATION_OVERLAP_MS } from './ma-keys';
 import { loadOrCreateMasterKey } from './master-key';
 import { verifyDeviceResult } from './results';
 import { createRevocation } from './revocation';
+import { createRolloutApprovals } from './rollout-approvals';
 import { createTrust } from './trust';
 import { createTrustChanges } from './trust-changes';
 import { audit } from '../services/audit';
@@ -29,6 +30,7 @@ export function createSigningService(deps: ServiceDeps) {
 	const trust = createTrust({ db, keys, clock: deps.clock, origin });
 	const envelopes = createEnvelopes({ db, keys, trust, clock: deps.clock });
 	const approvals = createApprovals({ db, envelopes, trust, clock: deps.clock, origin });
+	const rolloutApprovals = createRolloutApprovals({ db, trust, clock: deps.clock, origin });
 	const trustChanges = createTrustChanges({ db, trust, clock: deps.clock, origin });
 	const revocation = createRevocation(deps);
 
@@ -73,12 +75,17 @@ export function createSigningService(deps: ServiceDeps) {
 		keys,
 		trust,
 		signWithdrawal,
-		/** Signs a new batch; { approval: 'pending' } means: persist, do not relay until a passkey approves. */
+		/**
+		 * Signs a new batch; { approval: 'pending' } means: persist, do not relay until a passkey approves.
+		 * With a rollout's definition and approval: an Outcome, approved at once or refused (issue #17).
+		 */
 		prepareBatch: envelopes.prepare,
 		/** Adds the envelope and trust statement to a command set; null = do not send (awaiting approval). */
 		seal: envelopes.seal,
 		batchEnvelope: envelopes.header,
 		approvals,
+		/** A staged rollout approved once by a passkey over its definition (issue #17). */
+		rolloutApprovals,
 		/** Owner-approved changes of the approvers or a weaker policy (H1/H2): the only way they reach devices. */
 		trustChanges,
 		rotate,
