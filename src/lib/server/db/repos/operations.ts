@@ -92,16 +92,21 @@ export const listDueOperations = (q: Q, now: number, limit = 1000): OperationRow
 		.all();
 
 /** Queued → delivered, only for these correlators of this device. */
-/** Marks the queued operations of an acked set delivered and returns the rows it changed (one statement, both engines). */
-export const markDelivered = (q: Q, deviceId: string, correlators: readonly string[], at: number): OperationRow[] =>
-	correlators.length === 0
-		? []
-		: q
-				.update(t)
-				.set({ status: 'delivered', deliveredAt: at })
-				.where(and(eq(t.deviceId, deviceId), inArray(t.correlator, [...correlators]), eq(t.status, 'queued')))
-				.returning()
-				.all();
+/**
+ * Marks the queued operations of an acked set delivered and returns the rows it changed. Prepared, one
+ * correlator per execution (a set usually holds one operation): no SQL is built per ack.
+ */
+export function markDelivered(q: Q, deviceId: string, correlators: readonly string[], at: number): OperationRow[] {
+	const update = prepared(q, 'markDelivered', (d) =>
+		d
+			.update(t)
+			.set({ status: 'delivered', deliveredAt: sql.placeholder('at') as unknown as number })
+			.where(and(eq(t.correlator, sql.placeholder('correlator')), eq(t.deviceId, sql.placeholder('deviceId')), eq(t.status, 'queued')))
+			.returning()
+			.prepare()
+	);
+	return correlators.flatMap((correlator) => update.all({ correlator, deviceId, at }));
+}
 
 /** Operations of one device by correlator, in one query (an acked set's operations). */
 export const getOperationsOfDeviceByCorrelators = (q: Q, deviceId: string, correlators: readonly string[]): OperationRow[] =>

@@ -10,7 +10,7 @@ import type { OperationRow } from '../../db/repos/operations';
 import { buildCommandSets, groupByBatch } from '../command-set';
 import type { OperationContext } from './context';
 
-export function operationDelivery({ deps, db, log, signing, emitUpdated }: OperationContext) {
+export function operationDelivery({ deps, db, log, signing, writes, emitUpdated }: OperationContext) {
 	/** Relays freshly created operations to the devices that are online; the others get them on connect. */
 	async function relayNew(deviceIds: readonly string[], rows: readonly OperationRow[]): Promise<void> {
 		const relay = deps.relay();
@@ -92,7 +92,7 @@ export function operationDelivery({ deps, db, log, signing, emitUpdated }: Opera
 						log.debug({ deviceId, batchId: set.batchId }, 'command set not acknowledged; stays queued');
 						continue;
 					}
-					const delivered = markDelivered(deviceId, accepted);
+					const delivered = await markDelivered(deviceId, accepted);
 					// Cancelled while the set was on its way: the device has it now, so withdraw it there too. Only a set
 					// with operations the update left alone (no longer queued) can hold one, so the usual set costs no read.
 					if (delivered.length < accepted.length) {
@@ -108,9 +108,13 @@ export function operationDelivery({ deps, db, log, signing, emitUpdated }: Opera
 		}
 	}
 
-	/** The device acked a command set: its queued operations are delivered (status only moves forward). */
-	function markDelivered(deviceId: string, correlators: readonly string[]): OperationRow[] {
-		const delivered = opsRepo.markDelivered(db, deviceId, correlators, deps.clock());
+	/**
+	 * The device acked a command set: its queued operations are delivered (status only moves forward). Through
+	 * the group commit: the acks of a fan-out arriving in one turn share one transaction.
+	 */
+	async function markDelivered(deviceId: string, correlators: readonly string[]): Promise<OperationRow[]> {
+		const at = deps.clock();
+		const delivered = await writes.submit((tx) => opsRepo.markDelivered(tx, deviceId, correlators, at));
 		if (delivered.length > 0) emitUpdated(delivered);
 		return delivered;
 	}
