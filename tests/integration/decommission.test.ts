@@ -4,6 +4,7 @@
  *   keeps the other MA's, tells its user and acks; the server records the ack. The device leaves the MA's lists,
  *   its REST reads answer not_found, the MA's name/tags of it are gone, its operation history and audit stay.
  *   The other MA still sees and operates it. An MA the device is not enrolled with gets not_found.
+ * - While the user is being asked for one of the MA's sets: the prompt goes, nothing of it runs (1462).
  * - Offline: the decommission is stored, the MA's queued operation ends with 1462, and the agent is told on its
  *   next connection; then it has no MA left and the server neither revokes it nor keeps it connected.
  * - Replay: after the device enrolled with the MA again, the old decommission (even delivered by the server's
@@ -129,6 +130,29 @@ describe('decommission a device from an MA', () => {
 		expect(theirs.body.inventory).toEqual([expect.objectContaining({ componentId: CLOCK })]);
 		expect(await runOne(globex.api, deviceId, 'Stop', CLOCK)).toMatchObject({ resultCode: 1200 });
 		expect(devicesRepo.getDevice(db(), deviceId)!.revokedAt).toBeNull();
+	});
+
+	it('while the user is being asked for the MA’s set: the prompt goes, nothing of it runs, the device erases and acks', async () => {
+		const code = (await acme.api.createEnrollmentCode({ label: 'Asked kiosk' })).body.code;
+		const agent = startAgent({ server: server.url, enroll: code, consent: { default: 'prompt' }, promptStdin: true });
+		agents.push(agent);
+		const deviceId = String((await agent.waitEvent('enrolled')).deviceId);
+		await agent.waitEvent('connected');
+		const mark = agent.mark();
+		const asked = await acme.api.createOperations({ deviceIds: [deviceId], operations: [{ kind: 'DownloadInstall', componentId: CLOCK }], consentMode: 'confirm', intent: 'install the clock' });
+		const op = asked.body.operations[0]!;
+		await agent.waitAfter(mark, (e) => e.event === 'consent-asked', 'the prompt');
+
+		const r = await decommission(acme.api, deviceId);
+		expect(r).toMatchObject({ status: 200, body: { cancelled: 1, acknowledged: true, otherMas: false } });
+		expect(await acme.api.waitForOperation(op.correlator, finished)).toMatchObject({ status: 'cancelled', resultCode: 1462 });
+		expect(await agent.waitAfter(mark, (e) => e.event === 'decommissioned', 'the decommission')).toMatchObject({ erased: [], remainingMas: 0 });
+		// Saying yes now answers nothing: the prompt and its set are gone, nothing ran.
+		agent.answer('y');
+		expect(agent.ledger().journal).toEqual([]);
+		expect(agent.ledger().results).toEqual({});
+		expect(agent.events.slice(mark).filter((e) => e.event === 'operation')).toEqual([]);
+		expect(agentInventory(agent, acme.maId)).toEqual([]);
 	});
 
 	let offlineDevice: { agent: AgentProcess; deviceId: string };
