@@ -40,7 +40,9 @@ describe('enrollment codes', () => {
 			deviceId: d.deviceId,
 			ma: { id: acme.maId, name: 'Acme' },
 			baselineBuildId: 'base-A',
-			trust: { statement: expect.objectContaining({ maId: acme.maId, seq: 1 }), signatures: [expect.objectContaining({ keyId: expect.any(String) })] }
+			trust: { statement: expect.objectContaining({ maId: acme.maId, seq: 1 }), signatures: [expect.objectContaining({ keyId: expect.any(String) })] },
+			// The time of this enrollment: the device pins it, a decommission names the enrollment it ends.
+			enrolledAt: expect.any(Number)
 		});
 
 		const list = await acme.api.listEnrollmentCodes();

@@ -37,7 +37,7 @@ function wire(v: unknown): unknown {
 	return decoded[1];
 }
 
-function samples(): Record<Exclude<DeviceEventName, 'auth:challenge' | 'commands' | 'request:decided' | 'withdraw' | 'error'>, Record<string, unknown>> {
+function samples(): Record<Exclude<DeviceEventName, 'auth:challenge' | 'commands' | 'request:decided' | 'withdraw' | 'decommission' | 'error'>, Record<string, unknown>> {
 	return {
 		'auth:prove': { deviceId: device.deviceId!, signature: 'A'.repeat(86) },
 		'device:info': { ...DEFAULT_INFO },

@@ -27,6 +27,7 @@ describe('audit in words', () => {
 	});
 	it('dotted names become words; outcomes get a tone', () => {
 		expect(actionInWords('enrollment-code.revoke')).toBe('Revoked an enrollment code');
+		expect(actionInWords('device.decommission')).toBe('Decommissioned a device from this MA');
 		expect(outcomeInWords('denied')).toEqual({ text: 'Denied', tone: 'bad' });
 		expect(outcomeInWords('1200').tone).toBe('ok');
 	});

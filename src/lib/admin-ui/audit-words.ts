@@ -25,6 +25,8 @@ const ACTIONS: Record<string, string> = {
 	'batch.reject': 'rejected a high-risk operation',
 	'device-request.create': 'asked for a component',
 	'device-request.decide': 'answered a device’s request',
+	'device.decommission': 'decommissioned a device from this MA',
+	'device.decommission.ack': 'confirmed it erased this MA’s data (decommission)',
 	'device.enroll': 'enrolled',
 	'device.revoke': 'revoked a device',
 	'device.update': 'changed a device’s name, notes or tags',

@@ -10,11 +10,12 @@ import type { Action, ResourceKind } from '../core/policy';
 import { OperationStatusSchema, Id } from './common';
 import { MIN_ROTATION_OVERLAP_SECONDS } from '../core/key-rotation';
 import type { ErrorCode } from './errors';
-import { CreateEnrollmentCode, CreateOperations, DecideDeviceRequest, EnrollRequest, UpdateDevice, UploadPackage } from './rest';
+import { CreateEnrollmentCode, CreateOperations, DecideDeviceRequest, DecommissionDevice, EnrollRequest, UpdateDevice, UploadPackage } from './rest';
 import {
 	CreatedEnrollmentCodeSchema,
 	CreatedOperationsSchema,
 	DecidedDeviceRequestSchema,
+	DecommissionedSchema,
 	DeviceDetailSchema,
 	DeviceViewSchema,
 	EnrollResponseSchema,
@@ -201,6 +202,21 @@ export const API_ROUTES = {
 		params: { id: 'the device ID' },
 		success: { status: 200, description: 'what was revoked', schema: RevokedSchema },
 		errors: [...AUTH_ERRORS, 'not_found']
+	},
+	'POST /api/v1/devices/{id}/decommission': {
+		tag: 'Devices',
+		summary: 'Decommission a device from this MA',
+		description:
+			'Ends the device’s enrollment with this MA and erases this MA’s data of it: on the server its inventory of this MA’s ' +
+			'components, name, notes, tags and pending requests (the operation history and the audit trail stay, as records); on ' +
+			'the device, by a message the MA key signs, its components (stopped first), queued commands, results and the MA’s trust. ' +
+			'Open operations end with 1462. A device that is offline is told on its next connection. Other MAs keep the device. ' +
+			'The body repeats the device ID as the confirmation. Owners and operators (and operate tokens): ‘operate’ on the device.',
+		access: { type: 'bearer', action: 'operate', kind: 'device', param: 'id' },
+		params: { id: 'the device ID' },
+		body: DecommissionDevice,
+		success: { status: 200, description: 'what was decommissioned', schema: DecommissionedSchema },
+		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found']
 	},
 	'POST /api/v1/enrollment-codes': {
 		tag: 'Enrollment',

@@ -104,6 +104,24 @@ export const Withdraw = v.strictObject({
 	signature: Base64Url(256)
 });
 
+/**
+ * The MA decommissions this device (issue #17): the device erases that MA's components (stopping running
+ * ones), its journal and results, its trust statement and keys, then acks. Signed by the MA's command key over
+ * core decommissionMessage(), bound to the enrollment it ends (`enrolledAt`), so neither a relay nor another MA
+ * can wipe a device, and an old one replayed after a re-enrollment erases nothing. Queued while the device is
+ * offline and sent on each connection until acked.
+ */
+export const Decommission = v.strictObject({
+	maId: Id,
+	deviceId: Id,
+	/** The server's time of the enrollment this ends (EnrollResponse.enrolledAt, which the device pinned). */
+	enrolledAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+	nonce: Id,
+	issuedAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+	keyId: Id,
+	signature: Base64Url(256)
+});
+
 export const ErrorEvent = v.strictObject({
 	code: v.string(),
 	message: v.string(),
@@ -227,6 +245,13 @@ export type RequestDecidedMsg = v.InferOutput<typeof RequestDecided>;
 export type WithdrawMsg = v.InferOutput<typeof Withdraw>;
 /** withdrawn: ended with 1462 now; tooLate: already started or finished (their own result stands). */
 export type WithdrawAck = { ok: true; withdrawn: string[]; tooLate: string[] } | { ok: false; code: string; message: string };
+export type DecommissionMsg = v.InferOutput<typeof Decommission>;
+/**
+ * erased: the MA's components removed now (their IDs); held: false when the device holds nothing of the MA
+ * (already erased, e.g. the first ack was lost): done either way. A refusal (bad signature, another
+ * enrollment) is { ok: false } and erases nothing.
+ */
+export type DecommissionAck = { ok: true; erased: string[]; held: boolean } | { ok: false; code: string; message: string };
 export type ErrorEventMsg = v.InferOutput<typeof ErrorEvent>;
 export type AuthProveMsg = v.InferOutput<typeof AuthProve>;
 export type DeviceInfoMsg = v.InferOutput<typeof DeviceInfo>;
@@ -242,6 +267,7 @@ export interface ServerToDeviceEvents {
 	commands: (msg: CommandSetMsg, ack: (res: CommandAck) => void) => void;
 	'request:decided': (msg: RequestDecidedMsg) => void;
 	withdraw: (msg: WithdrawMsg, ack: (res: WithdrawAck) => void) => void;
+	decommission: (msg: DecommissionMsg, ack: (res: DecommissionAck) => void) => void;
 	error: (msg: ErrorEventMsg) => void;
 }
 
@@ -288,6 +314,7 @@ export const DEVICE_EVENTS = {
 	commands: { from: 'server', schema: CommandSet, purpose: 'a command set to verify, confirm and execute; acked on receipt' },
 	'request:decided': { from: 'server', schema: RequestDecided, purpose: 'outcome of a device request (Device-06)' },
 	withdraw: { from: 'server', schema: Withdraw, purpose: 'MA-signed withdrawal of delivered operations (cancel); acked' },
+	decommission: { from: 'server', schema: Decommission, purpose: 'MA-signed decommission: erase that MA’s data on the device; acked' },
 	error: { from: 'server', schema: ErrorEvent, purpose: 'a rejected event, with a stable code' },
 	'auth:prove': { from: 'device', schema: AuthProve, purpose: 'device ID and signature over the challenge' },
 	'device:info': { from: 'device', schema: DeviceInfo, purpose: 'manufacturer, model, baseline, software version' },

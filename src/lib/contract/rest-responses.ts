@@ -167,6 +167,17 @@ export const RevokedSchema = v.strictObject({
 	cancelled: v.number()
 });
 
+export const DecommissionedSchema = v.strictObject({
+	deviceId: Uuid,
+	maId: Uuid,
+	/** How many of the MA's open operations on the device ended with 1462. */
+	cancelled: v.number(),
+	/** true when the device has acknowledged the erasure already (it was online); else it is told on its next connection. */
+	acknowledged: v.boolean(),
+	/** false when the device is enrolled with no other MA now: it keeps its connection only until it acks. */
+	otherMas: v.boolean()
+});
+
 export const SigningKeyViewSchema = v.strictObject({
 	keyId: Uuid,
 	publicKey: v.pipe(v.string(), v.description('raw 32-byte Ed25519 public key, base64url')),
@@ -187,7 +198,9 @@ export const EnrollResponseSchema = v.strictObject({
 	/** The baseline the server holds for the device: the first one it ever enrolled with (SCOMO-HLFR-9). */
 	baselineBuildId: v.string(),
 	/** The MA's signed trust statement; the device pins the MA's keys from it (docs/protocol.md). */
-	trust: v.optional(SignedTrustSchema)
+	trust: v.optional(SignedTrustSchema),
+	/** The server's time of this enrollment; the device pins it (a decommission names the enrollment it ends). */
+	enrolledAt: v.optional(Epoch)
 });
 
 /** One page of the devices list: `nextCursor` fetches the next one (null on the last); `total` counts every match. */

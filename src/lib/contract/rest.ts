@@ -48,9 +48,23 @@ export type EnrollResponse = {
 	baselineBuildId: string;
 	/** SCOMO-SEC-01: the MA's signed trust statement (command-signing keys, approving passkeys); the device pins it. */
 	trust?: SignedTrustMsg;
+	/**
+	 * The server's time of this enrollment; the device pins it and accepts a decommission only for the same
+	 * enrollment (core/decommission.ts): one replayed after a re-enrollment erases nothing.
+	 */
+	enrolledAt?: number;
 };
 
 // ---------- MA API ----------
+
+/**
+ * POST /api/v1/devices/{id}/decommission: the confirmation is the device's ID typed again (the console has the
+ * administrator type its name and sends the ID), so a script cannot decommission by a slip of the path.
+ */
+export const DecommissionDevice = v.strictObject({
+	confirm: v.pipe(Id, v.description('the device ID again, as the confirmation'))
+});
+export type DecommissionDeviceBody = v.InferOutput<typeof DecommissionDevice>;
 
 /**
  * PATCH /api/v1/devices/{id}: this MA's name, notes and tags of the device; each field only when given

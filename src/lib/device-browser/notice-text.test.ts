@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { noticeText } from './notice-text';
 
 describe('noticeText (SCOMO-USA-2)', () => {
+	it('tells the user an MA removed the device from its management, naming the components removed', () => {
+		const t = noticeText({ kind: 'decommissioned', maId: 'm', maName: 'Acme', components: ['Clock', 'Weather'] });
+		expect(t.title).toBe('Acme removed this device from its management');
+		expect(t.body).toBe('Acme removed this device from its management; its components were removed: Clock, Weather.');
+		const none = noticeText({ kind: 'decommissioned', maId: 'm', maName: 'Acme', components: [] });
+		expect(none.body).toContain('it had no components here');
+	});
+
 	it('tells the user an install completed', () => {
 		const t = noticeText({
 			kind: 'after',

@@ -47,6 +47,15 @@ export function noticeText(n: Notice): NoticeText {
 				body: `${n.maName} withdrew ${n.correlators.length} operation(s) before they started; nothing was changed.`,
 				tone: 'info'
 			};
+		case 'decommissioned':
+			return {
+				title: `${n.maName} removed this device from its management`,
+				body:
+					n.components.length === 0
+						? `${n.maName} removed this device from its management; it had no components here. Nothing else on this device changed.`
+						: `${n.maName} removed this device from its management; its components were removed: ${n.components.join(', ')}.`,
+				tone: 'info'
+			};
 		case 'request-decided':
 			return {
 				title: n.status === 'approved' ? 'Your request was approved' : 'Your request was refused',

@@ -28,7 +28,8 @@ import {
 	type ProgressMsg,
 	type RequestDecidedMsg,
 	type ServerToDeviceEvents,
-	type WithdrawAck
+	type WithdrawAck,
+	type DecommissionAck
 } from '../contract';
 import { resultMessage } from '../core/envelope';
 import { errorMessage, type EventSink } from './events';
@@ -49,6 +50,8 @@ export type ConnectionOptions = {
 	onRequestDecided?: (msg: RequestDecidedMsg) => void;
 	/** The MA withdraws delivered operations (cancel): verify and withdraw them; the answer is the ack. */
 	onWithdraw?: (raw: unknown) => Promise<WithdrawAck>;
+	/** The MA decommissions this device: verify and erase its data; the answer is the ack. */
+	onDecommission?: (raw: unknown) => Promise<DecommissionAck>;
 	emit: EventSink;
 	/** Ack timeout for every emit. */
 	ackTimeoutMs?: number;
@@ -168,6 +171,17 @@ export class Connection implements DeviceLink {
 				let answer: WithdrawAck;
 				try {
 					answer = this.o.onWithdraw ? await this.o.onWithdraw(raw) : { ok: false, code: 'invalid_request', message: 'not supported' };
+				} catch (e) {
+					answer = { ok: false, code: 'internal', message: errorMessage(e) };
+				}
+				if (typeof ack === 'function') ack(answer);
+			})();
+		});
+		s.on('decommission', (raw, ack) => {
+			void (async () => {
+				let answer: DecommissionAck;
+				try {
+					answer = this.o.onDecommission ? await this.o.onDecommission(raw) : { ok: false, code: 'invalid_request', message: 'not supported' };
 				} catch (e) {
 					answer = { ok: false, code: 'internal', message: errorMessage(e) };
 				}

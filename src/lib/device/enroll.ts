@@ -65,7 +65,7 @@ export function identityAfter(
 	const mas = (previous?.mas ?? []).filter((m) => m.maId !== res.ma.id);
 	// SCOMO-SEC-01: pin the MA's command-signing keys (trust on first use, anchored by the one-time code).
 	const trust = res.trust && res.trust.statement.maId === res.ma.id ? res.trust.statement : undefined;
-	mas.push({ maId: res.ma.id, name: res.ma.name, ...(trust ? { trust } : {}) });
+	mas.push({ maId: res.ma.id, name: res.ma.name, ...(trust ? { trust } : {}), ...(res.enrolledAt !== undefined ? { enrolledAt: res.enrolledAt } : {}) });
 	return {
 		deviceId: res.deviceId,
 		serverUrl,

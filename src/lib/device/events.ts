@@ -27,6 +27,10 @@ export type RuntimeEvent =
 	| { event: 'withdrawn'; maId: string; correlators: string[]; tooLate: string[] }
 	/** A withdrawal that does not verify (not signed by a key pinned for the MA, or for another device): ignored. */
 	| { event: 'withdraw-refused'; maId: string; code: string; message: string }
+	/** The MA decommissioned this device (verified): its components, journal, results and trust are erased here. */
+	| { event: 'decommissioned'; maId: string; maName: string; erased: string[]; remainingMas: number }
+	/** A decommission that does not verify (another device, another enrollment, a key not pinned): nothing erased. */
+	| { event: 'decommission-refused'; maId: string; code: string; message: string }
 	/** A download failed for a reason that may pass (offline, server restarting): tried again after delayMs. */
 	| { event: 'download-retry'; correlator: string; attempt: number; delayMs: number; message: string }
 	/** What the device told the server of an operation's progress (consent wait, download bytes, install). */

@@ -56,6 +56,8 @@ export class Executor {
 	private readonly inbox: Inbox;
 	private readonly gate: ConsentGate;
 	private readonly steps: StepRunner;
+	/** MAs being decommissioned (forgetMa): nothing more of their sets runs. */
+	private readonly forgetting = new Set<string>();
 
 	constructor(private readonly d: ExecutorDeps) {
 		const progress = (p: Parameters<DeviceLink['sendProgress']>[0]) => this.progress(p);
@@ -126,6 +128,26 @@ export class Executor {
 		return { withdrawn: withdrawn.map((x) => x.correlator), tooLate };
 	}
 
+	/**
+	 * Decommission (runtime.ts): nothing more of the MA's sets runs, an open prompt for them is taken away, and
+	 * an operation of the MA under way is let finish (a step is not interruptible halfway). Resolves when none
+	 * is running; the caller then erases the MA's journal entries, results and components in one commit and
+	 * calls forgotMa().
+	 */
+	async forgetMa(maId: string): Promise<void> {
+		this.forgetting.add(maId);
+		const mine = new Set(this.d.keeper.ledger.journal.filter((e) => e.set.maId === maId));
+		this.gate.withdrawIfAsking(mine);
+		const correlators = new Set([...mine].flatMap((e) => e.set.operations.map((o) => o.correlator)));
+		// Polled: the step runner has no completion hook per operation, and this waits at most one operation.
+		while (this.running !== null && correlators.has(this.running)) await new Promise((r) => setTimeout(r, 20));
+	}
+
+	/** The MA's data is erased: a later enrollment with it runs its sets again. */
+	forgotMa(maId: string): void {
+		this.forgetting.delete(maId);
+	}
+
 	/** Run whatever the journal holds and send what the outbox holds. Safe to call any time. */
 	kick(): void {
 		void this.drain();
@@ -169,7 +191,8 @@ export class Executor {
 	private async runSet(entry: JournalEntry): Promise<void> {
 		const { keeper, consent } = this.d;
 		const set = entry.set;
-		const open = () => set.operations.filter((o) => !keeper.result(o.correlator));
+		// A decommissioned MA's set has nothing open: it leaves the journal unrun (forgetMa).
+		const open = () => (this.forgetting.has(set.maId) ? [] : set.operations.filter((o) => !keeper.result(o.correlator)));
 		const plan = consentPlan(set.consentMode, (await this.d.store.readChoices())[set.maId] ?? 'ask');
 		// One decision for what is left of the set; when the MA withdraws part of it mid-prompt, ask again for the rest.
 		while (entry.consent === 'pending' && open().length > 0) {
@@ -186,7 +209,7 @@ export class Executor {
 		const done: Extract<Notice, { kind: 'after' }> = { kind: 'after', maId: set.maId, maName: set.maName, results: [] };
 		for (const op of open()) {
 			// Withdrawn by the MA while an earlier operation ran: it already has its 1462.
-			if (keeper.result(op.correlator)) continue;
+			if (keeper.result(op.correlator) || this.forgetting.has(set.maId)) continue;
 			this.running = op.correlator;
 			let outcome: Outcome;
 			try {

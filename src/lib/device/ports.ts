@@ -34,6 +34,12 @@ export type MaRef = {
 	 * when a key it already trusted signed them): command-signing keys, approving passkeys, high-risk policy.
 	 */
 	trust?: TrustStatement;
+	/**
+	 * The server's time of this enrollment (EnrollResponse.enrolledAt): a decommission counts only for the
+	 * enrollment it names (core/decommission.ts). Absent for MAs enrolled before it was pinned: then any
+	 * decommission the MA key signed for this device counts.
+	 */
+	enrolledAt?: number;
 };
 
 /** Who the device is and where its server is; written at enrollment, extended when another MA enrolls it. */
@@ -189,6 +195,8 @@ export type Notice =
 	| { kind: 'blocked'; maId: string; maName: string; correlators: string[] }
 	/** The MA withdrew operations it had sent (cancelled before they started): an open prompt for them is gone. */
 	| { kind: 'withdrawn'; maId: string; maName: string; correlators: string[] }
+	/** The MA decommissioned this device: its components (names) were removed and it no longer manages the device. */
+	| { kind: 'decommissioned'; maId: string; maName: string; components: string[] }
 	| { kind: 'request-decided'; requestId: string; status: 'approved' | 'refused'; message: string };
 
 /** The end user (SCOMO-USA-1..4): a prompt on the device screen, a terminal, or a policy file. */

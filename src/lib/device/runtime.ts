@@ -8,7 +8,8 @@
  * reported Failed. ShuttingDown becomes Stopped. So the inventory the server sees after a restart tells the truth.
  */
 import { isLive, type OperationalState } from '../core';
-import { Withdraw, parse, type CatalogEntry, type DeviceRequestMsg, type WithdrawAck } from '../contract';
+import { Decommission, Withdraw, parse, type CatalogEntry, type DecommissionAck, type DeviceRequestMsg, type WithdrawAck } from '../contract';
+import { eraseMaData } from './decommission';
 import { Connection } from './connection';
 import { componentKey } from './component-key';
 import { sha256Hex } from './crypto';
@@ -54,6 +55,8 @@ const decoder = new TextDecoder();
 
 export class DeviceRuntime {
 	private connection: Connection | null = null;
+	/** Decommissions one at a time (a re-sent one waits for the first and then finds nothing left). */
+	private decommissioning: Promise<unknown> = Promise.resolve();
 	private readonly executor: Executor;
 	private readonly verifier: CommandVerifier;
 	private readonly emit: EventSink;
@@ -131,6 +134,7 @@ export class DeviceRuntime {
 			onCommands: (raw) => this.executor.receive(raw),
 			onReady: () => this.executor.kick(),
 			onWithdraw: (raw) => this.withdraw(raw),
+			onDecommission: (raw) => this.decommission(raw),
 			onRequestDecided: (m) =>
 				this.d.consent.notify({ kind: 'request-decided', requestId: m.requestId, status: m.status, message: m.message }),
 			emit: this.emit,
@@ -190,6 +194,52 @@ export class DeviceRuntime {
 		}
 		const r = await this.executor.withdraw({ maId: msg.value.maId, maName: checked.maName, correlators: msg.value.correlators });
 		return { ok: true, ...r };
+	}
+
+	/**
+	 * The MA decommissions this device (issue #17). Only a decommission signed by a key pinned for the MA, for
+	 * this device and this enrollment, erases anything (verify.ts verifyDecommission); then the MA's components,
+	 * journal, results and trust go (decommission.ts), the user is told, and the ack says what was erased. An MA
+	 * this device does not hold (erased already: the first ack was lost) is answered done, with nothing erased.
+	 * With no MA left, the device stops connecting once the ack is out: it has no one to talk to until enrolled again.
+	 */
+	decommission(raw: unknown): Promise<DecommissionAck> {
+		const run = this.decommissioning.then(() => this.decommissionNow(raw));
+		this.decommissioning = run.catch(() => {});
+		return run;
+	}
+
+	private async decommissionNow(raw: unknown): Promise<DecommissionAck> {
+		const msg = parse(Decommission, raw);
+		if (!msg.ok) return { ok: false, code: 'invalid_request', message: msg.issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+		const { maId, deviceId } = msg.value;
+		const identity = (this.identity = (await this.d.store.readIdentity()) ?? this.identity);
+		const holds = identity.mas.some((m) => m.maId === maId) || this.keeper.ledger.inventory.some((i) => i.maId === maId);
+		if (!holds && deviceId === identity.deviceId) return { ok: true, erased: [], held: false };
+		const checked = await this.verifier.verifyDecommission(msg.value);
+		if (!checked.ok) {
+			this.emit({ event: 'decommission-refused', maId, code: checked.code, message: checked.message });
+			return checked;
+		}
+		await this.executor.forgetMa(maId);
+		let erased: { erased: string[]; names: string[] };
+		try {
+			erased = await eraseMaData({ keeper: this.keeper, runner: this.d.runner, packages: this.d.packages, store: this.d.store, emit: this.emit }, maId);
+		} finally {
+			this.executor.forgotMa(maId);
+		}
+		this.identity = (await this.d.store.readIdentity()) ?? this.identity;
+		const remainingMas = this.identity.mas.length;
+		this.d.consent.notify({ kind: 'decommissioned', maId, maName: checked.maName, components: erased.names });
+		this.emit({ event: 'decommissioned', maId, maName: checked.maName, erased: erased.erased, remainingMas });
+		if (remainingMas === 0) {
+			// After the ack has left (the connection answers once this resolves).
+			const connection = this.connection;
+			setTimeout(() => {
+				if (this.connection === connection && this.identity.mas.length === 0) connection?.close();
+			}, 200);
+		}
+		return { ok: true, erased: erased.erased, held: true };
 	}
 
 	/** Applies the restart policy (see the top of this file); start() calls it first. */

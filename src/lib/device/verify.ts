@@ -42,7 +42,8 @@ import { sha256 } from '../core/merkle-sha256';
 import { checkAssertion } from '../core/webauthn-assertion';
 import { rolloutApprovalChallenge, rolloutProblem } from '../core/rollout-approval';
 import { planTrustUpdate } from '../core/trust-grant';
-import type { CommandSetMsg, WithdrawMsg } from '../contract';
+import type { CommandSetMsg, DecommissionMsg, WithdrawMsg } from '../contract';
+import { decommissionMessage } from '../core/decommission';
 import type { EventSink } from './events';
 import type { Clock, Identity, Ledger, ReplayWindow } from './ports';
 import { credentialVerifies, ed25519Verifies } from './verify-crypto';
@@ -221,6 +222,25 @@ export class CommandVerifier {
 		const key = ma.trust?.keys.find((k) => k.keyId === msg.keyId && keyValidAt(k, this.d.clock.now()));
 		if (!key || !(await ed25519Verifies(key.publicKey, withdrawMessage(msg), msg.signature))) {
 			return { ok: false, code: 'forbidden', message: 'The withdrawal is not signed by a key this device trusts for the MA.' };
+		}
+		return { ok: true, maName: ma.name };
+	}
+
+	/**
+	 * A decommission (erase everything of an MA here) counts only when a key this device pinned for the MA signed
+	 * it for this device and for the enrollment it holds now (core/decommission.ts): neither a relay nor another
+	 * MA can wipe a device, and one replayed after a re-enrollment erases nothing.
+	 */
+	async verifyDecommission(msg: DecommissionMsg): Promise<{ ok: true; maName: string } | { ok: false; code: string; message: string }> {
+		const identity = await this.d.identity();
+		const ma = identity.mas.find((m) => m.maId === msg.maId);
+		if (!ma || msg.deviceId !== identity.deviceId) return { ok: false, code: 'not_found', message: 'The decommission is not addressed to this device.' };
+		const key = ma.trust?.keys.find((k) => k.keyId === msg.keyId && keyValidAt(k, this.d.clock.now()));
+		if (!key || !(await ed25519Verifies(key.publicKey, decommissionMessage(msg), msg.signature))) {
+			return { ok: false, code: 'forbidden', message: 'The decommission is not signed by a key this device trusts for the MA.' };
+		}
+		if (ma.enrolledAt !== undefined && ma.enrolledAt !== msg.enrolledAt) {
+			return { ok: false, code: 'conflict', message: 'The decommission is for an earlier enrollment with the MA.' };
 		}
 		return { ok: true, maName: ma.name };
 	}

@@ -4,7 +4,7 @@
  * trust statement each MA last issued to its devices.
  */
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
-import { managementAuthorities } from './schema';
+import { devices, managementAuthorities } from './schema';
 
 /** An MA's Ed25519 command-signing key. The current one has validUntil = null; a rotated one keeps signing nothing new. */
 export const maSigningKeys = sqliteTable(
@@ -82,4 +82,35 @@ export const maTrustGrants = sqliteTable(
 		createdAt: integer('created_at').notNull()
 	},
 	(t) => [primaryKey({ columns: [t.maId, t.epoch] })]
+);
+
+/**
+ * A device decommissioned from an MA (issue #17): the MA-signed message telling the device to erase that MA's
+ * data, kept until the device acks it (sent again on every connection: nothing lost while it is offline), and
+ * kept after as the record of when it was asked and when the device confirmed. The id is the signed nonce.
+ */
+export const deviceDecommissions = sqliteTable(
+	'device_decommissions',
+	{
+		id: text('id').primaryKey(),
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		/** The enrollment it ends (enrollments.enrolled_at), signed: a re-enrollment makes it void on the device. */
+		enrolledAt: integer('enrolled_at').notNull(),
+		issuedAt: integer('issued_at').notNull(),
+		keyId: text('key_id').notNull(),
+		signature: text('signature').notNull(),
+		createdBy: text('created_by').notNull(),
+		/** When the device confirmed the erasure; null = still to be delivered. */
+		ackedAt: integer('acked_at'),
+		/** JSON array of the component IDs the device reported erased. */
+		erased: text('erased'),
+		/** The device enrolled with the MA again before it acked: never delivered (it would not verify anyway). */
+		supersededAt: integer('superseded_at')
+	},
+	(t) => [index('device_decommissions_device_idx').on(t.deviceId, t.ackedAt)]
 );

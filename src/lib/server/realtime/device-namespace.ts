@@ -20,7 +20,8 @@ import {
 	type ErrorCode,
 	type RequestDecidedMsg,
 	type ServerToDeviceEvents,
-	type WithdrawMsg
+	type WithdrawMsg,
+	type DecommissionMsg
 } from '../../contract';
 import type { AppContext } from '../app-context';
 import type { Config } from '../config';
@@ -77,6 +78,17 @@ export function createDeviceNamespace(io: Server, config: Pick<Config, 'commandA
 				return replies.find((r) => r && r.ok === true) ?? replies[0] ?? null;
 			} catch (e) {
 				log.debug({ deviceId, err: e }, 'withdrawal not acknowledged in time');
+				return null;
+			}
+		},
+		async sendDecommission(deviceId, msg: DecommissionMsg) {
+			try {
+				const replies = await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('decommission', msg);
+				// The devices' word, unchecked by a schema: its shape is tested before use.
+				const done = replies.find((r) => r && r.ok === true && Array.isArray(r.erased) && r.erased.every((x) => typeof x === 'string'));
+				return done ?? replies.find((r) => r && r.ok === false) ?? null;
+			} catch (e) {
+				log.debug({ deviceId, err: e }, 'decommission not acknowledged in time');
 				return null;
 			}
 		},
@@ -190,7 +202,8 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 				if (!wasOnline) ctx.events.emit('device:online', { deviceId, maIds });
 				log.info({ deviceId }, 'device authenticated');
 				// After the ack has left: everything unfinished for this device (queued delivery).
-				setImmediate(() => void services().operations.deliverOpen(deviceId));
+				// First the MA-signed decommissions it has not acked (nothing of such an MA runs after).
+				setImmediate(() => void services().decommission.deliverPending(deviceId).then(() => services().operations.deliverOpen(deviceId)));
 				return { ok: true, deviceId, maIds };
 			},
 			{ auth: false }

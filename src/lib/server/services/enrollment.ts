@@ -24,7 +24,11 @@ const CODE_RACED = Symbol('enrollment code raced');
 
 export type CreatedEnrollmentCode = { id: string; code: string; expiresAt: number; link: string };
 
-export function createEnrollmentService(deps: ServiceDeps) {
+/**
+ * `supersedeDecommission`: a device enrolling again with an MA that decommissioned it voids the decommission it
+ * has not acked yet (services/decommission.ts); it would not verify on the device anyway (another enrollment).
+ */
+export function createEnrollmentService(deps: ServiceDeps, supersedeDecommission: (q: Q, deviceId: string, maId: string, at: number) => void = () => {}) {
 	const { db } = deps;
 
 	function create(
@@ -153,7 +157,12 @@ export function createEnrollmentService(deps: ServiceDeps) {
 			const name = nameFromLabel(code.label);
 			const existing = enrollments.getEnrollment(tx, device.id, ma.id);
 			if (!existing) enrollments.insertEnrollment(tx, { deviceId: device.id, maId: ma.id, enrolledAt: now, name });
-			else if (existing.leftAt !== null) enrollments.reactivateEnrollment(tx, device.id, ma.id, now, name || existing.name);
+			else if (existing.leftAt !== null) {
+				enrollments.reactivateEnrollment(tx, device.id, ma.id, now, name || existing.name);
+				supersedeDecommission(tx, device.id, ma.id, now);
+			}
+			// The device pins the time of this enrollment: a decommission names the one it ends (core/decommission.ts).
+			const enrolledAt = enrollments.getEnrollment(tx, device.id, ma.id)!.enrolledAt;
 			audit(tx, now, {
 				maId: ma.id,
 				actor: { type: 'device', id: device.id },
@@ -163,7 +172,7 @@ export function createEnrollmentService(deps: ServiceDeps) {
 				outcome: 'ok',
 				detail: { codeId, reportedBaseline: req.info.baselineBuildId, baseline: device.baselineBuildId }
 			});
-			return ok({ deviceId: device.id, ma: { id: ma.id, name: ma.name }, baselineBuildId: device.baselineBuildId });
+			return ok({ deviceId: device.id, ma: { id: ma.id, name: ma.name }, baselineBuildId: device.baselineBuildId, enrolledAt });
 		}
 	}
 

@@ -5,6 +5,7 @@
 import { createCatalogService } from './catalog';
 import { createDeviceRequestService } from './device-requests';
 import { createDeviceService } from './devices';
+import { createDecommissionService } from './decommission';
 import { createEnrollmentService } from './enrollment';
 import { createInventoryService } from './inventory';
 import { createMaService } from './mas';
@@ -23,6 +24,7 @@ export function createServices(deps: ServiceDeps) {
 	// One write pipeline for the store: the writes of one event-loop turn share a transaction.
 	const writes = createGroupCommit(deps.db);
 	const operations = createOperationService(deps, packages, writes, signing);
+	const decommission = createDecommissionService(deps, (maId, message) => signing.keys.signCurrent(maId, message));
 	return {
 		signing: {
 			...signing,
@@ -34,10 +36,11 @@ export function createServices(deps: ServiceDeps) {
 			}
 		},
 		mas: createMaService(deps),
-		enrollment: createEnrollmentService(deps),
+		enrollment: createEnrollmentService(deps, decommission.supersede),
 		packages,
 		inventory,
 		devices: createDeviceService(deps, inventory),
+		decommission,
 		operations,
 		writes,
 		catalog: createCatalogService(deps, operations),

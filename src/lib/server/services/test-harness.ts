@@ -40,6 +40,10 @@ export function recordingRelay(): RecordingRelay {
 			r.sent.push({ deviceId, set });
 			return set.operations.map((o) => o.correlator);
 		},
+		async sendDecommission(deviceId) {
+			if (!r.online.has(deviceId)) return null;
+			return { ok: true, erased: [], held: true };
+		},
 		async sendWithdrawal(deviceId, msg) {
 			if (!r.online.has(deviceId)) return null;
 			r.withdrawn.push({ deviceId, msg });

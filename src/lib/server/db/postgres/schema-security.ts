@@ -2,7 +2,7 @@
  * Command security on PostgreSQL: mirrors ../schema-security.ts (the schema-drift test checks both).
  */
 import { pgTable, text, bigint, index, primaryKey } from 'drizzle-orm/pg-core';
-import { managementAuthorities } from './schema';
+import { devices, managementAuthorities } from './schema';
 
 /** An MA's Ed25519 command-signing key. The current one has validUntil = null; a rotated one keeps signing nothing new. */
 export const maSigningKeys = pgTable(
@@ -80,4 +80,27 @@ export const maTrustGrants = pgTable(
 		createdAt: bigint('created_at', { mode: 'number' }).notNull()
 	},
 	(t) => [primaryKey({ columns: [t.maId, t.epoch] })]
+);
+
+/** A device decommissioned from an MA (issue #17); mirrors ../schema-security.ts. */
+export const deviceDecommissions = pgTable(
+	'device_decommissions',
+	{
+		id: text('id').primaryKey(),
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		enrolledAt: bigint('enrolled_at', { mode: 'number' }).notNull(),
+		issuedAt: bigint('issued_at', { mode: 'number' }).notNull(),
+		keyId: text('key_id').notNull(),
+		signature: text('signature').notNull(),
+		createdBy: text('created_by').notNull(),
+		ackedAt: bigint('acked_at', { mode: 'number' }),
+		erased: text('erased'),
+		supersededAt: bigint('superseded_at', { mode: 'number' })
+	},
+	(t) => [index('device_decommissions_device_idx').on(t.deviceId, t.ackedAt)]
 );

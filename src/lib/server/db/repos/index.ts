@@ -22,5 +22,6 @@ export * as invitations from './invitations';
 export * as maSigningKeys from './ma-signing-keys';
 export * as trust from './trust';
 export * as batchEnvelopes from './batch-envelopes';
+export * as decommissions from './decommissions';
 export * as health from './health';
 export type { Q } from './types';

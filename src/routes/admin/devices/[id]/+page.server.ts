@@ -5,7 +5,8 @@
  * action, the same service and rules as PATCH /api/v1/devices/{id}). Another MA's device, or a missing one,
  * is 404 (requireAccess).
  */
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
+import { deviceTitle } from '$lib/admin-ui/device-title';
 import { splitTagText } from '$lib/core/device-identity';
 import { requireAccess } from '$lib/server/auth/guard';
 import { componentChoices, consentModesOf } from '$lib/admin-ui/fleet.server';
@@ -44,6 +45,21 @@ export const actions: Actions = {
 		});
 		if (!r.ok) return fail(r.error.code === 'not_found' ? 404 : 400, { identityError: r.error.issues?.[0] ? `${capital(r.error.issues[0].path)}: ${r.error.issues[0].message}` : r.error.message });
 		return { identitySaved: true };
+	},
+	/**
+	 * Decommission from this MA (issue #17; services/decommission.ts): the administrator typed the device's name
+	 * as the console shows it; checked here against the name this MA holds, then the service is asked with the
+	 * device ID as its confirmation (the same as POST /api/v1/devices/{id}/decommission). Then: back to the list.
+	 */
+	decommission: async ({ locals, url, params, request }) => {
+		const { actor, maId } = requireAccess(locals, url, 'operate', 'device', params.id);
+		const typed = String((await request.formData()).get('typed') ?? '').trim();
+		const found = locals.app.services.devices.get(maId, params.id);
+		if (!found.ok) error(404, { message: 'Device not found', code: 'not_found' });
+		if (typed !== deviceTitle(found.value.device)) return fail(400, { decommissionError: 'The name you typed is not this device’s name.' });
+		const r = await locals.app.services.decommission.decommission(maId, { type: 'admin', id: actor.id }, params.id, params.id);
+		if (!r.ok) return fail(r.error.code === 'not_found' ? 404 : 400, { decommissionError: r.error.message });
+		redirect(303, '/admin/devices');
 	}
 };
 
