@@ -6,6 +6,7 @@ import { createCatalogService } from './catalog';
 import { createDeviceRequestService } from './device-requests';
 import { createDeviceService } from './devices';
 import { createEnrollmentService } from './enrollment';
+import { createGroupService } from './groups';
 import { createInventoryService } from './inventory';
 import { createMaService } from './mas';
 import { createOperationService } from './operations';
@@ -23,6 +24,7 @@ export function createServices(deps: ServiceDeps) {
 	// One write pipeline for the store: the writes of one event-loop turn share a transaction.
 	const writes = createGroupCommit(deps.db);
 	const operations = createOperationService(deps, packages, writes, signing);
+	const devices = createDeviceService(deps, inventory);
 	return {
 		signing: {
 			...signing,
@@ -37,7 +39,9 @@ export function createServices(deps: ServiceDeps) {
 		enrollment: createEnrollmentService(deps),
 		packages,
 		inventory,
-		devices: createDeviceService(deps, inventory),
+		devices,
+		// Device groups (issue #17); rollouts read a group's devices with groups.deviceIdsOf.
+		groups: createGroupService(deps, devices),
 		operations,
 		writes,
 		catalog: createCatalogService(deps, operations),
