@@ -5,7 +5,6 @@
  */
 import * as v from 'valibot';
 import { Id } from './common';
-import { DeviceViewSchema } from './rest-responses';
 
 const Epoch = v.pipe(v.number(), v.integer(), v.description('milliseconds since 1970-01-01T00:00:00Z'));
 const GroupName = v.pipe(v.string(), v.maxLength(200), v.description('unique in the MA ignoring case; 1–80 characters'));
@@ -20,7 +19,7 @@ export const CreateGroup = v.strictObject({
 	name: GroupName,
 	kind: v.picklist(GROUP_KINDS, 'kind must be static or dynamic'),
 	filter: v.optional(v.pipe(GroupFilter, v.description('a dynamic group’s filter (required for dynamic, refused for static)'))),
-	description: v.optional(Description, ''),
+	description: v.optional(Description),
 	deviceIds: v.optional(v.pipe(v.array(Id), v.maxLength(10_000), v.description('a static group’s first members')))
 });
 export type CreateGroupBody = v.InferOutput<typeof CreateGroup>;
@@ -71,13 +70,6 @@ export const GroupViewSchema = v.strictObject({
 
 export const GroupPageSchema = v.strictObject({
 	items: v.array(GroupViewSchema),
-	nextCursor: v.nullable(v.string()),
-	total: v.pipe(v.number(), v.integer())
-});
-
-/** A group's devices: the same items as the devices list. */
-export const GroupDevicePageSchema = v.strictObject({
-	items: v.array(DeviceViewSchema),
 	nextCursor: v.nullable(v.string()),
 	total: v.pipe(v.number(), v.integer())
 });
