@@ -4,7 +4,6 @@
  * over the server's nonce with the key registered at enrollment.
  */
 import { deviceAuthMessage, type DeviceInfoMsg, type UpdateDeviceBody } from '../../contract';
-import type { SQL } from 'drizzle-orm';
 import { ok } from '../../core';
 import { checkName, checkNotes, parseTags, type DeviceTag } from '../../core/device-identity';
 import * as devicesRepo from '../db/repos/devices';
@@ -49,7 +48,7 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 	}
 
 	/** One page of the MA's devices meeting an SQL condition (a group's members: services/groups.ts). */
-	function pageWhere(maId: string, w: SQL | undefined, query: Omit<DevicePageQuery, 'filter'>): Outcome<DevicePage> {
+	function pageWhere(maId: string, w: deviceList.DeviceWhere | undefined, query: Omit<DevicePageQuery, 'filter'>): Outcome<DevicePage> {
 		let after: deviceList.DeviceCursor | null = null;
 		if (query.cursor) {
 			after = decodeDeviceCursor(query.cursor);

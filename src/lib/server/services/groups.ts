@@ -6,7 +6,6 @@
  * A dynamic filter that does not parse, names an unknown group or leads back to itself is refused with the
  * position where it went wrong. Every change is audited (group.create, group.update, group.delete, group.members).
  */
-import type { SQL } from 'drizzle-orm';
 import { ok } from '../../core';
 import { checkName } from '../../core/device-identity';
 import type { GroupDefinition, GroupLookup } from '../../core/device-filter-groups';
@@ -47,7 +46,7 @@ export function createGroupService(deps: ServiceDeps, devices: DeviceService) {
 	const { db } = deps;
 
 	/** The devices of a group as an SQL condition, or why a dynamic group's filter no longer resolves. */
-	function membersWhere(maId: string, g: groupsRepo.GroupRow): Outcome<SQL> {
+	function membersWhere(maId: string, g: groupsRepo.GroupRow): Outcome<deviceList.DeviceWhere> {
 		if (g.kind === 'static') {
 			return ok(deviceList.filterSql(membershipNode(g), { maId, now: deps.clock(), onlineIds: [] }));
 		}

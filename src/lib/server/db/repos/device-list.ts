@@ -20,6 +20,8 @@ import { deviceGroupMembers, deviceGroups, deviceTags, devices as d, enrollments
 import type { DeviceRow } from './devices';
 import type { Q } from './types';
 
+/** A condition over the devices list (a translated filter, a group's membership), opaque to services. */
+export type DeviceWhere = SQL;
 export type FilterContext = { maId: string; now: number; onlineIds: readonly string[] };
 export type DeviceListRow = DeviceRow & { enrolledAt: number; name: string; notes: string };
 /** Where the previous page ended: the last row's name and ID (the sort key). */
