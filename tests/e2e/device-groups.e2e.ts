@@ -30,7 +30,7 @@ test('390 px: create a dynamic group with a live preview, and a static group wit
 	});
 
 	await test.step('a dynamic group’s filter is checked as it is typed', async () => {
-		await page.getByLabel(/^Dynamic/).check();
+		await page.getByRole('radio', { name: /^Dynamic/ }).check();
 		await page.getByLabel('Name', { exact: true }).fill('Lobby devices');
 		const filter = page.getByLabel('Filter', { exact: true });
 		await filter.fill('name == "Lobby*" and');
@@ -61,7 +61,7 @@ test('390 px: create a dynamic group with a live preview, and a static group wit
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Front desk');
 		await page.getByLabel('Find devices').fill('Reception');
 		await page.getByLabel('Find devices').press('Enter');
-		await page.getByTestId('found').getByLabel(/Reception tablet/).check();
+		await page.getByTestId('found').getByRole('checkbox', { name: /Reception tablet/ }).check();
 		await page.getByRole('button', { name: 'Add selected' }).click();
 		await expect(page.getByTestId('member-count')).toHaveText('1');
 		await expect(page.getByTestId('group-devices').getByRole('link', { name: 'Reception tablet' })).toBeVisible();
