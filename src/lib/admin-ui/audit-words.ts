@@ -32,6 +32,10 @@ const ACTIONS: Record<string, string> = {
 	'device.update': 'changed a device’s name, notes or tags',
 	'enrollment-code.create': 'created an enrollment code',
 	'enrollment-code.revoke': 'revoked an enrollment code',
+	'group.create': 'created a device group',
+	'group.delete': 'deleted a device group',
+	'group.members': 'changed a group’s members',
+	'group.update': 'changed a device group',
 	'invitation.accept': 'accepted an invitation',
 	'invitation.create': 'created an invitation',
 	'invitation.revoke': 'revoked an invitation',
@@ -95,6 +99,7 @@ export function auditSentence(e: AuditEventView): string {
 		.map(([k, v]) => `${k} “${String((v as { from?: unknown }).from ?? '')}” → “${String((v as { to?: unknown }).to ?? '')}”`);
 	if (changes.length) s += ` (${changes.join(', ')})`;
 	if (e.action === 'device.update' && Array.isArray(d.tags)) s += ` (tags now: ${d.tags.length ? d.tags.map(String).join(', ') : 'none'})`;
+	if (e.action === 'group.members') s += typeof d.added === 'number' ? ` (${d.added} added)` : typeof d.removed === 'number' ? ` (${d.removed} removed)` : '';
 	const reason = str(d.reason) || str(d.message);
 	if (reason && e.outcome !== 'ok' && e.outcome !== '1200') s += ` (why: ${reason})`;
 	else if (reason && e.action === 'batch.reject') s += ` (why: ${reason})`;

@@ -26,6 +26,7 @@ import {
 	RotatedKeySchema,
 	UploadedPackageSchema
 } from './rest-responses';
+import { GROUP_ROUTES } from './api-routes-groups';
 
 export const API_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
@@ -43,7 +44,7 @@ export type RouteAccess =
 export type RouteSpec = {
 	summary: string;
 	description: string;
-	tag: 'Operations' | 'Devices' | 'Enrollment' | 'Packages' | 'Device requests' | 'Signing keys' | 'Device endpoints' | 'Meta';
+	tag: 'Operations' | 'Devices' | 'Groups' | 'Enrollment' | 'Packages' | 'Device requests' | 'Signing keys' | 'Device endpoints' | 'Meta';
 	access: RouteAccess;
 	/** Path parameters, `{name}` in the path, with what they name. */
 	params?: Record<string, string>;
@@ -218,6 +219,7 @@ export const API_ROUTES = {
 		success: { status: 200, description: 'what was decommissioned', schema: DecommissionedSchema },
 		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found']
 	},
+	...GROUP_ROUTES,
 	'POST /api/v1/enrollment-codes': {
 		tag: 'Enrollment',
 		summary: 'Create a one-time enrollment code',

@@ -11,7 +11,7 @@
  *   comparison  := field op value | search+
  *   search      := a bare word that is no field name or keyword, or a "quoted text", not followed by an op
  *   field       := name | tag | tag.<key> | baseline | model | manufacturer | online | last_seen
- *                | last_result | component[<component id>].(version | stage | state | operational)
+ *                | last_result | group | component[<component id>].(version | stage | state | operational)
  *   op          := == | != | < | <= | > | >=
  *   value       := "text" or a bare word (with * as a wildcard, == and != only) | number or version
  *                  (1, 2.0, 1.4.2) | true | false | age (30s, 15m, 12h, 7d)
@@ -19,7 +19,8 @@
  * Meanings: `tag == "lobby"` holds when the device has the tag lobby (with or without a value);
  * `tag.floor == "3"` when it has floor=3. `last_seen < 7d`: seen less than seven days ago. `last_result` is the
  * result code of the device's last finished operation. A search word alone finds names containing it:
- * `Lobby` is name == "*Lobby*", and `lobby kiosk` needs both words. `component[id].version` compares versions by semver; a
+ * `Lobby` is name == "*Lobby*", and `lobby kiosk` needs both words. `group == "Lobby screens"` holds for the members of a static group, or for what a dynamic group's saved
+ * filter matches (device-filter-groups.ts expands group names before a filter runs). `component[id].version` compares versions by semver; a
  * device without the component matches only `!=` comparisons on it. Text compares case-insensitively.
  */
 import { compareVersions } from './semver';
@@ -35,6 +36,8 @@ export type FilterValue =
 export type FilterField =
 	| { kind: 'name' | 'baseline' | 'model' | 'manufacturer' | 'online' | 'last_seen' | 'last_result' }
 	| { kind: 'tag'; key?: string }
+	/** A group by name (the value); `groupId` once resolved to a static group (device-filter-groups.ts). */
+	| { kind: 'group'; groupId?: string; valuePosition: number }
 	| { kind: 'component'; componentId: string; attribute: 'version' | 'stage' | 'state' | 'operational' };
 
 export type FilterNode =
@@ -56,6 +59,8 @@ export type FilterableDevice = {
 	lastSeenAt: number | null;
 	lastResultCode: number | null;
 	components: readonly { componentId: string; version: string; stage: string; state?: string | null; operational?: string | null }[];
+	/** The static groups the device is a member of (dynamic groups are expanded into their filters first). */
+	groups?: readonly { id: string; name: string }[];
 };
 
 /** Longest filter accepted: a filter is typed by a person or saved in a group, never a document. */
@@ -196,6 +201,7 @@ class Parser {
 		if (opTok.t !== 'op') throw new Fail(`expected a comparison (==, !=, <, <=, >, >=)${this.found(opTok)}`, opTok.p);
 		const value = this.value();
 		checkComparison(field, opTok.v, value, opTok.p);
+		if (field.kind === 'group') field.valuePosition = value.position;
 		return { type: 'compare', field, op: opTok.v, value: value.value, position: start.p };
 	}
 
@@ -211,7 +217,7 @@ class Parser {
 		if (tok.t === 'text') return true;
 		if (tok.t !== 'word') return false;
 		const w = tok.v.toLowerCase();
-		return !(KEYWORDS as readonly string[]).includes(w) && !(SIMPLE_FIELDS as readonly string[]).includes(w) && w !== 'tag' && w !== 'component';
+		return !(KEYWORDS as readonly string[]).includes(w) && !(SIMPLE_FIELDS as readonly string[]).includes(w) && w !== 'tag' && w !== 'component' && w !== 'group';
 	}
 
 	private search(): FilterNode {
@@ -236,6 +242,7 @@ class Parser {
 			if (key.t !== 'word' && key.t !== 'text') throw new Fail(`expected a tag key after "tag."${this.found(key)}`, key.p);
 			return { kind: 'tag', key: key.v };
 		}
+		if (name === 'group') return { kind: 'group', valuePosition: tok.p };
 		if (name === 'component') {
 			this.expect('[', 'a component id in brackets, like component[com.acme.app]');
 			const id = this.componentId();
@@ -289,7 +296,7 @@ class Parser {
 	}
 }
 
-const fieldList = () => [...SIMPLE_FIELDS, 'tag', 'tag.<key>', 'component[<id>].<attribute>'].join(', ');
+const fieldList = () => [...SIMPLE_FIELDS, 'tag', 'tag.<key>', 'group', 'component[<id>].<attribute>'].join(', ');
 
 /** Which values and operators each field takes: a filter that can never mean anything is refused, not run. */
 function checkComparison(field: FilterField, op: FilterOp, v: { value: FilterValue; position: number }, opPos: number): void {
@@ -306,6 +313,10 @@ function checkComparison(field: FilterField, op: FilterOp, v: { value: FilterVal
 		if (!ordered) throw new Fail('last_seen is compared with <, <=, > or >= an age', opPos);
 	} else if (kind === 'last_result') {
 		want(['number'], 'a result code like 1200');
+	} else if (kind === 'group') {
+		want(['text', 'number'], 'a group’s name in quotes, like group == "Lobby screens"');
+		if (ordered) throw new Fail('group is compared with == or != only', opPos);
+		if (valueText(v.value).includes('*')) throw new Fail('group takes a group’s exact name: wildcards (*) do not apply', v.position);
 	} else if (kind === 'component' && field.attribute === 'version') {
 		want(['number', 'text'], 'a version like 2.0 or "2.0.1"');
 	} else {
@@ -387,6 +398,12 @@ function evaluateCompare(node: Extract<FilterNode, { type: 'compare' }>, d: Filt
 				field.key === undefined ? textMatches(t.key, valueText(value)) : t.key.toLowerCase() === field.key.toLowerCase() && textMatches(t.value ?? '', valueText(value))
 			);
 			return op === '==' ? has : !has;
+		}
+		case 'group': {
+			// Resolved: by the static group's ID; else by its name (ignoring case, as group names are unique that way).
+			const name = valueText(value).toLowerCase();
+			const member = (d.groups ?? []).some((g) => (field.groupId !== undefined ? g.id === field.groupId : g.name.toLowerCase() === name));
+			return op === '==' ? member : !member;
 		}
 		case 'component': {
 			const c = d.components.find((x) => x.componentId === field.componentId);

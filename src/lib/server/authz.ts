@@ -15,6 +15,7 @@ import * as codesRepo from './db/repos/enrollment-codes';
 import * as reqRepo from './db/repos/device-requests';
 import * as devicesRepo from './db/repos/devices';
 import * as batchesRepo from './db/repos/batches';
+import * as groupsRepo from './db/repos/groups';
 import type { Q } from './db/repos/types';
 import { fail, type Outcome } from './services/errors';
 
@@ -69,6 +70,10 @@ export function ownersOf(db: Q, kind: ResourceKind, id: string, maId: string | n
 		case 'batch': {
 			const b = batchesRepo.getBatch(db, id);
 			return b ? [b.maId] : null;
+		}
+		case 'group': {
+			const g = groupsRepo.getGroup(db, id);
+			return g ? [g.maId] : null;
 		}
 		case 'ma':
 			return [id];

@@ -309,3 +309,44 @@ export const auditEvents = sqliteTable(
 	},
 	(t) => [index('audit_ma_at_idx').on(t.maId, t.at)]
 );
+
+/**
+ * Device groups of an MA (issue #17): 'static' lists its members (device_group_members); 'dynamic' is a saved
+ * device filter (core/device-filter.ts) whose matches are its members, so it has no rows of its own.
+ * Names are unique per MA (the filter language names groups: group == "Lobby screens").
+ */
+export const deviceGroups = sqliteTable(
+	'device_groups',
+	{
+		id: text('id').primaryKey(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		name: text('name').notNull(),
+		/** 'static' | 'dynamic' */
+		kind: text('kind').notNull(),
+		/** The saved filter of a dynamic group; null for a static one. */
+		filter: text('filter'),
+		description: text('description').notNull().default(''),
+		createdBy: text('created_by').notNull(),
+		createdAt: integer('created_at').notNull(),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [uniqueIndex('device_groups_ma_name_uq').on(t.maId, t.name)]
+);
+
+/** The members of a static group; only devices enrolled with the group's MA are added (SCOMO-ADC-3). */
+export const deviceGroupMembers = sqliteTable(
+	'device_group_members',
+	{
+		groupId: text('group_id')
+			.notNull()
+			.references(() => deviceGroups.id, { onDelete: 'cascade' }),
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id, { onDelete: 'cascade' }),
+		addedAt: integer('added_at').notNull()
+	},
+	// (device_id): a device's groups on its page.
+	(t) => [primaryKey({ columns: [t.groupId, t.deviceId] }), index('device_group_members_device_idx').on(t.deviceId)]
+);

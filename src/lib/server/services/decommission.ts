@@ -28,6 +28,7 @@ import type { DecommissionAck, DecommissionMsg } from '../../contract';
 import * as decommissionsRepo from '../db/repos/decommissions';
 import * as devicesRepo from '../db/repos/devices';
 import * as enrollmentsRepo from '../db/repos/enrollments';
+import * as groupsRepo from '../db/repos/groups';
 import * as operationsRepo from '../db/repos/operations';
 import type { DecommissionRow } from '../db/repos/decommissions';
 import type { OperationRow } from '../db/repos/operations';
@@ -85,6 +86,8 @@ export function createDecommissionService(deps: Pick<ServiceDeps, 'db' | 'events
 				);
 			}
 			const erased = decommissionsRepo.eraseMaDataOfDevice(tx, deviceId, maId);
+			// Its static group memberships in this MA go too: re-enrolled later, it starts in no group.
+			groupsRepo.removeDeviceFromMaGroups(tx, maId, deviceId);
 			decommissionsRepo.insertDecommission(tx, { id: nonce, deviceId, maId, enrolledAt: e.enrolledAt, issuedAt: now, keyId, signature, createdBy: actor.id });
 			const otherMas = enrollmentsRepo.activeMaIdsOfDevice(tx, deviceId).length > 0;
 			audit(tx, now, {

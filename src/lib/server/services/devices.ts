@@ -4,8 +4,7 @@
  * over the server's nonce with the key registered at enrollment.
  */
 import { deviceAuthMessage, type DeviceInfoMsg, type UpdateDeviceBody } from '../../contract';
-import { err, ok } from '../../core';
-import { parseDeviceFilter, type FilterNode } from '../../core/device-filter';
+import { ok } from '../../core';
 import { checkName, checkNotes, parseTags, type DeviceTag } from '../../core/device-identity';
 import * as devicesRepo from '../db/repos/devices';
 import * as enrollmentsRepo from '../db/repos/enrollments';
@@ -13,7 +12,8 @@ import * as deviceList from '../db/repos/device-list';
 import * as tagsRepo from '../db/repos/device-tags';
 import { verifyEd25519 } from './ed25519';
 import { audit } from './audit';
-import { fail, type Outcome, type ServiceError } from './errors';
+import { fail, type Outcome } from './errors';
+import { filterWhere } from './device-filter-where';
 import type { InventoryService } from './inventory';
 import { deviceView, type DeviceView, type InventoryItemView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
@@ -23,9 +23,6 @@ export type DevicePage = { items: DeviceView[]; nextCursor: string | null; total
 export type DevicePageQuery = { filter?: string; limit?: number; cursor?: string };
 
 export const DEFAULT_PAGE_SIZE = 100;
-
-const usesOnline = (n: FilterNode): boolean =>
-	n.type === 'compare' ? n.field.kind === 'online' : n.type === 'not' ? usesOnline(n.operand) : usesOnline(n.left) || usesOnline(n.right);
 
 export function createDeviceService(deps: ServiceDeps, inventory: InventoryService) {
 	const { db } = deps;
@@ -41,41 +38,31 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return views(maId, devicesRepo.listDevicesOfMa(db, maId));
 	}
 
-	/** A filter text as SQL for this MA; an empty one is no condition; one that does not parse points at where. */
-	function where(maId: string, filter: string | undefined) {
-		if (filter === undefined || filter.trim() === '') return ok(undefined);
-		const parsed = parseDeviceFilter(filter);
-		if (!parsed.ok) {
-			const { message, position } = parsed.error;
-			return err<ServiceError>({
-				code: 'invalid_request',
-				message: `filter: ${message} (at character ${position + 1})`,
-				issues: [{ path: 'filter', message }],
-				position
-			});
-		}
-		const onlineIds = usesOnline(parsed.value) ? (deps.relay().onlineDeviceIds?.() ?? []) : [];
-		return ok(deviceList.filterSql(parsed.value, { maId, now: deps.clock(), onlineIds }));
-	}
+	/** A filter text as SQL for this MA (group names resolved); one that does not parse points at where. */
+	const where = (maId: string, filter: string | undefined) => filterWhere(deps, maId, filter);
 
 	/** One page of the MA's devices matching the filter, in name order, with the total of all matches. */
 	function page(maId: string, query: DevicePageQuery): Outcome<DevicePage> {
 		const w = where(maId, query.filter);
-		if (!w.ok) return w;
+		return w.ok ? pageWhere(maId, w.value, query) : w;
+	}
+
+	/** One page of the MA's devices meeting an SQL condition (a group's members: services/groups.ts). */
+	function pageWhere(maId: string, w: deviceList.DeviceWhere | undefined, query: Omit<DevicePageQuery, 'filter'>): Outcome<DevicePage> {
 		let after: deviceList.DeviceCursor | null = null;
 		if (query.cursor) {
 			after = decodeDeviceCursor(query.cursor);
 			if (!after) return fail('invalid_request', 'cursor: not a cursor this list gave out', [{ path: 'cursor', message: 'not a cursor this list gave out' }]);
 		}
 		const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-		const rows = deviceList.listDevicePage(db, maId, w.value, after, limit + 1);
+		const rows = deviceList.listDevicePage(db, maId, w, after, limit + 1);
 		const more = rows.length > limit;
 		const shown = more ? rows.slice(0, limit) : rows;
 		const last = shown.at(-1);
 		return ok({
 			items: views(maId, shown),
 			nextCursor: more && last ? encodeDeviceCursor({ name: last.name, id: last.id }) : null,
-			total: deviceList.countDevices(db, maId, w.value)
+			total: deviceList.countDevices(db, maId, w)
 		});
 	}
 
@@ -165,7 +152,7 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return devicesRepo.getDevice(db, deviceId)?.baselineBuildId ?? null;
 	}
 
-	return { list, page, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
+	return { list, page, pageWhere, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
 }
 
 export type DeviceService = ReturnType<typeof createDeviceService>;

@@ -7,6 +7,7 @@ import { createDeviceRequestService } from './device-requests';
 import { createDeviceService } from './devices';
 import { createDecommissionService } from './decommission';
 import { createEnrollmentService } from './enrollment';
+import { createGroupService } from './groups';
 import { createInventoryService } from './inventory';
 import { createMaService } from './mas';
 import { createOperationService } from './operations';
@@ -25,6 +26,7 @@ export function createServices(deps: ServiceDeps) {
 	const writes = createGroupCommit(deps.db);
 	const operations = createOperationService(deps, packages, writes, signing);
 	const decommission = createDecommissionService(deps, (maId, message) => signing.keys.signCurrent(maId, message));
+	const devices = createDeviceService(deps, inventory);
 	return {
 		signing: {
 			...signing,
@@ -39,8 +41,10 @@ export function createServices(deps: ServiceDeps) {
 		enrollment: createEnrollmentService(deps, decommission.supersede),
 		packages,
 		inventory,
-		devices: createDeviceService(deps, inventory),
+		devices,
 		decommission,
+		// Device groups (issue #17); rollouts read a group's devices with groups.deviceIdsOf.
+		groups: createGroupService(deps, devices),
 		operations,
 		writes,
 		catalog: createCatalogService(deps, operations),

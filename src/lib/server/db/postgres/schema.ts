@@ -309,3 +309,36 @@ export const auditEvents = pgTable(
 	},
 	(t) => [index('audit_ma_at_idx').on(t.maId, t.at)]
 );
+
+/** Device groups of an MA: mirrors ../schema.ts (static members listed, dynamic = a saved filter). */
+export const deviceGroups = pgTable(
+	'device_groups',
+	{
+		id: text('id').primaryKey(),
+		maId: text('ma_id')
+			.notNull()
+			.references(() => managementAuthorities.id),
+		name: text('name').notNull(),
+		kind: text('kind').notNull(),
+		filter: text('filter'),
+		description: text('description').notNull().default(''),
+		createdBy: text('created_by').notNull(),
+		createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+		updatedAt: bigint('updated_at', { mode: 'number' }).notNull()
+	},
+	(t) => [uniqueIndex('device_groups_ma_name_uq').on(t.maId, t.name)]
+);
+
+export const deviceGroupMembers = pgTable(
+	'device_group_members',
+	{
+		groupId: text('group_id')
+			.notNull()
+			.references(() => deviceGroups.id, { onDelete: 'cascade' }),
+		deviceId: text('device_id')
+			.notNull()
+			.references(() => devices.id, { onDelete: 'cascade' }),
+		addedAt: bigint('added_at', { mode: 'number' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.groupId, t.deviceId] }), index('device_group_members_device_idx').on(t.deviceId)]
+);

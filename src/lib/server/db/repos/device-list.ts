@@ -7,6 +7,8 @@
  * - online: which devices have a socket is known in memory only; the caller passes this MA's online IDs,
  *   bound as one JSON array (json_each), so the statement's text does not depend on how many there are;
  * - last_result: the result code of the device's last finished operation of this MA (a correlated subquery);
+ * - group == "Lobby screens": membership of a static group, by its ID once resolved (core/device-filter-groups.ts
+ *   expands dynamic groups into their saved filters before this runs), else by the MA's group of that name;
  * - component[id].version < 2.0: versions compare by semver through scomo_compare_versions, a function
  *   the store registers on its connection (db/open.ts) from the core's compareVersions.
  * The SQL keeps the evaluator's meaning for missing values (a device without a component matches only
@@ -14,10 +16,12 @@
  */
 import { and, asc, eq, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { valueText, type FilterNode, type FilterOp, type FilterValue } from '../../../core/device-filter';
-import { deviceTags, devices as d, enrollments as e, inventory, operations } from '../schema';
+import { deviceGroupMembers, deviceGroups, deviceTags, devices as d, enrollments as e, inventory, operations } from '../schema';
 import type { DeviceRow } from './devices';
 import type { Q } from './types';
 
+/** A condition over the devices list (a translated filter, a group's membership), opaque to services. */
+export type DeviceWhere = SQL;
 export type FilterContext = { maId: string; now: number; onlineIds: readonly string[] };
 export type DeviceListRow = DeviceRow & { enrolledAt: number; name: string; notes: string };
 /** Where the previous page ended: the last row's name and ID (the sort key). */
@@ -76,6 +80,14 @@ function compareSql(node: Extract<FilterNode, { type: 'compare' }>, c: FilterCon
 					: sql`lower(${deviceTags.key}) = lower(${field.key}) AND ${like(sql`COALESCE(${deviceTags.value}, '')`, value)}`;
 			const has = sql`EXISTS (SELECT 1 FROM ${deviceTags} WHERE ${deviceTags.deviceId} = ${e.deviceId} AND ${deviceTags.maId} = ${c.maId} AND ${match})`;
 			return eqOrNot(o, has);
+		}
+		case 'group': {
+			const which =
+				field.groupId !== undefined
+					? sql`${deviceGroupMembers.groupId} = ${field.groupId}`
+					: sql`${deviceGroupMembers.groupId} IN (SELECT ${deviceGroups.id} FROM ${deviceGroups} WHERE ${deviceGroups.maId} = ${c.maId} AND lower(${deviceGroups.name}) = lower(${valueText(value)}))`;
+			const member = sql`EXISTS (SELECT 1 FROM ${deviceGroupMembers} WHERE ${deviceGroupMembers.deviceId} = ${e.deviceId} AND ${which})`;
+			return eqOrNot(o, member);
 		}
 		case 'component': {
 			const col = COMPONENT_COLUMNS[field.attribute];

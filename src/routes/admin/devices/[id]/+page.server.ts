@@ -23,6 +23,7 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	return {
 		device: found.value.device,
 		inventory: found.value.inventory,
+		groups: ctx.services.groups.staticGroupsOf(maId, params.id),
 		operations,
 		// How far the unfinished ones got lately (download bytes are relayed live, never stored).
 		progress: ctx.services.operations.progressOf(operations.filter((o) => !isTerminalStatus(o.status)).map((o) => o.id)),
