@@ -42,6 +42,9 @@ export const rolloutPhases = sqliteTable(
 		idx: integer('idx').notNull(),
 		/** waiting | running | awaiting-confirmation | paused | done */
 		status: text('status').notNull(),
+		/** Failures and refusals accepted when a person resumed the phase after a threshold (core Acknowledged). */
+		acknowledgedFailed: integer('acknowledged_failed').notNull().default(0),
+		acknowledgedRefused: integer('acknowledged_refused').notNull().default(0),
 		startedAt: integer('started_at'),
 		finishedAt: integer('finished_at')
 	},

@@ -42,6 +42,9 @@ export const rolloutPhases = pgTable(
 		idx: integer('idx').notNull(),
 		/** waiting | running | awaiting-confirmation | paused | done */
 		status: text('status').notNull(),
+		/** Failures and refusals accepted when a person resumed the phase after a threshold (core Acknowledged). */
+		acknowledgedFailed: integer('acknowledged_failed').notNull().default(0),
+		acknowledgedRefused: integer('acknowledged_refused').notNull().default(0),
 		startedAt: bigint('started_at', { mode: 'number' }),
 		finishedAt: bigint('finished_at', { mode: 'number' })
 	},

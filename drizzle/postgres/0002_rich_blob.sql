@@ -18,6 +18,8 @@ CREATE TABLE "rollout_phases" (
 	"rollout_id" text NOT NULL,
 	"idx" integer NOT NULL,
 	"status" text NOT NULL,
+	"acknowledged_failed" integer DEFAULT 0 NOT NULL,
+	"acknowledged_refused" integer DEFAULT 0 NOT NULL,
 	"started_at" bigint,
 	"finished_at" bigint,
 	CONSTRAINT "rollout_phases_rollout_id_idx_pk" PRIMARY KEY("rollout_id","idx")

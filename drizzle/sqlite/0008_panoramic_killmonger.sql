@@ -21,6 +21,8 @@ CREATE TABLE `rollout_phases` (
 	`rollout_id` text NOT NULL,
 	`idx` integer NOT NULL,
 	`status` text NOT NULL,
+	`acknowledged_failed` integer DEFAULT 0 NOT NULL,
+	`acknowledged_refused` integer DEFAULT 0 NOT NULL,
 	`started_at` integer,
 	`finished_at` integer,
 	PRIMARY KEY(`rollout_id`, `idx`),
