@@ -14,6 +14,7 @@ import * as codesRepo from './db/repos/enrollment-codes';
 import * as reqRepo from './db/repos/device-requests';
 import * as devicesRepo from './db/repos/devices';
 import * as batchesRepo from './db/repos/batches';
+import * as rolloutsRepo from './db/repos/rollouts';
 import type { Q } from './db/repos/types';
 import { fail, type Outcome } from './services/errors';
 
@@ -68,6 +69,10 @@ export function ownersOf(db: Q, kind: ResourceKind, id: string, maId: string | n
 		case 'batch': {
 			const b = batchesRepo.getBatch(db, id);
 			return b ? [b.maId] : null;
+		}
+		case 'rollout': {
+			const r = rolloutsRepo.getRollout(db, id);
+			return r ? [r.maId] : null;
 		}
 		case 'ma':
 			return [id];

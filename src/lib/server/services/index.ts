@@ -13,6 +13,9 @@ import { createPackageService } from './packages';
 import type { ServiceDeps } from './deps';
 import { createSigningService } from '../signing';
 import { createGroupCommit } from '../db/group-commit';
+import { createRolloutService } from './rollouts/service';
+import { createRolloutScheduler } from './rollouts/scheduler';
+import { rolloutTargets } from './rollouts/targets';
 
 export function createServices(deps: ServiceDeps) {
 	// SCOMO-SEC-01: command signing first; operations seal every command set they relay with it.
@@ -23,6 +26,12 @@ export function createServices(deps: ServiceDeps) {
 	// One write pipeline for the store: the writes of one event-loop turn share a transaction.
 	const writes = createGroupCommit(deps.db);
 	const operations = createOperationService(deps, packages, writes, signing);
+	const devices = createDeviceService(deps, inventory);
+	// Staged rollouts. Groups: the groups service plugs in here (rolloutTargets' second argument, a GroupPort);
+	// until then a group target or group phase answers not_found 'group not found'.
+	const targets = rolloutTargets(devices);
+	const rollouts = createRolloutService(deps, operations, signing, targets);
+	const rolloutScheduler = createRolloutScheduler(deps, operations, targets, rollouts.transitions);
 	return {
 		signing: {
 			...signing,
@@ -37,7 +46,9 @@ export function createServices(deps: ServiceDeps) {
 		enrollment: createEnrollmentService(deps),
 		packages,
 		inventory,
-		devices: createDeviceService(deps, inventory),
+		devices,
+		rollouts,
+		rolloutScheduler,
 		operations,
 		writes,
 		catalog: createCatalogService(deps, operations),

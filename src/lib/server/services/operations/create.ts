@@ -37,6 +37,13 @@ export type CreatedOperations = {
 	approval: 'not-required' | 'pending';
 };
 
+/**
+ * What a caller creating operations on behalf of something else (a rollout) adds: `within` runs inside the
+ * transaction that commits the batch, so the caller's own record of it (rollout_devices) commits with it and a
+ * crash cannot leave one without the other.
+ */
+export type CreateOptions = { within?: (tx: OperationContext['db'], batchId: string, rows: readonly OperationRow[]) => void };
+
 /** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
 const newCorrelator = () => newSecret(16);
 
@@ -45,7 +52,7 @@ export function operationCreation(
 	relayNew: (deviceIds: readonly string[], rows: readonly OperationRow[]) => Promise<void>
 ) {
 	/** Creates one batch of operations for one or many devices; rows are committed before any relay. */
-	function create(maId: string, actor: AuditActor, body: CreateOperationsBody): Outcome<CreatedOperations> {
+	function create(maId: string, actor: AuditActor, body: CreateOperationsBody, options: CreateOptions = {}): Outcome<CreatedOperations> {
 		const ma = masRepo.getMa(db, maId);
 		if (!ma) return fail('not_found', 'MA not found');
 		const settings = parseMaSettings(ma.settings);
@@ -143,6 +150,7 @@ export function operationCreation(
 				outcome: 'ok',
 				detail: { devices: deviceIds.length, steps: steps.map((s) => `${s.kind}${s.componentId ? ` ${s.componentId}` : ''}${s.version ? `@${s.version}` : ''}`), consentMode: body.consentMode }
 			});
+			options.within?.(tx as OperationContext['db'], batchId, rows);
 		});
 		emitUpdated(rows);
 		const warnings = baselineWarnings(deviceIds, steps, rows);
