@@ -84,8 +84,8 @@ const EnvSchema = v.object({
 	SCOMO_MAX_BUNDLE_BYTES: v.optional(intString('SCOMO_MAX_BUNDLE_BYTES', 1024, 512 * 1024 * 1024)),
 	SCOMO_MASTER_KEY_FILE: v.optional(v.pipe(v.string(), v.minLength(1, 'SCOMO_MASTER_KEY_FILE must not be empty'))),
 	SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS: v.optional(intString('SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS', 1, 600)),
-	SCOMO_COMMAND_ACK_TIMEOUT_SECONDS: v.optional(intString('SCOMO_COMMAND_ACK_TIMEOUT_SECONDS', 1, 600))
-	SCOMO_ROLLOUT_TICK_MS: v.optional(intString('SCOMO_ROLLOUT_TICK_MS', 50, 60_000)),
+	SCOMO_COMMAND_ACK_TIMEOUT_SECONDS: v.optional(intString('SCOMO_COMMAND_ACK_TIMEOUT_SECONDS', 1, 600)),
+	SCOMO_ROLLOUT_TICK_MS: v.optional(intString('SCOMO_ROLLOUT_TICK_MS', 50, 60_000))
 });
 
 export class ConfigError extends Error {

@@ -12,6 +12,7 @@ import * as devicesRepo from '../../db/repos/devices';
 import * as masRepo from '../../db/repos/mas';
 import * as pkgs from '../../db/repos/packages';
 import type { OperationRow } from '../../db/repos/operations';
+import type { Q } from '../../db/repos/types';
 import { audit } from '../audit';
 import { fail, type Outcome } from '../errors';
 import { isCompatible } from '../catalog';
@@ -42,7 +43,7 @@ export type CreatedOperations = {
  * transaction that commits the batch, so the caller's own record of it (rollout_devices) commits with it and a
  * crash cannot leave one without the other.
  */
-export type CreateOptions = { within?: (tx: OperationContext['db'], batchId: string, rows: readonly OperationRow[]) => void };
+export type CreateOptions = { within?: (tx: Q, batchId: string, rows: readonly OperationRow[]) => void };
 
 /** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
 const newCorrelator = () => newSecret(16);
@@ -150,7 +151,7 @@ export function operationCreation(
 				outcome: 'ok',
 				detail: { devices: deviceIds.length, steps: steps.map((s) => `${s.kind}${s.componentId ? ` ${s.componentId}` : ''}${s.version ? `@${s.version}` : ''}`), consentMode: body.consentMode }
 			});
-			options.within?.(tx as OperationContext['db'], batchId, rows);
+			options.within?.(tx, batchId, rows);
 		});
 		emitUpdated(rows);
 		const warnings = baselineWarnings(deviceIds, steps, rows);

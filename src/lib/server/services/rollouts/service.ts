@@ -305,7 +305,7 @@ export function createRolloutService(deps: ServiceDeps, operations: OperationSer
 	}
 
 	/** Failed devices of the phases reached so far get another try (their retry count starts over). */
-	function retryFailures(maId: string, actor: AuditActor, id: string): Outcome<RolloutView & { retried: number }> {
+	function retryFailures(maId: string, actor: AuditActor, id: string): Outcome<RolloutView> {
 		const row = find(maId, id);
 		if (!row) return fail('not_found', 'rollout not found');
 		if (!['running', 'paused'].includes(row.status)) return fail('conflict', `the rollout is ${row.status}; failures are retried while it runs or is paused`);
@@ -318,7 +318,8 @@ export function createRolloutService(deps: ServiceDeps, operations: OperationSer
 			return n;
 		});
 		t.announce(maId, id);
-		return ok({ ...view(repo.getRollout(db, id)!), retried });
+		if (retried > 0) deps.log.debug({ rolloutId: id, retried }, 'rollout failures retried');
+		return ok(view(repo.getRollout(db, id)!));
 	}
 
 	/** The rollout and its phases as the console's live event carries them. */
