@@ -12,7 +12,7 @@ import { PATIENCE_MS } from '../support/patience';
 import type { RolloutDetail, RolloutDevicePage, RolloutView } from '../../src/lib/contract/rollouts';
 
 /** Agents in the fleet: 30 is the issue's number; 2 shared cores start them slowly, so fewer by default. */
-const AGENTS = Number(process.env.ROLLOUT_AGENTS ?? 12);
+const AGENTS = Number(process.env.ROLLOUT_AGENTS ?? 30);
 const CLOCK = 'com.example.clock';
 /** Phase 2 (devices a03…a08): a03 and a04 run an old baseline (1413), a05's user refuses (1401). */
 const OLD = new Set(['a03', 'a04']);
