@@ -9,6 +9,25 @@ import { createLogger } from '../../logger';
 import { loadSecrets } from '../../secrets';
 import * as opsRepo from '../../db/repos/operations';
 import type { RolloutDeviceView } from '../../../contract/rollouts';
+import { randomBytes } from 'node:crypto';
+import { insertAdmin, insertMembership, insertPasskey } from '../../auth/accounts';
+import { newId } from '../../ids';
+import { SoftAuthenticator } from '../../../../../tests/support/soft-authenticator';
+
+const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+
+/** An owner with a passkey: the MA's trust statement then names a credential, so high-risk work needs approval. */
+function ownerWithPasskey(h: Harness, maId: string) {
+	const authenticator = new SoftAuthenticator(h.config.origin);
+	authenticator.register({ challenge: b64u(randomBytes(32)), rp: { id: 'localhost' }, user: { id: b64u(randomBytes(16)) } });
+	const cred = authenticator.credentials[0]!;
+	const adminId = newId();
+	insertAdmin(h.db, { id: adminId, displayName: 'Owner', userHandle: cred.userHandle }, h.time.now);
+	insertPasskey(h.db, adminId, { id: b64u(cred.id), publicKey: b64u(cred.cosePublicKey), counter: 0, transports: [], deviceType: 'singleDevice', backedUp: false }, 'key', h.time.now);
+	insertMembership(h.db, adminId, maId, 'owner', h.time.now);
+	h.services.signing.trust.invalidate(maId);
+	return adminId;
+}
 
 type Harness = ReturnType<typeof serviceHarness>;
 const APP = 'com.acme.app';
@@ -206,6 +225,32 @@ describe('rollout scheduler', () => {
 		expect(h.services.rollouts.resume(maId, h.system, id)).toMatchObject({ ok: false, error: { code: 'conflict' } });
 	});
 
+	it.each([
+		['withdraw', 'cancelled'],
+		['let-finish', 'queued']
+	] as const)('at its end time (%s) the rollout ends: waiting devices withdrawn, sent commands %s', async (endBehavior, sent) => {
+		const { h, maId } = setup(4);
+		const id = newRollout(h, maId, { schedule: { startAt: h.time.now + MIN, endAt: h.time.now + 10 * MIN, endBehavior } });
+		expect(h.services.rollouts.start(maId, h.system, id)).toMatchObject({ ok: true, value: { status: 'scheduled' } });
+		h.services.rolloutScheduler.tick();
+		expect(devicesOf(h, maId, id)).toEqual([]); // not before its start time
+		h.time.now += MIN;
+		h.services.rolloutScheduler.tick();
+		const out = devicesOf(h, maId, id).filter((d) => d.state === 'delivered');
+		expect(out).toHaveLength(2);
+		h.time.now += 9 * MIN;
+		h.services.rolloutScheduler.tick();
+		expect(detail(h, maId, id).rollout).toMatchObject({ status: 'ended' });
+		expect(states(h, maId, id).filter((x) => x.startsWith('1:'))).toEqual(['1:withdrawn', '1:withdrawn']);
+		for (const d of out) expect(h.services.operations.get(maId, d.correlator!)).toMatchObject({ value: { status: sent } });
+		if (endBehavior === 'let-finish') {
+			// Let finish: the devices under way still report, and their results count.
+			await answer(h, maId, id, () => 1200);
+			h.services.rolloutScheduler.tick();
+			expect(detail(h, maId, id).rollout.tally).toMatchObject({ succeeded: 2, pending: 0 });
+		}
+	});
+
 	it('survives a restart: a new process over the same store carries on from the stored state', async () => {
 		const { h, maId } = setup(3);
 		const id = newRollout(h, maId);
@@ -226,6 +271,18 @@ describe('rollout scheduler', () => {
 		again.rolloutScheduler.tick();
 		expect(devicesOf(h, maId, id).filter((d) => d.state === 'delivered')).toHaveLength(1);
 		expect(detail(h, maId, id).rollout.currentPhase).toBe(1);
+	});
+
+	it('a high-risk rollout (a listed kind) waits for its approval: no batch until attachRolloutApproval', () => {
+		const { h, maId } = setup(3);
+		const adminId = ownerWithPasskey(h, maId);
+		const id = newRollout(h, maId, { steps: { operations: [{ kind: 'Remove', componentId: APP }], consentMode: 'silent' } });
+		expect(h.services.rollouts.start(maId, h.system, id)).toMatchObject({ ok: true, value: { status: 'awaiting-approval' } });
+		h.services.rolloutScheduler.tick();
+		expect(devicesOf(h, maId, id)).toEqual([]);
+		const approved = h.services.rollouts.attachRolloutApproval(maId, { type: 'admin', id: adminId }, id, { assertion: 'stand-in' }, adminId);
+		expect(approved).toMatchObject({ ok: true, value: { status: 'running', approvedBy: adminId } });
+		expect(states(h, maId, id)).toEqual(['0:waiting', '0:waiting', '1:waiting']);
 	});
 
 	it('a group target answers group not found until the groups service is wired in', () => {
