@@ -141,4 +141,12 @@ describe('a staged rollout to real agents', () => {
 		expect(after.rollout.status).toBe('aborted');
 		expect((await action(id, 'resume')).status).toBe(409);
 	});
+
+	it('another MA’s rollout is not found, like a missing one', async () => {
+		const other = newMa(server, 'Other');
+		const mine = (await acme.api.request<{ items: RolloutView[] }>('GET', '/api/v1/rollouts')).body.items[0]!;
+		expect((await other.api.request('GET', `/api/v1/rollouts/${mine.id}`)).status).toBe(404);
+		expect((await other.api.request('POST', `/api/v1/rollouts/${mine.id}/abort`)).status).toBe(404);
+		expect((await other.api.request<{ total: number }>('GET', '/api/v1/rollouts')).body.total).toBe(0);
+	});
 });
