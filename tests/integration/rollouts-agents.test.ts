@@ -2,13 +2,16 @@
  * Staged rollouts with real agents (issue #17), through the REST API: a three-phase rollout where phase 2's
  * failures (devices on a baseline the package excludes: 1413) cross the error threshold and pause it while a
  * refusal (a user who said no: 1401) is counted apart; the fix (a version for every baseline), retry-failures
- * and resume complete it. Then abort withdraws a command still queued for an offline device (1462).
+ * and resume complete it. A device outside its maintenance window gets nothing until the window opens (the
+ * server's clock is moved), a device that enrolls later joins a continuous rollout, and abort withdraws a command
+ * still queued for an offline device (1462).
  * The scheduler runs on its own interval and on operation results: the test only polls the REST state.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, newMa, type TestServer } from '../support/test-server';
 import { examplePackage, startAgent, type AgentProcess } from '../support/agent-process';
 import { PATIENCE_MS } from '../support/patience';
+import { movableClock } from '../support/movable-clock';
 import type { RolloutDetail, RolloutDevicePage, RolloutView } from '../../src/lib/contract/rollouts';
 
 /** Agents in the fleet: 30 is the issue's number; 2 shared cores start them slowly, so fewer by default. */
@@ -18,6 +21,7 @@ const CLOCK = 'com.example.clock';
 const OLD = new Set(['a03', 'a04']);
 const REFUSES = new Set(['a05']);
 
+const clock = movableClock();
 let server: TestServer;
 let acme: ReturnType<typeof newMa>;
 const agents = new Map<string, AgentProcess>();
@@ -25,7 +29,7 @@ const agents = new Map<string, AgentProcess>();
 const label = (i: number) => `a${String(i + 1).padStart(2, '0')}`;
 
 beforeAll(async () => {
-	server = await startTestServer({ SCOMO_ROLLOUT_TICK_MS: '200' });
+	server = await startTestServer({ SCOMO_ROLLOUT_TICK_MS: '200' }, { clock: clock.now });
 	acme = newMa(server, 'Acme');
 	// 1.0.0 is built for the current baseline only: the old-baseline devices refuse to install it (1413).
 	const p = examplePackage(CLOCK, '1.0.0');
@@ -113,6 +117,51 @@ describe('a staged rollout to real agents', () => {
 		for (const step of ['rollout.start:scheduled', 'rollout.phase:pause', 'rollout.retry-failures:ok', 'rollout.resume:running', 'rollout.complete:completed']) {
 			expect(timeline).toContain(step);
 		}
+	});
+
+	it('a device outside its maintenance window gets nothing until the window opens', async () => {
+		// A daily one-hour window starting two hours from now (UTC): closed now.
+		const opensAt = new Date(clock.now());
+		opensAt.setUTCHours(opensAt.getUTCHours() + 2, 0, 0, 0);
+		const created = await acme.api.request<RolloutView>('POST', '/api/v1/rollouts', {
+			name: 'Inventory in the window',
+			target: { kind: 'filter', filter: 'name == a01' },
+			steps: { operations: [{ kind: 'Inventory' }], consentMode: 'silent' },
+			phases: [{ name: 'all', size: { kind: 'rest' }, ...threshold(100) }],
+			windows: [{ cron: `0 ${opensAt.getUTCHours()} * * *`, durationMinutes: 60, timeZone: 'UTC' }]
+		});
+		const id = created.body.id;
+		expect((await action(id, 'start')).body).toMatchObject({ status: 'running' });
+		// Several ticks pass (one every 200 ms); the device stays waiting, with no operation.
+		for (let i = 0; i < 10; i++) {
+			await new Promise((res) => setTimeout(res, 100));
+			const devs = await acme.api.request<RolloutDevicePage>('GET', `/api/v1/rollouts/${id}/devices`);
+			expect(devs.body.items).toEqual([expect.objectContaining({ name: 'a01', state: 'waiting', operation: null })]);
+		}
+		clock.advance(opensAt.getTime() - clock.now() + 60_000);
+		const done = await waitRollout(id, (d) => d.rollout.status === 'completed', 'completion inside the window');
+		expect(done.rollout.tally).toMatchObject({ total: 1, succeeded: 1 });
+		clock.reset();
+	});
+
+	it('continuous: a device that enrolls later joins the rollout and gets it', async () => {
+		const created = await acme.api.request<RolloutView>('POST', '/api/v1/rollouts', {
+			name: 'Late joiners',
+			target: { kind: 'filter', filter: 'name == "late*"' },
+			mode: 'continuous',
+			steps: { operations: [{ kind: 'DownloadInstall', componentId: CLOCK }], consentMode: 'silent' },
+			phases: [{ name: 'all', size: { kind: 'rest' }, ...threshold(100) }]
+		});
+		const id = created.body.id;
+		expect((await action(id, 'start')).body).toMatchObject({ status: 'running' });
+		const code = (await acme.api.createEnrollmentCode({ label: 'late1' })).body.code;
+		const late = startAgent({ server: server.url, enroll: code, consent: { default: 'accept' } });
+		agents.set('late1', late);
+		await late.waitEvent('connected');
+		const d = await waitRollout(id, (x) => x.rollout.tally.succeeded === 1, 'the late device to get it');
+		expect(d.rollout).toMatchObject({ status: 'running', tally: { total: 1, succeeded: 1 } });
+		expect(d.timeline.map((t) => t.action)).toContain('rollout.join');
+		expect((await action(id, 'abort')).body).toMatchObject({ status: 'aborted' });
 	});
 
 	it('abort withdraws a command still queued for an offline device (1462)', async () => {
