@@ -92,11 +92,13 @@ export const rolloutDeviceIds = (q: Q, rolloutId: string): Set<string> =>
 
 /** How many devices of each phase are in each state; failed ones with a retry ahead are counted apart. */
 export function phaseStateCounts(q: Q, rolloutId: string): { phaseIdx: number; state: string; retrying: boolean; n: number }[] {
+	// CASE, not a bare comparison: a number on both engines (PostgreSQL would answer a boolean).
+	const retrying = sql<number>`(CASE WHEN ${rd.nextAttemptAt} IS NULL THEN 0 ELSE 1 END)`;
 	return q
-		.select({ phaseIdx: rd.phaseIdx, state: rd.state, retrying: sql<number>`(${rd.nextAttemptAt} IS NOT NULL)`, n: sql<number>`count(*)` })
+		.select({ phaseIdx: rd.phaseIdx, state: rd.state, retrying, n: sql<number>`count(*)` })
 		.from(rd)
 		.where(eq(rd.rolloutId, rolloutId))
-		.groupBy(rd.phaseIdx, rd.state, sql`(${rd.nextAttemptAt} IS NOT NULL)`)
+		.groupBy(rd.phaseIdx, rd.state, retrying)
 		.all()
 		.map((x) => ({ phaseIdx: x.phaseIdx, state: x.state, retrying: Number(x.retrying) === 1, n: Number(x.n) }));
 }

@@ -155,7 +155,8 @@ export function createRolloutScheduler(
 	function observe(row: repo.RolloutRow, d: RolloutDefinition, now: number, retries: boolean): boolean {
 		const ended = repo.finishedTries(db, row.id);
 		const silent = d.inProgressTimeoutMs === null ? [] : repo.deliveredStartedBefore(db, row.id, now - d.inProgressTimeoutMs);
-		const late = silent.filter((s) => s.startedAt !== null && timedOut(s.startedAt, now, d.inProgressTimeoutMs) && !ended.some((e) => e.deviceId === s.deviceId));
+		const endedIds = new Set(ended.map((e) => e.deviceId));
+		const late = silent.filter((s) => s.startedAt !== null && timedOut(s.startedAt, now, d.inProgressTimeoutMs) && !endedIds.has(s.deviceId));
 		if (ended.length === 0 && late.length === 0) return false;
 		const retryAt = (attempts: number) => (retries ? nextRetryAt(d.retry, attempts, now) : null);
 		db.transaction((tx) => {

@@ -176,7 +176,8 @@ export function rolloutTransitions({ deps, operations, targets }: RolloutDeps) {
 	function finish(row: repo.RolloutRow, actor: AuditActor, status: 'aborted' | 'ended', reason: string, withdrawSent: boolean): Outcome<{ withdrawn: number }> {
 		const now = deps.clock();
 		const moved = db.transaction((tx) => {
-			if (repo.updateRolloutFrom(tx, row.id, ACTIVE_STATUSES, { status, statusReason: reason, finishedAt: now, updatedAt: now }) === 0) return false;
+			// A draft may be aborted too (discarded before it ever started).
+			if (repo.updateRolloutFrom(tx, row.id, ['draft', ...ACTIVE_STATUSES], { status, statusReason: reason, finishedAt: now, updatedAt: now }) === 0) return false;
 			repo.updateDevicesInState(tx, row.id, ['waiting'], { state: 'withdrawn', finishedAt: now, updatedAt: now });
 			repo.updateDevicesInState(tx, row.id, ['failed'], { nextAttemptAt: null, updatedAt: now });
 			audit(tx, now, { maId: row.maId, actor, action: status === 'aborted' ? 'rollout.abort' : 'rollout.end', targetType: 'rollout', targetId: row.id, outcome: status, detail: { reason, withdrawSent } });
