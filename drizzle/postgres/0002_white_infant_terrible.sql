@@ -43,10 +43,12 @@ CREATE TABLE "rollouts" (
 	"approved_at" bigint
 );
 --> statement-breakpoint
+DROP INDEX "operations_batch_idx";--> statement-breakpoint
 ALTER TABLE "rollout_devices" ADD CONSTRAINT "rollout_devices_rollout_id_rollouts_id_fk" FOREIGN KEY ("rollout_id") REFERENCES "public"."rollouts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "rollout_phases" ADD CONSTRAINT "rollout_phases_rollout_id_rollouts_id_fk" FOREIGN KEY ("rollout_id") REFERENCES "public"."rollouts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "rollouts" ADD CONSTRAINT "rollouts_ma_id_management_authorities_id_fk" FOREIGN KEY ("ma_id") REFERENCES "public"."management_authorities"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "rollout_devices_state_idx" ON "rollout_devices" USING btree ("rollout_id","state");--> statement-breakpoint
 CREATE INDEX "rollout_devices_correlator_idx" ON "rollout_devices" USING btree ("correlator");--> statement-breakpoint
 CREATE INDEX "rollouts_ma_created_idx" ON "rollouts" USING btree ("ma_id","created_at");--> statement-breakpoint
-CREATE INDEX "rollouts_status_idx" ON "rollouts" USING btree ("status");
+CREATE INDEX "rollouts_status_idx" ON "rollouts" USING btree ("status");--> statement-breakpoint
+CREATE INDEX "operations_batch_device_idx" ON "operations" USING btree ("batch_id","device_id");

@@ -49,4 +49,6 @@ CREATE TABLE `rollouts` (
 );
 --> statement-breakpoint
 CREATE INDEX `rollouts_ma_created_idx` ON `rollouts` (`ma_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `rollouts_status_idx` ON `rollouts` (`status`);
+CREATE INDEX `rollouts_status_idx` ON `rollouts` (`status`);--> statement-breakpoint
+DROP INDEX `operations_batch_idx`;--> statement-breakpoint
+CREATE INDEX `operations_batch_device_idx` ON `operations` (`batch_id`,`device_id`);
