@@ -232,7 +232,8 @@ export function createRolloutScheduler(
 							updatedAt: now
 						});
 					}
-					audit(tx, now, { maId: row.maId, actor: systemActor(row.id), action: 'rollout.batch', targetType: 'rollout', targetId: row.id, outcome: 'ok', detail: { batchId, devices: lastStep.size, phase: row.currentPhase } });
+					// No rollout audit row per batch: operations.create audits the batch itself, and a rate-limited rollout
+					// makes one per tick, which would drown the timeline (actions and phase changes).
 				}
 			}
 		);

@@ -156,8 +156,8 @@ export function rolloutTransitions({ deps, operations, targets }: RolloutDeps) {
 				return true;
 			});
 			if (!moved) return fail('conflict', 'the rollout changed meanwhile; try again');
+			// One action, one effect: a phase that also waits for confirmation is confirmed by the next resume.
 			if (next === 'scheduled') activateIfDue(row.id);
-			else if (phase?.status === 'awaiting-confirmation') advance(repo.getRollout(db, row.id)!, actor, 'confirm');
 			return ok(undefined);
 		}
 		if (row.status === 'running' && phase?.status === 'awaiting-confirmation') {
