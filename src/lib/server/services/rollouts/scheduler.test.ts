@@ -145,6 +145,31 @@ describe('rollout scheduler', () => {
 		expect(d.rollout).toMatchObject({ status: 'completed', tally: { succeeded: 10, refused: 2, failed: 0 } });
 	});
 
+	it('a phase whose bar says pause waits for confirmation; resume confirms it and the next phase starts', async () => {
+		const { h, maId } = setup(3);
+		const id = newRollout(h, maId, {
+			phases: [phase('canary', { kind: 'count', count: 1 }, { success: { percent: 100, then: 'pause' } }), phase('rest', { kind: 'rest' })]
+		});
+		h.services.rollouts.start(maId, h.system, id);
+		h.services.rolloutScheduler.tick();
+		await answer(h, maId, id, () => 1200);
+		h.services.rolloutScheduler.tick();
+		h.services.rolloutScheduler.tick(); // waiting for a person: nothing more happens
+		let d = detail(h, maId, id);
+		expect(d.rollout).toMatchObject({ status: 'running', currentPhase: 0, statusReason: 'phase 1 waits for confirmation' });
+		expect(d.phases.map((p) => p.status)).toEqual(['awaiting-confirmation', 'waiting']);
+		expect(states(h, maId, id).filter((x) => x.startsWith('1:'))).toEqual(['1:waiting', '1:waiting']);
+		// Paused meanwhile: the first resume resumes, the next confirms.
+		h.services.rollouts.pause(maId, h.system, id);
+		expect(h.services.rollouts.resume(maId, h.system, id)).toMatchObject({ ok: true, value: { status: 'running', currentPhase: 0 } });
+		expect(h.services.rollouts.resume(maId, h.system, id)).toMatchObject({ ok: true, value: { status: 'running', currentPhase: 1 } });
+		h.services.rolloutScheduler.tick();
+		expect(states(h, maId, id).filter((x) => x.startsWith('1:'))).toEqual(['1:delivered', '1:delivered']);
+		d = detail(h, maId, id);
+		expect(d.timeline.map((t) => `${t.action} ${t.outcome}`)).toEqual(expect.arrayContaining(['rollout.phase await-confirmation', 'rollout.phase confirm']));
+		expect(h.services.rollouts.resume(maId, h.system, id)).toMatchObject({ ok: false, error: { code: 'conflict' } });
+	});
+
 	it('a closed window sends nothing until it opens; the rate spaces starts', async () => {
 		const { h, maId } = setup(4);
 		// 2026-…: the harness clock; a window every day at 02:00 UTC for an hour.
