@@ -7,7 +7,8 @@ export default defineConfig({
 	schema: [
 		'./src/lib/server/db/postgres/schema.ts',
 		'./src/lib/server/db/postgres/schema-auth.ts',
-		'./src/lib/server/db/postgres/schema-security.ts'
+		'./src/lib/server/db/postgres/schema-security.ts',
+		'./src/lib/server/db/postgres/schema-rollouts.ts'
 	],
 	out: './drizzle/postgres'
 });

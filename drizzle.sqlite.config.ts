@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit';
 // at start. The PostgreSQL schema mirrors it (drizzle.postgres.config.ts) and a test fails when the two drift.
 export default defineConfig({
 	dialect: 'sqlite',
-	schema: ['./src/lib/server/db/schema.ts', './src/lib/server/db/schema-auth.ts', './src/lib/server/db/schema-security.ts'],
+	schema: ['./src/lib/server/db/schema.ts', './src/lib/server/db/schema-auth.ts', './src/lib/server/db/schema-security.ts', './src/lib/server/db/schema-rollouts.ts'],
 	out: './drizzle/sqlite'
 });

@@ -4,6 +4,7 @@
  * receives that MA's events (SCOMO-ADC-3). Read-only: every change goes through REST or form actions,
  * which pass the one authorisation policy.
  */
+import type { RolloutView, RolloutPhaseView } from './rollouts';
 import type { OperationStatus } from '../core/states';
 
 export const ADMIN_NAMESPACE = '/admin';
@@ -100,6 +101,11 @@ export interface AdminLiveEvents {
 	'operation:progress': (msg: AdminProgressEvent) => void;
 	/** SCOMO-Device-06: a device asked this MA for an install or update. */
 	'device-request': (msg: { id: string; deviceId: string; componentId: string; kind: string }) => void;
+	/**
+	 * A rollout changed (status, phase, tallies): the rollout with its per-phase tallies as GET
+	 * /api/v1/rollouts/{id} has them (without definition and timeline). At most one per rollout per turn.
+	 */
+	rollout: (msg: { rollout: RolloutView; phases: RolloutPhaseView[] }) => void;
 }
 
 export type AdminLiveEventName = keyof AdminLiveEvents;
@@ -125,7 +131,7 @@ type Missing = Exclude<keyof ServerToAdminEvents, (typeof ADMIN_EVENTS)[number]>
 export const ADMIN_EVENTS_COMPLETE: [Missing] extends [never] ? true : Missing = true;
 
 /** Every live event carried in `live` batches, for the documentation check. */
-export const ADMIN_LIVE_EVENTS = ['operation', 'operation:progress', 'device:status', 'inventory:changed', 'device-request'] as const;
+export const ADMIN_LIVE_EVENTS = ['operation', 'operation:progress', 'device:status', 'inventory:changed', 'device-request', 'rollout'] as const;
 type MissingLive = Exclude<AdminLiveEventName, (typeof ADMIN_LIVE_EVENTS)[number]>;
 /** Compile-time: `never` unless a live event is missing from ADMIN_LIVE_EVENTS. */
 export const ADMIN_LIVE_EVENTS_COMPLETE: [MissingLive] extends [never] ? true : MissingLive = true;

@@ -10,6 +10,7 @@ import type { Action, ResourceKind } from '../core/policy';
 import { OperationStatusSchema, Id } from './common';
 import { MIN_ROTATION_OVERLAP_SECONDS } from '../core/key-rotation';
 import type { ErrorCode } from './errors';
+import { RolloutActionBody, RolloutDefinitionSchema, RolloutDetailSchema, RolloutDevicePageSchema, RolloutDevicesQuery, RolloutPageSchema, RolloutsQuery, RolloutViewSchema } from './rollouts';
 import { CreateEnrollmentCode, CreateOperations, DecideDeviceRequest, DecommissionDevice, EnrollRequest, UpdateDevice, UploadPackage } from './rest';
 import {
 	CreatedEnrollmentCodeSchema,
@@ -44,7 +45,7 @@ export type RouteAccess =
 export type RouteSpec = {
 	summary: string;
 	description: string;
-	tag: 'Operations' | 'Devices' | 'Groups' | 'Enrollment' | 'Packages' | 'Device requests' | 'Signing keys' | 'Device endpoints' | 'Meta';
+	tag: 'Operations' | 'Rollouts' | 'Devices' | 'Groups' | 'Enrollment' | 'Packages' | 'Device requests' | 'Signing keys' | 'Device endpoints' | 'Meta';
 	access: RouteAccess;
 	/** Path parameters, `{name}` in the path, with what they name. */
 	params?: Record<string, string>;
@@ -148,6 +149,96 @@ export const API_ROUTES = {
 		access: { type: 'bearer', action: 'operate', kind: 'operation', param: 'correlator' },
 		params: { correlator: 'the operation’s correlator' },
 		success: { status: 200, description: 'the cancelled operation', schema: OperationViewSchema },
+		errors: [...AUTH_ERRORS, 'not_found', 'conflict']
+	},
+	'GET /api/v1/rollouts': {
+		tag: 'Rollouts',
+		summary: 'List rollouts',
+		description: 'Newest first, optionally by status, one keyset page at a time (`nextCursor` back as `cursor`); `total` counts every match. docs/rollouts.md.',
+		access: { type: 'bearer', action: 'read', kind: 'rollout' },
+		query: RolloutsQuery,
+		success: { status: 200, description: 'one page of rollouts with their tallies', schema: RolloutPageSchema },
+		errors: ['invalid_request', ...AUTH_ERRORS]
+	},
+	'POST /api/v1/rollouts': {
+		tag: 'Rollouts',
+		summary: 'Create a rollout (a draft)',
+		description:
+			'A staged rollout: target (device filter or group), steps (an operation batch), phases with success, error and refusal thresholds, ' +
+			'schedule, rate, maintenance windows, retries and in-progress timeout. Nothing is sent until it is started. docs/rollouts.md.',
+		access: { type: 'bearer', action: 'operate', kind: 'rollout' },
+		body: RolloutDefinitionSchema,
+		success: { status: 201, description: 'the new rollout', schema: RolloutViewSchema },
+		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found']
+	},
+	'GET /api/v1/rollouts/{id}': {
+		tag: 'Rollouts',
+		summary: 'One rollout',
+		description: 'Its definition, status, per-phase tallies (succeeded / failed / refused / pending) and timeline (the audit rows of its actions and phase changes).',
+		access: { type: 'bearer', action: 'read', kind: 'rollout', param: 'id' },
+		params: { id: 'the rollout ID' },
+		success: { status: 200, description: 'the rollout', schema: RolloutDetailSchema },
+		errors: [...AUTH_ERRORS, 'not_found']
+	},
+	'GET /api/v1/rollouts/{id}/devices': {
+		tag: 'Rollouts',
+		summary: 'A rollout’s devices',
+		description: 'In phase, then device order, one keyset page at a time, each with its state, tries and the live operation of its current try (delivered, awaiting consent, downloading with bytes).',
+		access: { type: 'bearer', action: 'read', kind: 'rollout', param: 'id' },
+		params: { id: 'the rollout ID' },
+		query: RolloutDevicesQuery,
+		success: { status: 200, description: 'one page of the rollout’s devices', schema: RolloutDevicePageSchema },
+		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found']
+	},
+	'POST /api/v1/rollouts/{id}/start': {
+		tag: 'Rollouts',
+		summary: 'Start a rollout',
+		description: 'A draft starts: a high-risk one waits for its passkey approval, one with a start time ahead is scheduled, any other runs at once.',
+		access: { type: 'bearer', action: 'operate', kind: 'rollout', param: 'id' },
+		params: { id: 'the rollout ID' },
+		success: { status: 200, description: 'the rollout as it is now', schema: RolloutViewSchema },
+		errors: [...AUTH_ERRORS, 'not_found', 'conflict']
+	},
+	'POST /api/v1/rollouts/{id}/pause': {
+		tag: 'Rollouts',
+		summary: 'Pause a rollout',
+		description: 'No device starts until it is resumed; devices under way finish and their results count.',
+		access: { type: 'bearer', action: 'operate', kind: 'rollout', param: 'id' },
+		params: { id: 'the rollout ID' },
+		body: RolloutActionBody,
+		bodyOptional: true,
+		success: { status: 200, description: 'the rollout as it is now', schema: RolloutViewSchema },
+		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found', 'conflict']
+	},
+	'POST /api/v1/rollouts/{id}/resume': {
+		tag: 'Rollouts',
+		summary: 'Resume a rollout, or confirm its phase',
+		description: 'A paused rollout runs again (a phase paused on a threshold accepts the failures and refusals it has now); a phase awaiting confirmation is confirmed and the next one starts.',
+		access: { type: 'bearer', action: 'operate', kind: 'rollout', param: 'id' },
+		params: { id: 'the rollout ID' },
+		body: RolloutActionBody,
+		bodyOptional: true,
+		success: { status: 200, description: 'the rollout as it is now', schema: RolloutViewSchema },
+		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found', 'conflict']
+	},
+	'POST /api/v1/rollouts/{id}/abort': {
+		tag: 'Rollouts',
+		summary: 'Abort a rollout',
+		description: 'Waiting devices are withdrawn, commands not yet run on a device are withdrawn (1462); those already running finish.',
+		access: { type: 'bearer', action: 'operate', kind: 'rollout', param: 'id' },
+		params: { id: 'the rollout ID' },
+		body: RolloutActionBody,
+		bodyOptional: true,
+		success: { status: 200, description: 'the rollout as it is now', schema: RolloutViewSchema },
+		errors: ['invalid_request', ...AUTH_ERRORS, 'not_found', 'conflict']
+	},
+	'POST /api/v1/rollouts/{id}/retry-failures': {
+		tag: 'Rollouts',
+		summary: 'Retry a rollout’s failed devices',
+		description: 'Failed devices of the phases reached so far wait for another try.',
+		access: { type: 'bearer', action: 'operate', kind: 'rollout', param: 'id' },
+		params: { id: 'the rollout ID' },
+		success: { status: 200, description: 'the rollout as it is now', schema: RolloutViewSchema },
 		errors: [...AUTH_ERRORS, 'not_found', 'conflict']
 	},
 	'GET /api/v1/devices': {

@@ -24,7 +24,7 @@ export const EnvelopeOperationSchema = v.strictObject({
 });
 
 /** A staged rollout's definition, approved once by a passkey (core/rollout-approval.ts). */
-export const RolloutDefinitionSchema = v.strictObject({
+export const RolloutApprovalDefinitionSchema = v.strictObject({
 	v: v.literal(1),
 	maId: Id,
 	rolloutId: Id,
@@ -50,7 +50,7 @@ export const BatchHeaderSchema = v.strictObject({
 	operations: v.pipe(v.array(EnvelopeOperationSchema), v.minLength(1), v.maxLength(20)),
 	root: Base64Url(64),
 	leafCount: v.pipe(v.number(), v.integer(), v.minValue(1)),
-	rollout: v.optional(RolloutDefinitionSchema)
+	rollout: v.optional(RolloutApprovalDefinitionSchema)
 });
 
 export const AdminApprovalSchema = v.strictObject({

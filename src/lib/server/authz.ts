@@ -16,6 +16,7 @@ import * as reqRepo from './db/repos/device-requests';
 import * as devicesRepo from './db/repos/devices';
 import * as batchesRepo from './db/repos/batches';
 import * as groupsRepo from './db/repos/groups';
+import * as rolloutsRepo from './db/repos/rollouts';
 import type { Q } from './db/repos/types';
 import { fail, type Outcome } from './services/errors';
 
@@ -75,12 +76,12 @@ export function ownersOf(db: Q, kind: ResourceKind, id: string, maId: string | n
 			const g = groupsRepo.getGroup(db, id);
 			return g ? [g.maId] : null;
 		}
+		case 'rollout': {
+			const r = rolloutsRepo.getRollout(db, id);
+			return r ? [r.maId] : null;
+		}
 		case 'ma':
 			return [id];
-		case 'rollout':
-			// Issue #17: until the rollouts table has its lookup here, the acting MA is taken as the owner (the
-			// rollouts service loads the row within that MA before it asks; signing/rollout-approvals.ts).
-			return maId === null ? null : [maId];
 		default:
 			return null;
 	}

@@ -31,6 +31,8 @@ export type Config = {
 	deviceAuthTimeoutMs: number;
 	/** How long a relayed command set waits for the device's ack before its operations stay queued (default 15 s). */
 	commandAckTimeoutMs: number;
+	/** How often the rollout scheduler ticks (default 1 s); it is also nudged whenever an operation ends. */
+	rolloutTickMs: number;
 };
 
 const KNOWN_KEYS = [
@@ -44,7 +46,8 @@ const KNOWN_KEYS = [
 	'SCOMO_MAX_BUNDLE_BYTES',
 	'SCOMO_MASTER_KEY_FILE',
 	'SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS',
-	'SCOMO_COMMAND_ACK_TIMEOUT_SECONDS'
+	'SCOMO_COMMAND_ACK_TIMEOUT_SECONDS',
+	'SCOMO_ROLLOUT_TICK_MS'
 ] as const;
 
 const intString = (name: string, min: number, max: number) =>
@@ -81,7 +84,8 @@ const EnvSchema = v.object({
 	SCOMO_MAX_BUNDLE_BYTES: v.optional(intString('SCOMO_MAX_BUNDLE_BYTES', 1024, 512 * 1024 * 1024)),
 	SCOMO_MASTER_KEY_FILE: v.optional(v.pipe(v.string(), v.minLength(1, 'SCOMO_MASTER_KEY_FILE must not be empty'))),
 	SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS: v.optional(intString('SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS', 1, 600)),
-	SCOMO_COMMAND_ACK_TIMEOUT_SECONDS: v.optional(intString('SCOMO_COMMAND_ACK_TIMEOUT_SECONDS', 1, 600))
+	SCOMO_COMMAND_ACK_TIMEOUT_SECONDS: v.optional(intString('SCOMO_COMMAND_ACK_TIMEOUT_SECONDS', 1, 600)),
+	SCOMO_ROLLOUT_TICK_MS: v.optional(intString('SCOMO_ROLLOUT_TICK_MS', 50, 60_000))
 });
 
 export class ConfigError extends Error {
@@ -136,7 +140,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
 		maxBundleBytes: e.SCOMO_MAX_BUNDLE_BYTES ?? 5 * 1024 * 1024,
 		masterKeyFile: path.resolve(cwd, e.SCOMO_MASTER_KEY_FILE ?? path.join(dataDir, 'master.key')),
 		deviceAuthTimeoutMs: (e.SCOMO_DEVICE_AUTH_TIMEOUT_SECONDS ?? 30) * 1000,
-		commandAckTimeoutMs: (e.SCOMO_COMMAND_ACK_TIMEOUT_SECONDS ?? 15) * 1000
+		commandAckTimeoutMs: (e.SCOMO_COMMAND_ACK_TIMEOUT_SECONDS ?? 15) * 1000,
+		rolloutTickMs: e.SCOMO_ROLLOUT_TICK_MS ?? 1000
 	};
 }
 

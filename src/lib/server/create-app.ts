@@ -50,6 +50,12 @@ export function createApp(config: Config, opts: AppOptions = {}): AppContext {
 		clock,
 		limits: Object.freeze({ auth: createAuthRateLimiter(), enroll: createEnrollRateLimiter() })
 	});
-	if (realtime) serveRealtime(realtime, ctx);
+	if (realtime) {
+		serveRealtime(realtime, ctx);
+		// The rollout scheduler runs in the serving process only (tools such as the admin CLI never tick it). On
+		// several nodes only the leader may: the scheduler's isLeader hook (services/rollouts/scheduler.ts).
+		services.rolloutScheduler.start(config.rolloutTickMs);
+		realtime.httpServer.once('close', () => services.rolloutScheduler.stop());
+	}
 	return ctx;
 }

@@ -17,6 +17,8 @@ export type ServerEvents = {
 	'operation:progress': AdminProgressEvent & { maId: string };
 	/** SCOMO-Device-06: a device asked for an install or update. */
 	'device-request:created': { maId: string; request: DeviceRequestView };
+	/** A rollout changed (status, phase, device tallies): the console reloads it (services/rollouts). */
+	'rollout:updated': { maId: string; rolloutId: string };
 };
 
 export type ServerEventName = keyof ServerEvents;

@@ -54,6 +54,14 @@ describe('phase thresholds', () => {
 		expect(verdict(s, tally(9, 1, 1, 0))).toBe('abort (errors: 1 of 11 devices failed)');
 	});
 
+	it('acknowledged failures (a person resumed) no longer trip the threshold; new ones do', () => {
+		expect(judgePhase(spec(), tally(4, 2, 0, 4), { failed: 2, refused: 0 }).kind).toBe('running');
+		expect(judgePhase(spec(), tally(3, 4, 0, 3), { failed: 2, refused: 0 })).toMatchObject({ kind: 'pause', reason: 'errors' });
+		expect(judgePhase(spec(), tally(4, 0, 5, 1), { failed: 0, refused: 5 }).kind).toBe('running');
+		// The success bar still counts every device: 8 of 10 with 2 accepted failures waits for a person.
+		expect(judgePhase(spec(), tally(8, 2, 0, 0), { failed: 2, refused: 0 }).kind).toBe('await-confirmation');
+	});
+
 	it('a phase that waits for a person when its bar is met', () => {
 		expect(verdict(spec({ success: { percent: 100, then: 'pause' } }), tally(10, 0, 0, 0))).toBe('await-confirmation');
 	});

@@ -46,14 +46,24 @@ export function reaches(n: number, total: number, t: Threshold): boolean {
 const describe = (n: number, total: number, what: string) => `${n} of ${total} devices ${what}`;
 
 /**
- * The verdict on one phase. Errors are judged first (a failing phase stops even while others are pending),
- * refusals next, success last; an empty phase advances at once.
+ * Failures and refusals a person already looked at: resuming a phase that paused on a threshold accepts them,
+ * so the same devices do not trip the same threshold again; only new ones count toward it.
  */
-export function judgePhase(spec: PhaseSpec, t: PhaseTally): PhaseVerdict {
-	if (reaches(t.failed, t.total, spec.error)) {
+export type Acknowledged = { failed: number; refused: number };
+const NONE_ACKNOWLEDGED: Acknowledged = { failed: 0, refused: 0 };
+
+/**
+ * The verdict on one phase. Errors are judged first (a failing phase stops even while others are pending),
+ * refusals next, success last; an empty phase advances at once. Thresholds count only failures and refusals
+ * beyond the acknowledged ones; the success bar always counts every device.
+ */
+export function judgePhase(spec: PhaseSpec, t: PhaseTally, acknowledged: Acknowledged = NONE_ACKNOWLEDGED): PhaseVerdict {
+	const newFailed = Math.max(0, t.failed - acknowledged.failed);
+	const newRefused = Math.max(0, t.refused - acknowledged.refused);
+	if (newFailed > 0 && reaches(newFailed, t.total, spec.error)) {
 		return { kind: spec.error.then, reason: 'errors', detail: describe(t.failed, t.total, 'failed') };
 	}
-	if (spec.refusal.then !== 'continue' && reaches(t.refused, t.total, spec.refusal)) {
+	if (spec.refusal.then !== 'continue' && newRefused > 0 && reaches(newRefused, t.total, spec.refusal)) {
 		return { kind: spec.refusal.then, reason: 'refusals', detail: describe(t.refused, t.total, 'refused') };
 	}
 	const succeededEnough = t.total === 0 || (t.succeeded * 100) / t.total >= spec.success.percent;

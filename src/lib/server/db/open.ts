@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 import * as coreSchema from './schema';
 import * as authSchema from './schema-auth';
 import * as securitySchema from './schema-security';
+import * as rolloutSchema from './schema-rollouts';
 import { cacheStatements } from './statement-cache';
 import { compareVersions } from '../../core/semver';
 
 /** Every table, for drizzle's relational queries: the product's, the administrators' (auth) and command security's. */
-const schema = { ...coreSchema, ...authSchema, ...securitySchema };
+const schema = { ...coreSchema, ...authSchema, ...securitySchema, ...rolloutSchema };
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Store = { db: Db; sqlite: Database.Database; close(): void };

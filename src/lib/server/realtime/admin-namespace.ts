@@ -113,6 +113,17 @@ export function registerAdminNamespace(io: Server, ctx: AppContext, opts: { rech
 		// Progress is a latest-state report: within one turn only the newest of an operation matters.
 		toMa(maId, { key: `progress:${progress.id}`, build: () => ({ event: 'operation:progress', data: progress }) });
 	});
+	ctx.events.on('rollout:updated', ({ maId, rolloutId }) => {
+		// Built when the batch is sent: one read per rollout and turn, however many ticks and results changed it.
+		toMa(maId, {
+			key: `rollout:${rolloutId}`,
+			build: () => {
+				const data = ctx.services.rollouts.live(maId, rolloutId);
+				if (!data) throw new Error(`rollout ${rolloutId} vanished`);
+				return { event: 'rollout', data };
+			}
+		});
+	});
 	ctx.events.on('device-request:created', ({ maId, request }) => {
 		toMa(maId, {
 			build: () => ({

@@ -15,6 +15,9 @@ import { createPackageService } from './packages';
 import type { ServiceDeps } from './deps';
 import { createSigningService } from '../signing';
 import { createGroupCommit } from '../db/group-commit';
+import { createRolloutService } from './rollouts/service';
+import { createRolloutScheduler } from './rollouts/scheduler';
+import { rolloutTargets } from './rollouts/targets';
 
 export function createServices(deps: ServiceDeps) {
 	// SCOMO-SEC-01: command signing first; operations seal every command set they relay with it.
@@ -27,6 +30,12 @@ export function createServices(deps: ServiceDeps) {
 	const operations = createOperationService(deps, packages, writes, signing);
 	const decommission = createDecommissionService(deps, (maId, message) => signing.keys.signCurrent(maId, message));
 	const devices = createDeviceService(deps, inventory);
+	// Device groups (issue #17); rollouts target a group's devices (groups.deviceIdsOf).
+	const groups = createGroupService(deps, devices);
+	// Staged rollouts: targets are a filter or a group.
+	const targets = rolloutTargets(devices, { members: groups.deviceIdsOf });
+	const rollouts = createRolloutService(deps, operations, signing, targets, packages);
+	const rolloutScheduler = createRolloutScheduler(deps, operations, targets, rollouts.transitions);
 	return {
 		signing: {
 			...signing,
@@ -43,8 +52,9 @@ export function createServices(deps: ServiceDeps) {
 		inventory,
 		devices,
 		decommission,
-		// Device groups (issue #17); rollouts read a group's devices with groups.deviceIdsOf.
-		groups: createGroupService(deps, devices),
+		groups,
+		rollouts,
+		rolloutScheduler,
 		operations,
 		writes,
 		catalog: createCatalogService(deps, operations),

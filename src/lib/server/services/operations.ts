@@ -16,7 +16,7 @@ import { operationCancel } from './operations/cancel';
 import { operationExpiry } from './operations/expiry';
 import { operationQueries } from './operations/queries';
 
-export type { OperationWarning, CreatedOperations } from './operations/create';
+export type { OperationWarning, CreatedOperations, CreateOptions } from './operations/create';
 export type { OperationListFilter } from './operations/queries';
 
 export function createOperationService(deps: ServiceDeps, packages: PackageService, writes: GroupCommit, signing: SigningService) {

@@ -17,7 +17,8 @@ import {
 	type AdminApproval,
 	type BatchHeader,
 	type EnvelopeLeaf,
-	type SignedEnvelope
+	type SignedEnvelope,
+	type EnvelopeOperation
 } from '../../core/envelope';
 import { merkleLevels, merkleProof, merkleRootOf } from '../../core/merkle';
 import { canonicalJson } from '../../core/envelope-canonical';
@@ -96,6 +97,9 @@ function sameStepsEverywhere(rows: readonly OperationRow[]): boolean {
 }
 
 /** A staged rollout's definition and its passkey approval, for each of its batches (rollout-approvals.ts). */
+/** A step as the envelope names it (an operation row's fields). */
+export type StepRef = { kind: string; componentId: string | null; packageVersionId: string | null; targetVersion: string | null };
+
 export type RolloutBatch = { definition: RolloutDefinition; approval: AdminApproval };
 
 export type EnvelopeDeps = { db: Q; keys: MaKeys; trust: Trust; clock: () => number };
@@ -114,6 +118,21 @@ export function createEnvelopes(d: EnvelopeDeps) {
 	const getRow = (batchId: string): EnvelopeRow | undefined => envelopesRepo.getEnvelope(d.db, batchId);
 
 	/** The header of a new batch over its rows: the steps are the first device's, the expiry the earliest. */
+	/** The signed form of a batch's steps: kinds, components, versions and package digests. */
+	function operationsOf(
+		steps: readonly StepRef[],
+		versions = new Map(pkgs.getPackageVersionsByIds(d.db, [...new Set(steps.map((s) => s.packageVersionId).filter((x): x is string => x !== null))]).map((v) => [v.id, v]))
+	): EnvelopeOperation[] {
+		return steps.map((s) => {
+			const v = s.packageVersionId ? versions.get(s.packageVersionId) : undefined;
+			return envelopeOperation(
+				nodeSha256,
+				{ kind: s.kind as OperationKind, componentId: s.componentId, version: s.targetVersion },
+				v ? { versionId: v.id, sha256: v.bundleSha256, size: v.bundleSize, manifest: JSON.parse(v.manifest) as unknown } : null
+			);
+		});
+	}
+
 	function headerOf(batchId: string, rows: readonly OperationRow[], ma: { id: string; name: string }, leaves: EnvelopeLeaf[], tree: Tree): BatchHeader {
 		const first = rows[0]!;
 		// The steps are the same for every device of a batch: take them from the first device's operations.
@@ -130,14 +149,7 @@ export function createEnvelopes(d: EnvelopeDeps) {
 			expiresAt: Math.min(...rows.map((r) => r.expiresAt)),
 			consentMode: first.consentMode as ConsentMode,
 			intent: first.intent.slice(0, 500),
-			operations: steps.map((s) => {
-				const v = s.packageVersionId ? versions.get(s.packageVersionId) : undefined;
-				return envelopeOperation(
-					nodeSha256,
-					{ kind: s.kind as OperationKind, componentId: s.componentId, version: s.targetVersion },
-					v ? { versionId: v.id, sha256: v.bundleSha256, size: v.bundleSize, manifest: JSON.parse(v.manifest) as unknown } : null
-				);
-			}),
+			operations: operationsOf(steps, versions),
 			root: Buffer.from(merkleRootOf(tree.levels)).toString('base64url'),
 			leafCount: leaves.length
 		};
@@ -293,7 +305,7 @@ export function createEnvelopes(d: EnvelopeDeps) {
 
 	const pendingOf = (maId: string): EnvelopeRow[] => envelopesRepo.listPendingEnvelopes(d.db, maId);
 
-	return { prepare, seal, header, markApproved, pendingOf };
+	return { prepare, seal, header, markApproved, pendingOf, operationsOf };
 }
 
 export type Envelopes = ReturnType<typeof createEnvelopes>;

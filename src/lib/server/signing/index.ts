@@ -80,6 +80,8 @@ export function createSigningService(deps: ServiceDeps) {
 		 * With a rollout's definition and approval: an Outcome, approved at once or refused (issue #17).
 		 */
 		prepareBatch: envelopes.prepare,
+		/** The signed form of steps (what a rollout approval names). */
+		envelopeOperationsOf: envelopes.operationsOf,
 		/** Adds the envelope and trust statement to a command set; null = do not send (awaiting approval). */
 		seal: envelopes.seal,
 		batchEnvelope: envelopes.header,

@@ -53,11 +53,19 @@ function adminWithPasskey(h: H, maId: string, role: 'owner' | 'operator' | 'view
 	return { authenticator, adminId, actor: { type: 'admin' as const, id: adminId } };
 }
 
+/** A rollout of the MA (a draft: authorisation looks the rollout up) and a definition to approve for it. */
 function definition(h: H, maId: string, over: Partial<RolloutDefinition> = {}): RolloutDefinition {
+	const made = h.services.rollouts.create(maId, h.system, {
+		name: `Retire ${newId()}`,
+		target: { kind: 'filter', filter: 'tag == lobby' },
+		steps: { operations: [{ kind: 'Remove', componentId: APP }], consentMode: 'silent', intent: 'retire the app' },
+		phases: [{ name: 'all', size: { kind: 'rest' }, success: { percent: 100, then: 'advance' }, error: { percent: 50, then: 'pause' }, refusal: { percent: 50, then: 'continue' } }]
+	});
+	if (!made.ok) throw new Error(made.error.message);
 	return {
 		v: 1,
 		maId,
-		rolloutId: newId(),
+		rolloutId: made.value.id,
 		nonce: b64u(randomBytes(18)),
 		operations: [envelopeOperation(sha256, { kind: 'Remove', componentId: APP, version: null }, null)],
 		consentMode: 'silent',

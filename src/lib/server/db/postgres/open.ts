@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import * as coreSchema from './schema';
 import * as authSchema from './schema-auth';
 import * as securitySchema from './schema-security';
+import * as rolloutSchema from './schema-rollouts';
 
-const schema = { ...coreSchema, ...authSchema, ...securitySchema };
+const schema = { ...coreSchema, ...authSchema, ...securitySchema, ...rolloutSchema };
 
 export type PgDb = PostgresJsDatabase<typeof schema>;
 export type PgStore = { db: PgDb; sql: postgres.Sql; close(): Promise<void> };

@@ -243,7 +243,7 @@ export const operations = pgTable(
 		uniqueIndex('operations_correlator_uq').on(t.correlator),
 		index('operations_device_status_idx').on(t.deviceId, t.status),
 		index('operations_ma_created_idx').on(t.maId, t.createdAt),
-		index('operations_batch_idx').on(t.batchId)
+		index('operations_batch_device_idx').on(t.batchId, t.deviceId)
 	]
 );
 

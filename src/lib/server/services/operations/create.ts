@@ -12,8 +12,11 @@ import * as devicesRepo from '../../db/repos/devices';
 import * as masRepo from '../../db/repos/mas';
 import * as pkgs from '../../db/repos/packages';
 import type { OperationRow } from '../../db/repos/operations';
+import type { Q } from '../../db/repos/types';
 import { audit } from '../audit';
+import type { ErrorCode } from '../../../contract';
 import { fail, type Outcome } from '../errors';
+import type { RolloutBatch } from '../../signing/envelopes';
 import { isCompatible } from '../catalog';
 import { parseMaSettings } from '../ma-settings';
 import { operationView, type OperationView } from '../views';
@@ -37,6 +40,27 @@ export type CreatedOperations = {
 	approval: 'not-required' | 'pending';
 };
 
+/**
+ * What a caller creating operations on behalf of something else (a rollout) adds: `within` runs inside the
+ * transaction that commits the batch, so the caller's own record of it (rollout_devices) commits with it and a
+ * crash cannot leave one without the other.
+ */
+export type CreateOptions = {
+	within?: (tx: Q, batchId: string, rows: readonly OperationRow[]) => void;
+	/**
+	 * A batch of an approved rollout: signed with the rollout's definition and passkey approval (issue #17), so it
+	 * relays at once. Checked inside the create transaction: a batch the approval does not cover is never stored.
+	 */
+	rollout?: RolloutBatch;
+};
+
+/** Thrown inside the create transaction to roll it back when a rollout approval does not cover the batch. */
+class NotCovered extends Error {
+	constructor(readonly outcome: { code: ErrorCode; message: string }) {
+		super(outcome.message);
+	}
+}
+
 /** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
 const newCorrelator = () => newSecret(16);
 
@@ -45,7 +69,7 @@ export function operationCreation(
 	relayNew: (deviceIds: readonly string[], rows: readonly OperationRow[]) => Promise<void>
 ) {
 	/** Creates one batch of operations for one or many devices; rows are committed before any relay. */
-	function create(maId: string, actor: AuditActor, body: CreateOperationsBody): Outcome<CreatedOperations> {
+	function create(maId: string, actor: AuditActor, body: CreateOperationsBody, options: CreateOptions = {}): Outcome<CreatedOperations> {
 		const ma = masRepo.getMa(db, maId);
 		if (!ma) return fail('not_found', 'MA not found');
 		const settings = parseMaSettings(ma.settings);
@@ -123,7 +147,10 @@ export function operationCreation(
 				})
 			);
 		}
+		// The trust statement the batch is checked against, made (and stored) before the transaction that may roll back.
+		if (options.rollout) signing.trust.current(maId);
 		// Persist before relay: once this commits, a crash can no longer lose the operation.
+		try {
 		db.transaction((tx) => {
 			batchesRepo.insertBatch(tx, {
 				id: batchId,
@@ -143,11 +170,21 @@ export function operationCreation(
 				outcome: 'ok',
 				detail: { devices: deviceIds.length, steps: steps.map((s) => `${s.kind}${s.componentId ? ` ${s.componentId}` : ''}${s.version ? `@${s.version}` : ''}`), consentMode: body.consentMode }
 			});
+			options.within?.(tx, batchId, rows);
+			if (options.rollout) {
+				const signed = signing.prepareBatch(batchId, rows, options.rollout);
+				if (!signed.ok) throw new NotCovered(signed.error);
+			}
 		});
+		} catch (e) {
+			if (e instanceof NotCovered) return fail(e.outcome.code, e.outcome.message);
+			throw e;
+		}
 		emitUpdated(rows);
 		const warnings = baselineWarnings(deviceIds, steps, rows);
-		// SCOMO-SEC-01: one signature for the whole fan-out; a high-risk batch waits for a passkey (SEC-02).
-		const approval = signing.prepareBatch(batchId, rows)?.approval ?? 'not-required';
+		// SCOMO-SEC-01: one signature for the whole fan-out; a high-risk batch waits for a passkey (SEC-02). A rollout's
+		// batch was signed above with its approval.
+		const approval = options.rollout ? 'approved' : (signing.prepareBatch(batchId, rows)?.approval ?? 'not-required');
 		if (approval !== 'pending') void relayNew(deviceIds, rows);
 		return ok({ batchId, operations: rows.map(operationView), warnings, approval: approval === 'pending' ? ('pending' as const) : ('not-required' as const) });
 	}
