@@ -160,5 +160,18 @@ export function explainWindow(w: WindowDraft, now: number): { ok: true; text: st
 	const hours = Number(w.durationMinutes) >= 60 ? `${Math.floor(Number(w.durationMinutes) / 60)} h${Number(w.durationMinutes) % 60 ? ` ${Number(w.durationMinutes) % 60} min` : ''}` : `${w.durationMinutes} min`;
 	if (s.open) return { ok: true, text: `Open now, until ${fmt(s.closesAt)} (${w.timeZone}).` };
 	if (s.opensAt === null) return { ok: true, text: 'This window never opens again.' };
-	return { ok: true, text: `Next opens ${fmt(s.opensAt)} for ${hours} (${w.timeZone}).` };
+	const ends = s.opensAt + c.value.durationMs;
+	const endText = fmt(ends).slice(0, -5) === fmt(s.opensAt).slice(0, -5) ? fmt(ends).slice(-5) : fmt(ends);
+	return { ok: true, text: `Next window: ${fmt(s.opensAt)} – ${endText} (${hours}, ${w.timeZone} time).` };
+}
+
+/** The contract's wording ("Invalid value: Expected >=1 but received 0") in plain words. */
+export function plainMessage(msg: string): string {
+	let m = /Expected >=(\S+) but received/.exec(msg);
+	if (m) return /length/i.test(msg) ? (m[1] === '1' ? 'Fill this in.' : `Needs at least ${m[1]}.`) : `Must be at least ${m[1]}.`;
+	m = /Expected <=(\S+) but received/.exec(msg);
+	if (m) return /length/i.test(msg) ? `Keep it to ${m[1]} characters.` : `Must be at most ${m[1]}.`;
+	if (/Expected number but received/.test(msg)) return 'Enter a number.';
+	if (/Expected .*integer/i.test(msg)) return 'Enter a whole number.';
+	return msg;
 }
