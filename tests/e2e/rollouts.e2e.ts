@@ -64,7 +64,7 @@ test('a phased rollout on a phone: filter with a live count, field errors, start
 		await expect(page.getByTestId('phase-row')).toHaveCount(3);
 		await page.getByLabel('Phase 2 when it succeeds').selectOption('pause');
 		await page.getByRole('button', { name: 'Add a window' }).click();
-		await expect(page.getByTestId('window-explained')).toContainText(/Next opens|Open now/);
+		await expect(page.getByTestId('window-explained')).toContainText(/Next window|Open now/);
 		await shot(page, 'new');
 		await page.getByRole('button', { name: 'Remove window 1' }).click();
 		// A canary of 0 devices is refused by the contract, and said at its field.
@@ -109,6 +109,29 @@ test('a phased rollout on a phone: filter with a live count, field errors, start
 		await expect(page.getByTestId('rollout-actions').getByRole('button')).toHaveCount(0);
 		await expectSameDocument(page);
 		await shot(page, 'detail-done');
+	});
+
+	await test.step('a high-risk rollout (Remove) waits for a passkey approval; the Approve button says why it cannot yet', async () => {
+		await gotoHydrated(page, '/admin/rollouts/new');
+		await page.getByLabel('Rollout name').fill('Remove the clock');
+		await page.getByLabel('Device filter (empty: every device)').fill('model == "Rollout*"');
+		await expect(page.getByTestId('target-count')).toHaveText(/2 devices match now/);
+		await page.getByLabel('Step 1: operation').selectOption('Remove');
+		await page.getByLabel('Step 1: component').selectOption(CLOCK);
+		await page.getByRole('radio', { name: /^Ask the user/ }).check();
+		await page.getByLabel('Message to the user (why you do this)').fill('Removes the lobby clock');
+		await page.getByRole('button', { name: 'Create rollout' }).click();
+		await page.waitForURL(/\/admin\/rollouts\/[0-9a-f-]{36}$/);
+		await live(page);
+		await page.getByRole('button', { name: 'Start', exact: true }).click();
+		await expect(page.getByTestId('rollout-status').first()).toHaveText('Awaiting approval');
+		await page.getByTestId('approve-rollout').click();
+		// The server part of rollout approval is merged separately: until then the stub answers, in words.
+		await expect(page.getByTestId('approval-error')).toContainText('not available on this server yet');
+		await shot(page, 'detail-approval');
+		await page.getByRole('button', { name: 'Abort' }).click();
+		await page.getByRole('button', { name: 'Abort the rollout' }).click();
+		await expect(page.getByTestId('rollout-status').first()).toHaveText('Aborted');
 	});
 
 	await test.step('at 1280 px: the list with its bar, the rollout with its phases and devices', async () => {
