@@ -6,7 +6,7 @@
  * 1280 px. Screenshots at both widths go to /tmp (not committed), with no sideways scrolling.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { createMaWithOwner, gotoHydrated } from './support/auth';
+import { addAdmin, createMaWithOwner, gotoHydrated } from './support/auth';
 import { agentOutputs, enrollAgent, stopAgents } from './support/agent';
 import { createEnrollmentCode, expectSameDocument, live, markDocument, uploadExample } from './support/admin-console';
 
@@ -25,7 +25,7 @@ async function shot(page: Page, name: string) {
 
 const phase = (page: Page, idx: number) => page.getByTestId('phase').and(page.locator(`[data-phase="${idx}"]`));
 
-test('a phased rollout on a phone: filter with a live count, field errors, start, phases advance live, pause, resume', async ({ page }) => {
+test('a phased rollout on a phone: filter with a live count, field errors, start, phases advance live, pause, resume', async ({ page, browser }) => {
 	test.setTimeout(180_000);
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await createMaWithOwner(page);
@@ -148,5 +148,19 @@ test('a phased rollout on a phone: filter with a live count, field errors, start
 		await shot(page, 'detail');
 		await gotoHydrated(page, '/admin/rollouts/new');
 		await shot(page, 'new');
+	});
+
+	await test.step('a viewer reads the rollout but gets no action, and the server refuses one (403)', async () => {
+		const viewer = await addAdmin(browser, page, 'viewer');
+		const v = viewer.page;
+		await gotoHydrated(v, '/admin/rollouts');
+		await expect(v.getByTestId('rollout')).toHaveCount(2);
+		await expect(v.getByTestId('new-rollout')).toHaveCount(0);
+		await gotoHydrated(v, rolloutUrl);
+		await expect(v.getByTestId('phase')).toHaveCount(3);
+		await expect(v.getByTestId('rollout-actions')).toHaveCount(0);
+		const res = await v.request.post(`${rolloutUrl}?/pause`, { form: {}, headers: { origin: new URL(rolloutUrl).origin, accept: 'text/html' }, maxRedirects: 0 });
+		expect(res.status()).toBe(403);
+		await viewer.context.close();
 	});
 });
