@@ -106,7 +106,7 @@ test('a phased rollout on a phone: filter with a live count, field errors, start
 		await expect(page.getByTestId('rollout-status').first()).toHaveText('Completed');
 		await expect(page.getByTestId('timeline')).toContainText('Resumed');
 		await expect(page.getByTestId('timeline')).toContainText('Phase 2 done (confirmed by a person)');
-		await expect(page.getByTestId('rollout-actions').getByRole('button')).toHaveCount(0);
+		await expect(page.getByTestId('rollout-actions')).toHaveCount(0);
 		await expectSameDocument(page);
 		await shot(page, 'detail-done');
 	});
