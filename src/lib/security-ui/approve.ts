@@ -15,7 +15,7 @@ async function post(path: string, body: unknown): Promise<{ ok: boolean; data: R
 const serverMessage = (data: Record<string, unknown>, fallback: string) => (data.error as { message?: string } | undefined)?.message ?? fallback;
 
 /** Options from the server, the passkey's assertion over their challenge, and the assertion back. */
-async function passkeyApproval(optionsPath: string, verifyPath: string, body: Record<string, unknown>): Promise<ApprovalOutcome> {
+export async function passkeyApproval(optionsPath: string, verifyPath: string, body: Record<string, unknown>): Promise<ApprovalOutcome> {
 	if (!browserSupportsWebAuthn()) return { ok: false, message: 'This browser does not support passkeys.' };
 	const options = await post(optionsPath, body);
 	if (!options.ok) return { ok: false, message: serverMessage(options.data, 'The approval could not start.') };
