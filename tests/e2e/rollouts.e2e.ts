@@ -98,11 +98,14 @@ test('a phased rollout on a phone: filter with a live count, field errors, start
 		await shot(page, 'detail-awaiting');
 	});
 
-	await test.step('pause, then resume: resuming confirms the waiting phase and the rollout completes', async () => {
+	await test.step('pause, then resume, then confirm the waiting phase: the rollout completes', async () => {
 		await page.getByRole('button', { name: 'Pause', exact: true }).click();
 		await expect(page.getByTestId('rollout-status').first()).toHaveText('Paused');
 		await expect(page.getByTestId('timeline')).toContainText('Paused');
+		// Resuming a pause resumes; the phase still waits for a person, who then confirms the next one.
 		await page.getByRole('button', { name: /^Resume/ }).click();
+		await expect(page.getByTestId('rollout-status').first()).toHaveText('Running');
+		await page.getByRole('button', { name: /^Confirm: start/ }).click();
 		await expect(page.getByTestId('rollout-status').first()).toHaveText('Completed');
 		await expect(page.getByTestId('timeline')).toContainText('Resumed');
 		await expect(page.getByTestId('timeline')).toContainText('Phase 2 done (confirmed by a person)');
@@ -111,7 +114,7 @@ test('a phased rollout on a phone: filter with a live count, field errors, start
 		await shot(page, 'detail-done');
 	});
 
-	await test.step('a high-risk rollout (Remove) waits for a passkey approval; the Approve button says why it cannot yet', async () => {
+	await test.step('a high-risk rollout (Remove) waits for a passkey approval of its definition; approved, it is scheduled', async () => {
 		await gotoHydrated(page, '/admin/rollouts/new');
 		await page.getByLabel('Rollout name').fill('Remove the clock');
 		await page.getByLabel('Device filter (empty: every device)').fill('model == "Rollout*"');
@@ -120,14 +123,24 @@ test('a phased rollout on a phone: filter with a live count, field errors, start
 		await page.getByLabel('Step 1: component').selectOption(CLOCK);
 		await page.getByRole('radio', { name: /^Ask the user/ }).check();
 		await page.getByLabel('Message to the user (why you do this)').fill('Removes the lobby clock');
+		// Tomorrow: approved, the rollout is scheduled (nothing runs yet), so the abort below always has work to withdraw.
+		await page.getByRole('radio', { name: 'At a time' }).check();
+		const tomorrow = await page.evaluate(() => {
+			const d = new Date(Date.now() + 86_400_000);
+			const p = (n: number) => String(n).padStart(2, '0');
+			return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+		});
+		await page.getByLabel('Start at (your time)').fill(tomorrow);
 		await page.getByRole('button', { name: 'Create rollout' }).click();
 		await page.waitForURL(/\/admin\/rollouts\/[0-9a-f-]{36}$/);
 		await live(page);
 		await page.getByRole('button', { name: 'Start', exact: true }).click();
 		await expect(page.getByTestId('rollout-status').first()).toHaveText('Awaiting approval');
 		await page.getByTestId('approve-rollout').click();
-		// The server part of rollout approval is merged separately: until then the stub answers, in words.
-		await expect(page.getByTestId('approval-error')).toContainText('not available on this server yet');
+		// The owner's passkey (the browser's virtual authenticator) signs the digest of the rollout's definition.
+		await expect(page.getByTestId('rollout-status').first()).toHaveText('Scheduled');
+		await expect(page.getByTestId('approve-rollout')).toHaveCount(0);
+		await expect(page.getByText('Approved with a passkey')).toHaveCount(1);
 		await shot(page, 'detail-approval');
 		await page.getByRole('button', { name: 'Abort' }).click();
 		await page.getByRole('button', { name: 'Abort the rollout' }).click();

@@ -75,7 +75,7 @@ export function timelineWords(e: { action: string; outcome: string; detail: unkn
 		case 'rollout.start':
 			return e.outcome === 'awaiting-approval' ? 'Started; waits for a passkey approval' : 'Started';
 		case 'rollout.approve':
-			return 'Approved with a passkey';
+			return e.outcome === 'ok' ? 'Approved with a passkey' : 'A passkey approval was refused';
 		case 'rollout.activate':
 			return `Began: devices placed in phases${d.unplaced ? ` (${d.unplaced} not in any phase)` : ''}`;
 		case 'rollout.phase':

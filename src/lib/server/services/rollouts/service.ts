@@ -276,7 +276,7 @@ export function createRolloutService(
 		db.transaction((tx) => {
 			repo.updateRollout(tx, id, { approval: JSON.stringify(approval), approvedBy, approvedAt: now, updatedAt: now });
 			repo.updateRolloutFrom(tx, id, ['awaiting-approval'], { status: 'scheduled', statusReason: null });
-			audit(tx, now, { maId, actor, action: 'rollout.approve', targetType: 'rollout', targetId: id, outcome: 'ok' });
+			// Audited by the approval itself (signing/rollout-approvals.ts: rollout.approve with the passkey's ID).
 		});
 		t.activateIfDue(id);
 		t.announce(maId, id);
