@@ -17,12 +17,12 @@ import { fail, type Outcome, type ServiceError } from './errors';
 import type { InventoryService } from './inventory';
 import { deviceView, type DeviceView, type InventoryItemView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
-import { decodeDeviceCursor, encodeDeviceCursor } from './device-cursor';
+import { decodeDeviceCursor } from './device-cursor';
+import { badCursor, clampLimit, pageOf } from './keyset-cursor';
 
 export type DevicePage = { items: DeviceView[]; nextCursor: string | null; total: number };
 export type DevicePageQuery = { filter?: string; limit?: number; cursor?: string };
 
-export const DEFAULT_PAGE_SIZE = 100;
 
 const usesOnline = (n: FilterNode): boolean =>
 	n.type === 'compare' ? n.field.kind === 'online' : n.type === 'not' ? usesOnline(n.operand) : usesOnline(n.left) || usesOnline(n.right);
@@ -62,21 +62,11 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 	function page(maId: string, query: DevicePageQuery): Outcome<DevicePage> {
 		const w = where(maId, query.filter);
 		if (!w.ok) return w;
-		let after: deviceList.DeviceCursor | null = null;
-		if (query.cursor) {
-			after = decodeDeviceCursor(query.cursor);
-			if (!after) return fail('invalid_request', 'cursor: not a cursor this list gave out', [{ path: 'cursor', message: 'not a cursor this list gave out' }]);
-		}
-		const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-		const rows = deviceList.listDevicePage(db, maId, w.value, after, limit + 1);
-		const more = rows.length > limit;
-		const shown = more ? rows.slice(0, limit) : rows;
-		const last = shown.at(-1);
-		return ok({
-			items: views(maId, shown),
-			nextCursor: more && last ? encodeDeviceCursor({ name: last.name, id: last.id }) : null,
-			total: deviceList.countDevices(db, maId, w.value)
-		});
+		const after = query.cursor ? decodeDeviceCursor(query.cursor) : null;
+		if (query.cursor && !after) return badCursor();
+		const limit = clampLimit(query.limit);
+		const page = pageOf(deviceList.listDevicePage(db, maId, w.value, after, limit + 1), limit, (r) => [r.name, r.id]);
+		return ok({ items: views(maId, page.rows), nextCursor: page.nextCursor, total: deviceList.countDevices(db, maId, w.value) });
 	}
 
 	/** The IDs of every device of the MA the filter matches (operations on "all matching"). */
