@@ -41,6 +41,11 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return views(maId, devicesRepo.listDevicesOfMa(db, maId));
 	}
 
+	/** These devices of the MA (a page of another list names its devices); IDs not enrolled are left out. */
+	function byIds(maId: string, ids: readonly string[]): DeviceView[] {
+		return views(maId, deviceList.listEnrolledDevicesByIds(db, maId, ids));
+	}
+
 	/** A filter text as SQL for this MA; an empty one is no condition; one that does not parse points at where. */
 	function where(maId: string, filter: string | undefined) {
 		if (filter === undefined || filter.trim() === '') return ok(undefined);
@@ -155,7 +160,7 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return devicesRepo.getDevice(db, deviceId)?.baselineBuildId ?? null;
 	}
 
-	return { list, page, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
+	return { list, byIds, page, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
 }
 
 export type DeviceService = ReturnType<typeof createDeviceService>;

@@ -167,7 +167,12 @@ export function createInventoryService(deps: ServiceDeps) {
 		if (changed) deps.events.emit('inventory:changed', { deviceId });
 	}
 
-	return { report, listForMa, componentState };
+	/** How many of the MA's devices run each of these components (component ID → count; absent: none). */
+	function deployedCounts(maId: string, componentIds: readonly string[]): Map<string, number> {
+		return new Map(inv.deployedCounts(db, maId, componentIds).map((r) => [r.componentId, Number(r.n)]));
+	}
+
+	return { report, listForMa, deployedCounts, componentState };
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;

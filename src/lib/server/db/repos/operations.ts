@@ -168,3 +168,65 @@ export const updateOperationsByIds = (q: Q, ids: readonly string[], set: Partial
 		.set(set)
 		.where(inArray(t.id, [...ids]))
 		.run();
+
+/** How many operations of each batch are in each status: aggregates only (a batch may span the whole fleet). */
+export const batchStatusCounts = (q: Q, batchIds: readonly string[]): { batchId: string; status: string; n: number }[] =>
+	batchIds.length === 0
+		? []
+		: q
+				.select({ batchId: sql<string>`${t.batchId}`, status: t.status, n: sql<number>`count(*)` })
+				.from(t)
+				.where(inArray(t.batchId, [...batchIds]))
+				.groupBy(t.batchId, t.status)
+				.all();
+
+/** How many devices each batch addresses. */
+export const batchDeviceCounts = (q: Q, batchIds: readonly string[]): { batchId: string; n: number }[] =>
+	batchIds.length === 0
+		? []
+		: q
+				.select({ batchId: sql<string>`${t.batchId}`, n: sql<number>`count(DISTINCT ${t.deviceId})` })
+				.from(t)
+				.where(inArray(t.batchId, [...batchIds]))
+				.groupBy(t.batchId)
+				.all();
+
+/** Each batch's steps (one row per batch position): what the batch does, without reading its operations. */
+export const batchSteps = (q: Q, batchIds: readonly string[]): { batchId: string; seq: number; kind: string; componentId: string | null; version: string | null }[] =>
+	batchIds.length === 0
+		? []
+		: q
+				.selectDistinct({ batchId: sql<string>`${t.batchId}`, seq: t.seq, kind: t.kind, componentId: t.componentId, version: t.targetVersion })
+				.from(t)
+				.where(inArray(t.batchId, [...batchIds]))
+				.all();
+
+/** How many of the MA's operations are unfinished (the overview's figure): one COUNT. */
+export const countOpenOperations = (q: Q, maId: string): number =>
+	Number(
+		q
+			.select({ n: sql<number>`count(*)` })
+			.from(t)
+			.where(and(eq(t.maId, maId), notInArray(t.status, [...TERMINAL_STATUSES])))
+			.get()?.n ?? 0
+	);
+
+/** How many of the MA's operations ended other than completed since `since`: one COUNT. */
+export const countUnsuccessfulSince = (q: Q, maId: string, since: number): number =>
+	Number(
+		q
+			.select({ n: sql<number>`count(*)` })
+			.from(t)
+			.where(and(eq(t.maId, maId), inArray(t.status, ['failed', 'expired', 'cancelled']), sql`${t.completedAt} > ${since}`))
+			.get()?.n ?? 0
+	);
+
+/** The MA's latest finished operations (the overview's "latest results"), newest result first. */
+export const latestFinishedOperations = (q: Q, maId: string, limit: number): OperationRow[] =>
+	q
+		.select()
+		.from(t)
+		.where(and(eq(t.maId, maId), sql`${t.completedAt} IS NOT NULL`))
+		.orderBy(desc(t.completedAt), asc(t.id))
+		.limit(limit)
+		.all();

@@ -48,6 +48,16 @@ export function operationQueries({ db }: OperationContext) {
 		return ok({ items: page.rows.map(operationView), nextCursor: page.nextCursor, total: opsRepo.countOperations(db, filter) });
 	}
 
+	/** The overview's figures: unfinished operations, and those that ended unsuccessfully since `since` (counted in SQL). */
+	function figures(maId: string, since: number): { open: number; unsuccessfulSince: number } {
+		return { open: opsRepo.countOpenOperations(db, maId), unsuccessfulSince: opsRepo.countUnsuccessfulSince(db, maId, since) };
+	}
+
+	/** The latest `limit` finished operations (an honest "latest N"; the operations page lists them all). */
+	function latestResults(maId: string, limit: number): OperationView[] {
+		return opsRepo.latestFinishedOperations(db, maId, limit).map(operationView);
+	}
+
 	/** The package version an operation of this device carries (for download tokens). */
 	function packageVersionFor(deviceId: string, correlator: string) {
 		const op = opsRepo.getOperationByCorrelator(db, correlator);
@@ -59,5 +69,5 @@ export function operationQueries({ db }: OperationContext) {
 		return ok(v);
 	}
 
-	return { find, get, list, page, packageVersionFor };
+	return { find, get, list, page, figures, latestResults, packageVersionFor };
 }
