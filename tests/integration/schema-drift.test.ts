@@ -39,13 +39,13 @@ describe('schema drift between SQLite and PostgreSQL', () => {
 
 	it('the comparison names what differs (a dropped index, a nullable column, a missing table)', () => {
 		const altered: SchemaShape = structuredClone(postgresSide);
-		delete altered.operations!.indexes.operations_batch_idx;
+		delete altered.operations!.indexes.operations_batch_device_idx;
 		altered.devices!.columns.model!.nullable = true;
 		delete altered.audit_events;
 		expect(diffShapes(sqliteSide, altered)).toEqual([
 			'table audit_events: only in sqlite',
 			'devices.model: sqlite {"kind":"text","nullable":false}, postgres {"kind":"text","nullable":true}',
-			'operations index operations_batch_idx: sqlite {"unique":false,"columns":["batch_id"]}, postgres null'
+			'operations index operations_batch_device_idx: sqlite {"unique":false,"columns":["batch_id","device_id","status"]}, postgres null'
 		]);
 	});
 
