@@ -36,11 +36,6 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return rows.map((d) => deviceView(d, tags.get(d.id) ?? [], relay.isOnline(d.id)));
 	}
 
-	/** Every device of the MA (the console's smaller pages still read them whole; the devices list pages). */
-	function list(maId: string): DeviceView[] {
-		return views(maId, devicesRepo.listDevicesOfMa(db, maId));
-	}
-
 	/** These devices of the MA (a page of another list names its devices); IDs not enrolled are left out. */
 	function byIds(maId: string, ids: readonly string[]): DeviceView[] {
 		return views(maId, deviceList.listEnrolledDevicesByIds(db, maId, ids));
@@ -160,7 +155,7 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return devicesRepo.getDevice(db, deviceId)?.baselineBuildId ?? null;
 	}
 
-	return { list, byIds, page, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
+	return { byIds, page, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
 }
 
 export type DeviceService = ReturnType<typeof createDeviceService>;

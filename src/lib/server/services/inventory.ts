@@ -172,7 +172,14 @@ export function createInventoryService(deps: ServiceDeps) {
 		return new Map(inv.deployedCounts(db, maId, componentIds).map((r) => [r.componentId, Number(r.n)]));
 	}
 
-	return { report, listForMa, deployedCounts, componentState };
+	/** How many of the MA's devices hold each version of one component (version → count, any stage). */
+	function holdersByVersion(maId: string, componentId: string): Map<string, number> {
+		const out = new Map<string, number>();
+		for (const r of inv.versionCounts(db, maId, componentId)) out.set(r.version, (out.get(r.version) ?? 0) + Number(r.n));
+		return out;
+	}
+
+	return { report, listForMa, deployedCounts, holdersByVersion, componentState };
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;

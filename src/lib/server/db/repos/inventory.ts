@@ -123,3 +123,13 @@ export const deployedCounts = (q: Q, maId: string, componentIds: readonly string
 				.where(and(eq(t.maId, maId), eq(t.stage, 'deployed'), inArray(t.componentId, [...componentIds])))
 				.groupBy(t.componentId)
 				.all();
+
+/** How many devices enrolled with the MA now hold each version of one component, by stage (a component's page). */
+export const versionCounts = (q: Q, maId: string, componentId: string): { version: string; stage: string; n: number }[] =>
+	q
+		.select({ version: t.version, stage: t.stage, n: sql<number>`count(*)` })
+		.from(t)
+		.innerJoin(enrollments, and(eq(enrollments.deviceId, t.deviceId), eq(enrollments.maId, t.maId), isNull(enrollments.leftAt)))
+		.where(and(eq(t.maId, maId), eq(t.componentId, componentId)))
+		.groupBy(t.version, t.stage)
+		.all();
