@@ -38,7 +38,8 @@ const filterWhere = (f: Omit<OperationFilter, 'limit'>): SQL | undefined =>
  * the keyset is spelled out rather than one row-value comparison; the (ma_id, created_at) index serves it.
  */
 const afterCursor = (c: OperationCursor): SQL =>
-	sql`(${t.createdAt} < ${c.createdAt} OR (${t.createdAt} = ${c.createdAt} AND (${t.seq} > ${c.seq} OR (${t.seq} = ${c.seq} AND ${t.id} > ${c.id}))))`;
+	// The leading `created_at <=` gives the index a range to seek to; the rest breaks ties within it.
+	sql`(${t.createdAt} <= ${c.createdAt} AND (${t.createdAt} < ${c.createdAt} OR (${t.seq} > ${c.seq} OR (${t.seq} = ${c.seq} AND ${t.id} > ${c.id}))))`;
 
 export function listOperations(q: Q, f: OperationFilter, after: OperationCursor | null = null): OperationRow[] {
 	return q
