@@ -8,6 +8,7 @@
  *   device          the device runtime shared by the PWA and the agent: core and contract, never server code
  *   device-browser  the PWA's adapters: device, contract, core
  *   agent           talks to the server only through the protocol: device, contract, core, never server code
+ *   cli             the operators' CLI talks to the server only through the REST API: contract and core
  *   server          core and contract; never the device side, the UI, routes, agent, bench or tests
  *   *-ui, auth-client  browser code: never server code (SvelteKit's *.server.ts modules excepted: they never
  *                   reach the browser)
@@ -25,6 +26,7 @@ const DEVICE_BROWSER = `${SRC_LIB}device-browser/`;
 const BROWSER_UI = `${SRC_LIB}(admin-ui|device-ui|security-ui|auth-client)/`;
 const ROUTES = '^src/routes/';
 const AGENT = '^agent/';
+const CLI = '^cli/';
 const BENCH = '^bench/';
 const TESTS = '^tests/';
 const SCRIPTS = '^scripts/';
@@ -34,7 +36,7 @@ const DB = `${SERVER}db/`;
 const SQL_MODULES = `(^|/)node_modules/(drizzle-orm|better-sqlite3)/|${DB}(schema|schema-auth|schema-security)\\.ts$|${DB}postgres/`;
 /** Code that is not a test: tests may reach into the part they test and into tests/support. */
 const notTest = (path) => ({ path, pathNot: TEST_FILE });
-const outerLayers = [CONTRACT, SERVER, DEVICE, DEVICE_BROWSER, BROWSER_UI, ROUTES, AGENT, BENCH, TESTS, SCRIPTS];
+const outerLayers = [CONTRACT, SERVER, DEVICE, DEVICE_BROWSER, BROWSER_UI, ROUTES, AGENT, CLI, BENCH, TESTS, SCRIPTS];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -83,11 +85,18 @@ module.exports = {
 			to: { path: `${SERVER}|${DEVICE_BROWSER}|${BROWSER_UI}|${ROUTES}|${BENCH}|${TESTS}|${SCRIPTS}` }
 		},
 		{
+			name: 'cli-imports-contract-core-only',
+			comment: 'The operators\' CLI is a REST client: it may import src/lib/contract and src/lib/core (and its own files), nothing else of ours.',
+			severity: 'error',
+			from: notTest(CLI),
+			to: { path: outerLayers.filter((l) => l !== CONTRACT && l !== CLI).join('|') + '|^server\\.ts$' }
+		},
+		{
 			name: 'server-imports-no-device-ui-or-tooling',
 			comment: 'src/lib/server builds on core and contract; it never imports device code, UI, routes, agent, bench, tests or scripts.',
 			severity: 'error',
 			from: notTest(SERVER),
-			to: { path: `${DEVICE}|${DEVICE_BROWSER}|${BROWSER_UI}|${ROUTES}|${AGENT}|${BENCH}|${TESTS}|${SCRIPTS}` }
+			to: { path: `${DEVICE}|${DEVICE_BROWSER}|${BROWSER_UI}|${ROUTES}|${AGENT}|${CLI}|${BENCH}|${TESTS}|${SCRIPTS}` }
 		},
 		{
 			name: 'browser-code-never-imports-server',
@@ -98,10 +107,10 @@ module.exports = {
 		},
 		{
 			name: 'product-code-never-imports-tooling',
-			comment: 'Nothing under src/ (tests aside) imports the agent, bench, tests or scripts.',
+			comment: 'Nothing under src/ (tests aside) imports the agent, the CLI, bench, tests or scripts.',
 			severity: 'error',
 			from: notTest('^src/'),
-			to: { path: `${AGENT}|${BENCH}|${TESTS}|${SCRIPTS}` }
+			to: { path: `${AGENT}|${CLI}|${BENCH}|${TESTS}|${SCRIPTS}` }
 		},
 		{
 			name: 'sql-only-in-repositories',

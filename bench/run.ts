@@ -36,6 +36,7 @@ import { sustainedScenario } from './scenarios/sustained';
 import { stormScenario } from './scenarios/storm';
 import { persistenceScenario } from './scenarios/persistence';
 import { passkeyScenario } from './scenarios/passkey';
+import { listsScenario } from './scenarios/lists';
 
 const LIVE: ScenarioName[] = ['fleet', 'fanout', 'sustained', 'storm'];
 /** Sockets a server process keeps for itself (database, logs, listening socket, HTTP requests of the bench). */
@@ -195,6 +196,7 @@ async function main(): Promise<number> {
 
 	if (opts.scenarios.includes('persistence')) await step(ctx, 'persistence', () => persistenceScenario(ctx));
 	if (opts.scenarios.includes('passkey')) await step(ctx, 'passkey', () => passkeyScenario(ctx));
+	if (opts.scenarios.includes('lists')) await step(ctx, 'lists', () => listsScenario(ctx));
 
 	const load1 = loadavg();
 	const signing = commandSigning(ctx);

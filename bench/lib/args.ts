@@ -3,7 +3,9 @@
  *   --quick            small fleet (50 devices), short runs: the correctness mode CI runs
  *   --fleet N          devices in the connected fleet (default 10000); capped by the server's socket ceiling
  *   --scenario NAME    only this scenario (repeatable, or comma-separated): fleet, fanout, sustained, storm,
- *                      persistence, passkey
+ *                      persistence, passkey, lists
+ *   --list-devices N   devices the lists scenario seeds (default 10000, quick 1000)
+ *   --list-operations N  operations the lists scenario seeds (default 200000, quick 20000)
  *   --rate R           sustained operations per second (default 2000)
  *   --duration S       sustained seconds (default 10)
  *   --per-sim N        devices per simulator process (default 5000, at most 9000)
@@ -16,7 +18,7 @@
  *   --results-dir DIR  where <timestamp>.json and latest.json go (default bench/results; the CI test uses a temp dir)
  *   --time-limit S     hard bound of the whole run (default 900, quick 240)
  */
-export const SCENARIOS = ['fleet', 'fanout', 'sustained', 'storm', 'persistence', 'passkey'] as const;
+export const SCENARIOS = ['fleet', 'fanout', 'sustained', 'storm', 'persistence', 'passkey', 'lists'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export type BenchOptions = {
@@ -37,6 +39,8 @@ export type BenchOptions = {
 	stormSize: number;
 	persistenceRows: number;
 	passkeyN: number;
+	listDevices: number;
+	listOperations: number;
 };
 
 function device(v: string | undefined): 'runtime' | 'lean' {
@@ -55,7 +59,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 		if (value === undefined) throw new Error(`--${key} needs a value`);
 		flags.set(key, [...(flags.get(key) ?? []), value]);
 	}
-	const known = ['quick', 'fleet', 'scenario', 'rate', 'duration', 'per-sim', 'device', 'no-baseline', 'profile', 'log-level', 'out', 'results-dir', 'time-limit'];
+	const known = ['quick', 'fleet', 'scenario', 'rate', 'duration', 'per-sim', 'device', 'no-baseline', 'profile', 'log-level', 'out', 'results-dir', 'time-limit', 'list-devices', 'list-operations'];
 	for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k} (known: ${known.map((x) => `--${x}`).join(' ')})`);
 	const num = (k: string, dflt: number) => {
 		const v = flags.get(k)?.at(-1);
@@ -85,6 +89,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 		fanoutSize: Math.min(fleet, 10_000),
 		stormSize: Math.min(fleet, 10_000),
 		persistenceRows: quick ? 2_000 : 20_000,
-		passkeyN: quick ? 200 : 3000
+		passkeyN: quick ? 200 : 3000,
+		listDevices: Math.floor(num('list-devices', quick ? 1000 : 10_000)),
+		listOperations: Math.floor(num('list-operations', quick ? 20_000 : 200_000))
 	};
 }

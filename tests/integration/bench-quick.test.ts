@@ -19,7 +19,7 @@ type Result = {
 	fleet: { devices: number };
 };
 
-const SCENARIOS = ['fleet', 'fanout', 'sustained', 'storm', 'persistence', 'passkey'];
+const SCENARIOS = ['fleet', 'fanout', 'sustained', 'storm', 'persistence', 'passkey', 'lists'];
 /**
  * A bound on the run, not an expectation: alone it takes ~1 min, with another bench and a CPU hog on two
  * cores ~190 s. The old 240 s left the last steps (passkey) so little time under load that they were cut.

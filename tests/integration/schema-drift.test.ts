@@ -45,7 +45,7 @@ describe('schema drift between SQLite and PostgreSQL', () => {
 		expect(diffShapes(sqliteSide, altered)).toEqual([
 			'table audit_events: only in sqlite',
 			'devices.model: sqlite {"kind":"text","nullable":false}, postgres {"kind":"text","nullable":true}',
-			'operations index operations_batch_device_idx: sqlite {"unique":false,"columns":["batch_id","device_id"]}, postgres null'
+			'operations index operations_batch_device_idx: sqlite {"unique":false,"columns":["batch_id","device_id","status"]}, postgres null'
 		]);
 	});
 

@@ -15,6 +15,13 @@ import type {
 
 export type { OperationView, DeviceView, InventoryItemView, PackageView, EnrollmentCodeView, DeviceRequestView };
 
+export type PageQuery = { limit?: number; cursor?: string };
+export type Page<T> = { items: T[]; nextCursor: string | null; total: number };
+const queryOf = (q: Record<string, string | number | undefined>) => {
+	const s = new URLSearchParams(Object.entries(q).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
+	return s.size ? `?${s}` : '';
+};
+
 export type Reply<T> = { status: number; body: T & Partial<ApiErrorBody>; headers: Headers };
 
 export class ApiClient {
@@ -51,8 +58,9 @@ export class ApiClient {
 	createEnrollmentCode(body: { label?: string; expiresInSeconds?: number } = {}) {
 		return this.request<{ id: string; code: string; expiresAt: number; link: string }>('POST', '/api/v1/enrollment-codes', body);
 	}
-	listEnrollmentCodes() {
-		return this.request<{ items: EnrollmentCodeView[] }>('GET', '/api/v1/enrollment-codes');
+	/** One page of the codes (default: the newest 100). */
+	listEnrollmentCodes(page: PageQuery = {}) {
+		return this.request<Page<EnrollmentCodeView>>('GET', `/api/v1/enrollment-codes${queryOf(page)}`);
 	}
 	revokeEnrollmentCode(id: string) {
 		return this.request<null>('DELETE', `/api/v1/enrollment-codes/${id}`);
@@ -64,8 +72,9 @@ export class ApiClient {
 			{ manifest, bundle, ...(encoding ? { encoding } : {}) }
 		);
 	}
-	listPackages() {
-		return this.request<{ items: PackageView[] }>('GET', '/api/v1/packages');
+	/** One page of the packages (default: the first 100 in component ID order). */
+	listPackages(page: PageQuery = {}) {
+		return this.request<Page<PackageView>>('GET', `/api/v1/packages${queryOf(page)}`);
 	}
 	getPackage(componentId: string) {
 		return this.request<PackageView>('GET', `/api/v1/packages/${encodeURIComponent(componentId)}`);
@@ -97,8 +106,9 @@ export class ApiClient {
 	cancelOperation(correlator: string) {
 		return this.request<OperationView>('POST', `/api/v1/operations/${correlator}/cancel`);
 	}
-	listDeviceRequests(status?: string) {
-		return this.request<{ items: DeviceRequestView[] }>('GET', `/api/v1/device-requests${status ? `?status=${status}` : ''}`);
+	/** One page of the device requests (default: the newest 100), optionally in one status. */
+	listDeviceRequests(status?: string, page: PageQuery = {}) {
+		return this.request<Page<DeviceRequestView>>('GET', `/api/v1/device-requests${queryOf({ status, ...page })}`);
 	}
 	decideDeviceRequest(id: string, body: { decision: 'approve' | 'refuse'; consentMode?: string; message?: string }) {
 		return this.request<{ request: DeviceRequestView; operation: OperationView | null }>(

@@ -1,23 +1,13 @@
 /**
  * What the console's pages read about the current MA, through the services only (every caller has
- * already passed requireAccess for this MA): its devices with their inventory of THIS MA's components
- * (SCOMO-ADC-3), its component catalog as choices for operations, and the consent modes it allows.
+ * already passed requireAccess for this MA): the devices a filter names (IDs, in SQL; never the whole fleet
+ * as rows), its component catalog as choices for operations, and the consent modes it allows.
  * The app comes from the request (event.locals.app).
  */
 import type { AppContext } from '../server/app-context';
 import { compareVersions } from '../core/semver';
 import type { ConsentMode } from '../core';
-import type { DeviceView, InventoryItemView } from '../contract/admin-protocol';
 import type { ComponentChoice } from './types';
-
-export type Fleet = { devices: DeviceView[]; inventory: Record<string, InventoryItemView[]> };
-
-export function fleetOf({ services }: AppContext, maId: string): Fleet {
-	const devices = services.devices.list(maId);
-	const inventory: Record<string, InventoryItemView[]> = {};
-	for (const d of devices) inventory[d.id] = services.inventory.listForMa(d.id, maId);
-	return { devices, inventory };
-}
 
 /**
  * The devices of this MA a devices-list filter (the filter language, core/device-filter.ts) names, as "all

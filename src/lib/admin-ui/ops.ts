@@ -176,12 +176,20 @@ export function describeSteps(ops: readonly Pick<OpRow, 'kind' | 'componentId' |
 export type ProgressSegments = { succeeded: number; failed: number; running: number; waiting: number; total: number };
 
 export function progressSegments(ops: readonly Pick<OpRow, 'status' | 'resultCode'>[]): ProgressSegments {
-	const s: ProgressSegments = { succeeded: 0, failed: 0, running: 0, waiting: 0, total: ops.length };
-	for (const o of ops) {
-		if (o.status === 'completed') s.succeeded++;
-		else if (terminal(o.status)) s.failed++;
-		else if (o.status === 'in-progress' || o.status === 'awaiting-consent') s.running++;
-		else s.waiting++;
+	const counts: Record<string, number> = {};
+	for (const o of ops) counts[o.status] = (counts[o.status] ?? 0) + 1;
+	return progressOfCounts(counts);
+}
+
+/** The same bar from how many operations are in each status (a job page sums them in SQL). */
+export function progressOfCounts(counts: Readonly<Record<string, number>>): ProgressSegments {
+	const s: ProgressSegments = { succeeded: 0, failed: 0, running: 0, waiting: 0, total: 0 };
+	for (const [status, n] of Object.entries(counts)) {
+		s.total += n;
+		if (status === 'completed') s.succeeded += n;
+		else if (terminal(status)) s.failed += n;
+		else if (status === 'in-progress' || status === 'awaiting-consent') s.running += n;
+		else s.waiting += n;
 	}
 	return s;
 }

@@ -63,26 +63,8 @@ export type RouteSpec = {
 
 const AUTH_ERRORS: readonly ErrorCode[] = ['unauthenticated', 'forbidden'];
 
-/** Query: the filters of GET /api/v1/operations. `limit` arrives as text. */
-export const OperationsQuery = v.object({
-	deviceId: v.optional(v.pipe(Id, v.description('only this device’s operations'))),
-	status: v.optional(v.pipe(OperationStatusSchema, v.description('only operations in this status'))),
-	batchId: v.optional(v.pipe(Id, v.description('only this batch’s operations'))),
-	limit: v.optional(
-		v.pipe(
-			v.string(),
-			v.description('at most this many per page, newest first: a whole number from 1 to 1000 (default 100)'),
-			v.regex(/^[1-9][0-9]{0,3}$/, 'limit must be a whole number from 1 to 1000'),
-			v.transform(Number),
-			v.maxValue(1000, 'limit must be a whole number from 1 to 1000')
-		)
-	),
-	cursor: v.optional(v.pipe(v.string(), v.maxLength(400), v.description('the `nextCursor` of the previous page')))
-});
-
-/** Query of GET /api/v1/devices: a filter, a page size and where the previous page ended. */
-export const DevicesQuery = v.object({
-	filter: v.optional(v.pipe(v.string(), v.maxLength(2000), v.description('a device filter, e.g. `tag == lobby and last_seen < 7d` (docs/device-filter.md)'))),
+/** The page size and position every paged list takes (keyset cursors, `{items, nextCursor, total}` back). `limit` arrives as text. */
+const PAGE_QUERY = {
 	limit: v.optional(
 		v.pipe(
 			v.string(),
@@ -93,10 +75,31 @@ export const DevicesQuery = v.object({
 		)
 	),
 	cursor: v.optional(v.pipe(v.string(), v.maxLength(400), v.description('the `nextCursor` of the previous page')))
+};
+const PAGING =
+	'One page at a time: pass `nextCursor` back as `cursor` (with the same filters) for the next page (null on the last); `total` counts ' +
+	'every match. A cursor this list did not give out answers 400 invalid_request.';
+
+/** Query of the lists with no filter of their own. */
+export const PageQuerySchema = v.object({ ...PAGE_QUERY });
+
+/** Query: the filters of GET /api/v1/operations. `limit` arrives as text. */
+export const OperationsQuery = v.object({
+	deviceId: v.optional(v.pipe(Id, v.description('only this device’s operations'))),
+	status: v.optional(v.pipe(OperationStatusSchema, v.description('only operations in this status'))),
+	batchId: v.optional(v.pipe(Id, v.description('only this batch’s operations'))),
+	...PAGE_QUERY
+});
+
+/** Query of GET /api/v1/devices: a filter, a page size and where the previous page ended. */
+export const DevicesQuery = v.object({
+	filter: v.optional(v.pipe(v.string(), v.maxLength(2000), v.description('a device filter, e.g. `tag == lobby and last_seen < 7d` (docs/device-filter.md)'))),
+	...PAGE_QUERY
 });
 
 export const DeviceRequestsQuery = v.object({
-	status: v.optional(v.picklist(['pending', 'approved', 'refused'], 'status must be one of pending, approved, refused'))
+	status: v.optional(v.picklist(['pending', 'approved', 'refused'], 'status must be one of pending, approved, refused')),
+	...PAGE_QUERY
 });
 
 export const API_ROUTES = {
@@ -323,10 +326,11 @@ export const API_ROUTES = {
 	'GET /api/v1/enrollment-codes': {
 		tag: 'Enrollment',
 		summary: 'List enrollment codes',
-		description: 'Without the codes themselves.',
+		description: `Newest first, without the codes themselves. ${PAGING}`,
 		access: { type: 'bearer', action: 'read', kind: 'enrollment-code' },
-		success: { status: 200, description: 'the codes', schema: ListOf.enrollmentCodes },
-		errors: AUTH_ERRORS
+		query: PageQuerySchema,
+		success: { status: 200, description: 'one page of the codes', schema: ListOf.enrollmentCodes },
+		errors: ['invalid_request', ...AUTH_ERRORS]
 	},
 	'DELETE /api/v1/enrollment-codes/{id}': {
 		tag: 'Enrollment',
@@ -352,10 +356,11 @@ export const API_ROUTES = {
 	'GET /api/v1/packages': {
 		tag: 'Packages',
 		summary: 'List this MA’s packages',
-		description: 'With every version.',
+		description: `In component ID order, each with every version. ${PAGING}`,
 		access: { type: 'bearer', action: 'read', kind: 'package' },
-		success: { status: 200, description: 'the packages', schema: ListOf.packages },
-		errors: AUTH_ERRORS
+		query: PageQuerySchema,
+		success: { status: 200, description: 'one page of the packages', schema: ListOf.packages },
+		errors: ['invalid_request', ...AUTH_ERRORS]
 	},
 	'GET /api/v1/packages/{componentId}': {
 		tag: 'Packages',
@@ -369,10 +374,10 @@ export const API_ROUTES = {
 	'GET /api/v1/device-requests': {
 		tag: 'Device requests',
 		summary: 'List device requests',
-		description: 'Installs and updates devices asked for (SCOMO-Device-06).',
+		description: `Installs and updates devices asked for (SCOMO-Device-06), newest first, optionally in one status. ${PAGING}`,
 		access: { type: 'bearer', action: 'read', kind: 'device-request' },
 		query: DeviceRequestsQuery,
-		success: { status: 200, description: 'the requests', schema: ListOf.deviceRequests },
+		success: { status: 200, description: 'one page of the requests', schema: ListOf.deviceRequests },
 		errors: ['invalid_request', ...AUTH_ERRORS]
 	},
 	'POST /api/v1/device-requests/{id}/decision': {

@@ -203,26 +203,19 @@ export const EnrollResponseSchema = v.strictObject({
 	enrolledAt: v.optional(Epoch)
 });
 
-/** One page of the devices list: `nextCursor` fetches the next one (null on the last); `total` counts every match. */
-export const DevicePageSchema = v.strictObject({
-	items: v.array(DeviceViewSchema),
-	nextCursor: v.nullable(v.string()),
-	total: v.pipe(v.number(), v.integer())
-});
+/** One page of a list: `nextCursor` fetches the next one (null on the last); `total` counts every match. */
+const pageOf = <S extends v.GenericSchema>(item: S) =>
+	v.strictObject({ items: v.array(item), nextCursor: v.nullable(v.string()), total: v.pipe(v.number(), v.integer()) });
 
-/** One page of the operations list, newest first: `nextCursor` fetches the next one (null on the last); `total` counts every match. */
-export const OperationPageSchema = v.strictObject({
-	items: v.array(OperationViewSchema),
-	nextCursor: v.nullable(v.string()),
-	total: v.pipe(v.number(), v.integer())
-});
+export const DevicePageSchema = pageOf(DeviceViewSchema);
+export const OperationPageSchema = pageOf(OperationViewSchema);
 
 export const ListOf = {
 	operations: OperationPageSchema,
 	devices: DevicePageSchema,
 	inventory: items(InventoryItemViewSchema),
-	enrollmentCodes: items(EnrollmentCodeViewSchema),
-	packages: items(PackageViewSchema),
-	deviceRequests: items(DeviceRequestViewSchema),
+	enrollmentCodes: pageOf(EnrollmentCodeViewSchema),
+	packages: pageOf(PackageViewSchema),
+	deviceRequests: pageOf(DeviceRequestViewSchema),
 	signingKeys: items(SigningKeyViewSchema)
 };

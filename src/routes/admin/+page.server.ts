@@ -1,10 +1,13 @@
-/** The overview of the current MA: fleet and activity in figures, and the latest results. */
+/**
+ * The overview of the current MA: fleet and activity in figures (each one COUNT, never the fleet read
+ * whole), and the latest results (an honest "latest N", linking to the paged operations list).
+ */
 import { requireAccess } from '$lib/server/auth/guard';
-import { isTerminalStatus, type OperationStatus } from '$lib/core';
 import type { PageServerLoad } from './$types';
 import { deviceTitle } from '$lib/admin-ui/device-title';
 
 const DAY = 24 * 3600_000;
+const LATEST = 8;
 
 export const load: PageServerLoad = ({ locals, url, parent, depends }) => {
 	depends('admin:overview');
@@ -14,20 +17,21 @@ export const load: PageServerLoad = ({ locals, url, parent, depends }) => {
 		const { maId } = requireAccess(locals, url, 'read', 'device');
 		const { services, clock } = locals.app;
 		const now = clock();
-		const devices = services.devices.list(maId);
-		const ops = services.operations.list(maId, { limit: 500 });
-		const terminal = ops.filter((o) => isTerminalStatus(o.status as OperationStatus));
+		const totalOf = (r: { ok: true; value: { total: number } } | { ok: false }) => (r.ok ? r.value.total : 0);
+		const figures = services.operations.figures(maId, now - DAY);
+		const recent = services.operations.latestResults(maId, LATEST);
 		return {
 			stats: {
-				devices: devices.length,
-				online: devices.filter((d) => d.online).map((d) => d.id),
-				components: services.packages.list(maId).length,
-				open: ops.filter((o) => !isTerminalStatus(o.status as OperationStatus)).length,
-				failedToday: terminal.filter((o) => o.status !== 'completed' && (o.completedAt ?? 0) > now - DAY).length,
-				pendingRequests: services.deviceRequests.list(maId, 'pending').length
+				devices: totalOf(services.devices.page(maId, { limit: 1 })),
+				online: totalOf(services.devices.page(maId, { filter: 'online == true', limit: 1 })),
+				components: totalOf(services.packages.page(maId, { limit: 1 })),
+				open: figures.open,
+				failedToday: figures.unsuccessfulSince,
+				pendingRequests: totalOf(services.deviceRequests.page(maId, { status: 'pending', limit: 1 }))
 			},
-			recent: terminal.sort((a, b) => (b.completedAt ?? 0) - (a.completedAt ?? 0)).slice(0, 8),
-			deviceNames: Object.fromEntries(devices.map((d) => [d.id, deviceTitle(d)]))
+			recent,
+			latest: LATEST,
+			deviceNames: Object.fromEntries(services.devices.byIds(maId, recent.map((o) => o.deviceId)).map((d) => [d.id, deviceTitle(d)]))
 		};
 	});
 };

@@ -1,20 +1,10 @@
-/**
- * The audit log's keyset cursor: where the previous page ended (its last time and event ID), opaque to
- * clients (base64url JSON). A cursor that does not decode is refused, never read as "from the start".
- */
+/** The audit log's cursor (services/keyset-cursor.ts, the one scheme of every list): the previous page's last time and event ID. */
 import type { AuditCursor } from '../db/repos/audit';
+import { decodeCursor, encodeCursor } from '../services/keyset-cursor';
 
-export function encodeAuditCursor(c: AuditCursor): string {
-	return Buffer.from(JSON.stringify([c.at, c.id]), 'utf8').toString('base64url');
-}
+export const encodeAuditCursor = (c: AuditCursor): string => encodeCursor([c.at, c.id]);
 
 export function decodeAuditCursor(text: string): AuditCursor | null {
-	if (!/^[A-Za-z0-9_-]+$/.test(text) || text.length > 400) return null;
-	try {
-		const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-		if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return { at: v[0] as number, id: v[1] };
-	} catch {
-		// not JSON: refused below
-	}
-	return null;
+	const k = decodeCursor(text, ['int', 'text']);
+	return k ? { at: k[0], id: k[1] } : null;
 }

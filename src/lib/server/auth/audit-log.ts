@@ -6,7 +6,8 @@
 import * as repo from '../db/repos/audit';
 import type { Q } from '../db/repos/types';
 import { audit, type AuditEntry } from '../services/audit';
-import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor';
+import { decodeAuditCursor } from './audit-cursor';
+import { pageOf } from '../services/keyset-cursor';
 
 export const AUTH_AUDIT_ACTIONS = [
 	'ma.create',
@@ -67,11 +68,8 @@ export function auditPage(q: Q, maId: string, f: AuditFilter, cursor?: string): 
 	const after = cursor ? decodeAuditCursor(cursor) : null;
 	if (cursor && !after) return null;
 	const limit = clampLimit(f.limit);
-	const rows = repo.queryAudit(q, maId, { ...f, limit: limit + 1 }, after);
-	const more = rows.length > limit;
-	const shown = more ? rows.slice(0, limit) : rows;
-	const last = shown.at(-1);
-	return { rows: shown, nextCursor: more && last ? encodeAuditCursor({ at: last.at, id: last.id }) : null, total: repo.countAudit(q, maId, f) };
+	const page = pageOf(repo.queryAudit(q, maId, { ...f, limit: limit + 1 }, after), limit, (r) => [r.at, r.id]);
+	return { ...page, total: repo.countAudit(q, maId, f) };
 }
 
 /** The distinct actions recorded for an MA (for the filter's choices). */

@@ -243,7 +243,11 @@ export const operations = sqliteTable(
 		uniqueIndex('operations_correlator_uq').on(t.correlator),
 		index('operations_device_status_idx').on(t.deviceId, t.status),
 		index('operations_ma_created_idx').on(t.maId, t.createdAt),
-		index('operations_batch_device_idx').on(t.batchId, t.deviceId)
+		// The operations list filtered by status or by device, newest first: one index range each, in order.
+		index('operations_ma_status_created_idx').on(t.maId, t.status, t.createdAt),
+		index('operations_ma_device_created_idx').on(t.maId, t.deviceId, t.createdAt),
+		// A batch's operations by device; covers the jobs page's sums (status counts, devices per batch).
+		index('operations_batch_device_idx').on(t.batchId, t.deviceId, t.status)
 	]
 );
 

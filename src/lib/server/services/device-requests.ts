@@ -13,6 +13,7 @@ import * as opsRepo from '../db/repos/operations';
 import type { DeviceRequestRow } from '../db/repos/device-requests';
 import { audit } from './audit';
 import { fail, type Outcome } from './errors';
+import { badCursor, clampLimit, decodeCursor, pageOf, type Page, type PageQuery } from './keyset-cursor';
 import { parseMaSettings } from './ma-settings';
 import type { OperationService } from './operations';
 import type { PackageService } from './packages';
@@ -76,8 +77,14 @@ export function createDeviceRequestService(deps: ServiceDeps, packages: PackageS
 		return ok(created);
 	}
 
-	function list(maId: string, status?: string): DeviceRequestView[] {
-		return reqRepo.listDeviceRequests(db, maId, status).map(view);
+	/** One keyset page of the MA's requests (optionally in one status), newest first, and the total. */
+	function page(maId: string, query: PageQuery & { status?: string }): Outcome<Page<DeviceRequestView>> {
+		const after = query.cursor ? decodeCursor(query.cursor, ['int', 'text']) : null;
+		if (query.cursor && !after) return badCursor();
+		const limit = clampLimit(query.limit);
+		const rows = reqRepo.listDeviceRequestPage(db, maId, query.status, after && { createdAt: after[0], id: after[1] }, limit + 1);
+		const p = pageOf(rows, limit, (r) => [r.createdAt, r.id]);
+		return ok({ items: p.rows.map(view), nextCursor: p.nextCursor, total: reqRepo.countDeviceRequests(db, maId, query.status) });
 	}
 
 	function ownerOf(id: string): string | null {
@@ -126,7 +133,7 @@ export function createDeviceRequestService(deps: ServiceDeps, packages: PackageS
 		return ok({ request: view(reqRepo.getDeviceRequest(db, id)!), operation });
 	}
 
-	return { create, list, ownerOf, decide };
+	return { create, page, ownerOf, decide };
 }
 
 export type DeviceRequestService = ReturnType<typeof createDeviceRequestService>;

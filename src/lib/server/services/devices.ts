@@ -17,12 +17,12 @@ import { filterWhere } from './device-filter-where';
 import type { InventoryService } from './inventory';
 import { deviceView, type DeviceView, type InventoryItemView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
-import { decodeDeviceCursor, encodeDeviceCursor } from './device-cursor';
+import { decodeDeviceCursor } from './device-cursor';
+import { badCursor, clampLimit, pageOf } from './keyset-cursor';
 
 export type DevicePage = { items: DeviceView[]; nextCursor: string | null; total: number };
 export type DevicePageQuery = { filter?: string; limit?: number; cursor?: string };
 
-export const DEFAULT_PAGE_SIZE = 100;
 
 export function createDeviceService(deps: ServiceDeps, inventory: InventoryService) {
 	const { db } = deps;
@@ -33,9 +33,9 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return rows.map((d) => deviceView(d, tags.get(d.id) ?? [], relay.isOnline(d.id)));
 	}
 
-	/** Every device of the MA (the console's smaller pages still read them whole; the devices list pages). */
-	function list(maId: string): DeviceView[] {
-		return views(maId, devicesRepo.listDevicesOfMa(db, maId));
+	/** These devices of the MA (a page of another list names its devices); IDs not enrolled are left out. */
+	function byIds(maId: string, ids: readonly string[]): DeviceView[] {
+		return views(maId, deviceList.listEnrolledDevicesByIds(db, maId, ids));
 	}
 
 	/** A filter text as SQL for this MA (group names resolved); one that does not parse points at where. */
@@ -49,21 +49,11 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 
 	/** One page of the MA's devices meeting an SQL condition (a group's members: services/groups.ts). */
 	function pageWhere(maId: string, w: deviceList.DeviceWhere | undefined, query: Omit<DevicePageQuery, 'filter'>): Outcome<DevicePage> {
-		let after: deviceList.DeviceCursor | null = null;
-		if (query.cursor) {
-			after = decodeDeviceCursor(query.cursor);
-			if (!after) return fail('invalid_request', 'cursor: not a cursor this list gave out', [{ path: 'cursor', message: 'not a cursor this list gave out' }]);
-		}
-		const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-		const rows = deviceList.listDevicePage(db, maId, w, after, limit + 1);
-		const more = rows.length > limit;
-		const shown = more ? rows.slice(0, limit) : rows;
-		const last = shown.at(-1);
-		return ok({
-			items: views(maId, shown),
-			nextCursor: more && last ? encodeDeviceCursor({ name: last.name, id: last.id }) : null,
-			total: deviceList.countDevices(db, maId, w)
-		});
+		const after = query.cursor ? decodeDeviceCursor(query.cursor) : null;
+		if (query.cursor && !after) return badCursor();
+		const limit = clampLimit(query.limit);
+		const page = pageOf(deviceList.listDevicePage(db, maId, w, after, limit + 1), limit, (r) => [r.name, r.id]);
+		return ok({ items: views(maId, page.rows), nextCursor: page.nextCursor, total: deviceList.countDevices(db, maId, w) });
 	}
 
 	/** The IDs of every device of the MA the filter matches (operations on "all matching"). */
@@ -152,7 +142,7 @@ export function createDeviceService(deps: ServiceDeps, inventory: InventoryServi
 		return devicesRepo.getDevice(db, deviceId)?.baselineBuildId ?? null;
 	}
 
-	return { list, page, pageWhere, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
+	return { byIds, page, pageWhere, matchingIds, get, updateIdentity, maIdsOf, authenticate, touch, updateInfo, baselineOf };
 }
 
 export type DeviceService = ReturnType<typeof createDeviceService>;

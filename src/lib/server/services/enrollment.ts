@@ -13,6 +13,7 @@ import * as enrollments from '../db/repos/enrollments';
 import * as mas from '../db/repos/mas';
 import { audit } from './audit';
 import { fail, type Outcome } from './errors';
+import { badCursor, clampLimit, decodeCursor, pageOf, type Page, type PageQuery } from './keyset-cursor';
 import { verifyEd25519, ed25519PublicKey } from './ed25519';
 import { parseEncryptionKey } from '../package-crypto/device-encryption-key';
 import { enrollmentCodeView, type EnrollmentCodeView } from './views';
@@ -55,8 +56,13 @@ export function createEnrollmentService(deps: ServiceDeps, supersedeDecommission
 		return ok({ id, code, expiresAt, link });
 	}
 
-	function list(maId: string): EnrollmentCodeView[] {
-		return codes.listEnrollmentCodes(db, maId).map(enrollmentCodeView);
+	/** One keyset page of the MA's codes, newest first, and the total. */
+	function page(maId: string, query: PageQuery): Outcome<Page<EnrollmentCodeView>> {
+		const after = query.cursor ? decodeCursor(query.cursor, ['int', 'text']) : null;
+		if (query.cursor && !after) return badCursor();
+		const limit = clampLimit(query.limit);
+		const p = pageOf(codes.listEnrollmentCodePage(db, maId, after && { createdAt: after[0], id: after[1] }, limit + 1), limit, (r) => [r.createdAt, r.id]);
+		return ok({ items: p.rows.map(enrollmentCodeView), nextCursor: p.nextCursor, total: codes.countEnrollmentCodes(db, maId) });
 	}
 
 	/** The MA that owns a code, for authorisation (null = no such code). */
@@ -176,7 +182,7 @@ export function createEnrollmentService(deps: ServiceDeps, supersedeDecommission
 		}
 	}
 
-	return { create, list, ownerOf, revoke, enroll };
+	return { create, page, ownerOf, revoke, enroll };
 }
 
 export type EnrollmentService = ReturnType<typeof createEnrollmentService>;

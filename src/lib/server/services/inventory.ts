@@ -167,7 +167,19 @@ export function createInventoryService(deps: ServiceDeps) {
 		if (changed) deps.events.emit('inventory:changed', { deviceId });
 	}
 
-	return { report, listForMa, componentState };
+	/** How many of the MA's devices run each of these components (component ID → count; absent: none). */
+	function deployedCounts(maId: string, componentIds: readonly string[]): Map<string, number> {
+		return new Map(inv.deployedCounts(db, maId, componentIds).map((r) => [r.componentId, Number(r.n)]));
+	}
+
+	/** How many of the MA's devices hold each version of one component (version → count, any stage). */
+	function holdersByVersion(maId: string, componentId: string): Map<string, number> {
+		const out = new Map<string, number>();
+		for (const r of inv.versionCounts(db, maId, componentId)) out.set(r.version, (out.get(r.version) ?? 0) + Number(r.n));
+		return out;
+	}
+
+	return { report, listForMa, deployedCounts, holdersByVersion, componentState };
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;

@@ -1,22 +1,10 @@
-/**
- * The operations list's keyset cursor: where the previous page ended (its last creation time, batch position
- * and ID), opaque to clients (base64url JSON). A cursor that does not decode is refused, never read as
- * "from the start".
- */
+/** The operations list's cursor (keyset-cursor.ts): the previous page's last creation time, batch position and ID. */
 import type { OperationCursor } from '../db/repos/operations';
+import { decodeCursor, encodeCursor } from './keyset-cursor';
 
-export function encodeOperationCursor(c: OperationCursor): string {
-	return Buffer.from(JSON.stringify([c.createdAt, c.seq, c.id]), 'utf8').toString('base64url');
-}
+export const encodeOperationCursor = (c: OperationCursor): string => encodeCursor([c.createdAt, c.seq, c.id]);
 
 export function decodeOperationCursor(text: string): OperationCursor | null {
-	if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
-	try {
-		const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-		if (Array.isArray(v) && v.length === 3 && Number.isSafeInteger(v[0]) && Number.isSafeInteger(v[1]) && typeof v[2] === 'string')
-			return { createdAt: v[0] as number, seq: v[1] as number, id: v[2] };
-	} catch {
-		// not JSON: refused below
-	}
-	return null;
+	const k = decodeCursor(text, ['int', 'int', 'text']);
+	return k ? { createdAt: k[0], seq: k[1], id: k[2] } : null;
 }

@@ -15,9 +15,11 @@ import { operationResults } from './operations/results';
 import { operationCancel } from './operations/cancel';
 import { operationExpiry } from './operations/expiry';
 import { operationQueries } from './operations/queries';
+import { operationJobs } from './operations/jobs';
 
 export type { OperationWarning, CreatedOperations, CreateOptions } from './operations/create';
 export type { OperationListFilter } from './operations/queries';
+export type { JobSummary, JobStep } from './operations/jobs';
 
 export function createOperationService(deps: ServiceDeps, packages: PackageService, writes: GroupCommit, signing: SigningService) {
 	const ctx = operationContext(deps, packages, writes, signing);
@@ -42,6 +44,9 @@ export function createOperationService(deps: ServiceDeps, packages: PackageServi
 		get: queries.get,
 		list: queries.list,
 		page: queries.page,
+		jobPage: operationJobs(ctx).jobPage,
+		figures: queries.figures,
+		latestResults: queries.latestResults,
 		packageVersionFor: queries.packageVersionFor
 	};
 }

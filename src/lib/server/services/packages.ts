@@ -10,6 +10,7 @@ import * as pkgs from '../db/repos/packages';
 import { audit } from './audit';
 import { storeBundle } from './bundle-store';
 import { fail, type Outcome } from './errors';
+import { badCursor, clampLimit, decodeCursor, pageOf, type Page, type PageQuery } from './keyset-cursor';
 import { latestVersion } from './semver';
 import { packageView, type PackageView } from './views';
 import type { AuditActor, ServiceDeps } from './deps';
@@ -104,18 +105,32 @@ export function createPackageService(
 		return ok({ packageId, versionId, componentId: manifest.id, version: manifest.version, sha256, size });
 	}
 
+	/** Every package of the MA (the operation dialog's choices: packages are authored by people, not fleet-sized). */
 	function list(maId: string): PackageView[] {
 		const rows = pkgs.listPackagesOfMa(db, maId);
 		const versions = pkgs.listVersionsOfPackages(
 			db,
 			rows.map((r) => r.id)
 		);
-		return rows.map((r) =>
-			packageView(
-				r,
-				versions.filter((v) => v.packageId === r.id)
-			)
+		return rows.map((r) => packageView(r, versions.filter((v) => v.packageId === r.id)));
+	}
+
+	/** One keyset page of the MA's packages in component ID order, each with every version, and the total. */
+	function page(maId: string, query: PageQuery): Outcome<Page<PackageView>> {
+		const after = query.cursor ? decodeCursor(query.cursor, ['text', 'text']) : null;
+		if (query.cursor && !after) return badCursor();
+		const limit = clampLimit(query.limit);
+		const rows = pkgs.listPackagePage(db, maId, after && { componentId: after[0], id: after[1] }, limit + 1);
+		const p = pageOf(rows, limit, (r) => [r.componentId, r.id]);
+		const versions = pkgs.listVersionsOfPackages(
+			db,
+			p.rows.map((r) => r.id)
 		);
+		return ok({
+			items: p.rows.map((r) => packageView(r, versions.filter((v) => v.packageId === r.id))),
+			nextCursor: p.nextCursor,
+			total: pkgs.countPackagesOfMa(db, maId)
+		});
 	}
 
 	/** One package of this MA; another MA's package of the same ID is not even looked at (SCOMO-ADC-3). */
@@ -158,7 +173,7 @@ export function createPackageService(
 		return versions.length;
 	}
 
-	return { upload, list, get, resolveVersion, resignAll };
+	return { upload, list, page, get, resolveVersion, resignAll };
 }
 
 export type PackageService = ReturnType<typeof createPackageService>;

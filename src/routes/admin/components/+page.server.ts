@@ -6,27 +6,29 @@
 import { fail } from '@sveltejs/kit';
 import { requireAccess } from '$lib/server/auth/guard';
 import { ERROR_CODES } from '$lib/contract/errors';
-import { fleetOf } from '$lib/admin-ui/fleet.server';
 import { compareVersions } from '$lib/server/services/semver';
 import { checkUpload } from './upload.server';
 import { audit } from '$lib/server/services/audit';
 import type { Actions, PageServerLoad } from './$types';
 
+const PAGE_SIZE = 50;
+
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'package');
 	depends('admin:components');
-	const { devices, inventory } = fleetOf(locals.app, maId);
-	const running = new Map<string, number>();
-	for (const d of devices)
-		for (const i of inventory[d.id] ?? []) if (i.stage === 'deployed') running.set(i.componentId, (running.get(i.componentId) ?? 0) + 1);
-	const packages = locals.app.services.packages
-		.list(maId)
-		.map((p) => ({
-			...p,
-			versions: [...p.versions].sort((a, b) => compareVersions(b.version, a.version)),
-			devices: running.get(p.componentId) ?? 0
-		}));
-	return { packages, maxBundleBytes: locals.app.config.maxBundleBytes };
+	const { services } = locals.app;
+	const cursor = url.searchParams.get('cursor') ?? '';
+	// A cursor that is not one of ours (an edited link) shows the first page rather than an error page.
+	const paged = cursor ? services.packages.page(maId, { limit: PAGE_SIZE, cursor }) : null;
+	const page = paged?.ok ? paged : services.packages.page(maId, { limit: PAGE_SIZE });
+	const { items, total, nextCursor } = page.ok ? page.value : { items: [], total: 0, nextCursor: null };
+	const running = services.inventory.deployedCounts(maId, items.map((p) => p.componentId));
+	const packages = items.map((p) => ({
+		...p,
+		versions: [...p.versions].sort((a, b) => compareVersions(b.version, a.version)),
+		devices: running.get(p.componentId) ?? 0
+	}));
+	return { packages, total, nextCursor, paged: paged?.ok === true, maxBundleBytes: locals.app.config.maxBundleBytes };
 };
 
 export const actions: Actions = {

@@ -20,11 +20,18 @@ const EXPIRY_CHOICES = [
 	{ seconds: 30 * 24 * 3600, label: '30 days' }
 ];
 
+const PAGE_SIZE = 50;
+
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'enrollment-code');
 	depends('admin:enrollment');
 	const ctx = locals.app;
-	return { codes: ctx.services.enrollment.list(maId), now: ctx.clock(), expiryChoices: EXPIRY_CHOICES };
+	const cursor = url.searchParams.get('cursor') ?? '';
+	// A cursor that is not one of ours (an edited link) shows the first page rather than an error page.
+	const paged = cursor ? ctx.services.enrollment.page(maId, { limit: PAGE_SIZE, cursor }) : null;
+	const page = paged?.ok ? paged : ctx.services.enrollment.page(maId, { limit: PAGE_SIZE });
+	const { items, total, nextCursor } = page.ok ? page.value : { items: [], total: 0, nextCursor: null };
+	return { codes: items, total, nextCursor, paged: paged?.ok === true, now: ctx.clock(), expiryChoices: EXPIRY_CHOICES };
 };
 
 export const actions: Actions = {

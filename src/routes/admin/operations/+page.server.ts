@@ -17,6 +17,7 @@ import { audit } from '$lib/server/services/audit';
 import type { ValidationIssue } from '$lib/contract/common';
 import type { Actions, PageServerLoad } from './$types';
 import { deviceTitle } from '$lib/admin-ui/device-title';
+import { lookUpDevice } from '$lib/admin-ui/device-lookup.server';
 
 const PAGE_SIZE = 100;
 
@@ -25,12 +26,13 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 	depends('admin:operations');
 	const ctx = locals.app;
 	const status = url.searchParams.get('status') ?? '';
-	const deviceId = url.searchParams.get('device') ?? '';
+	// The device filter is an ID or (part of) a name, looked up in SQL (no drop-down of the whole fleet).
+	const deviceRef = (url.searchParams.get('device') ?? '').slice(0, 200);
 	const cursor = url.searchParams.get('cursor') ?? '';
-	const devices = ctx.services.devices.list(maId);
+	const lookup = lookUpDevice(ctx, maId, deviceRef);
 	const filter = {
 		...((OPERATION_STATUSES as readonly string[]).includes(status) ? { status } : {}),
-		...(devices.some((d) => d.id === deviceId) ? { deviceId } : {})
+		...(lookup.device ? { deviceId: lookup.device.id } : {})
 	};
 	// A cursor that is not one of ours (an edited link) shows the first page rather than an error page.
 	const paged = cursor ? ctx.services.operations.page(maId, { ...filter, limit: PAGE_SIZE, cursor }) : null;
@@ -41,8 +43,10 @@ export const load: PageServerLoad = ({ locals, url, depends }) => {
 		total,
 		nextCursor,
 		paged: paged?.ok === true,
-		filter: { status, deviceId },
-		devices: devices.map((d) => ({ id: d.id, label: deviceTitle(d), online: d.online })),
+		filter: { status, device: deviceRef, deviceId: lookup.device?.id ?? '' },
+		device: lookup,
+		// Names for the rows of this page only.
+		deviceNames: Object.fromEntries(ctx.services.devices.byIds(maId, items.map((o) => o.deviceId)).map((d) => [d.id, deviceTitle(d)])),
 		kinds: OPERATION_KINDS,
 		statuses: OPERATION_STATUSES,
 		components: componentChoices(locals.app, maId),
@@ -82,7 +86,17 @@ export const actions: Actions = {
 		const { actor, maId } = requireAccess(locals, url, 'operate', 'operation');
 		const form = await request.formData();
 		const filter = form.get('filter');
-		const deviceIds = filter === null ? form.getAll('deviceId').map(String).filter(Boolean) : matchingDeviceIds(locals.app, maId, String(filter));
+		const deviceRef = form.get('deviceRef');
+		let deviceIds = filter === null ? form.getAll('deviceId').map(String).filter(Boolean) : matchingDeviceIds(locals.app, maId, String(filter));
+		if (deviceRef !== null && filter === null && deviceIds.length === 0) {
+			// The operations page's device field: one device by ID or name; several matches are named back.
+			const found = lookUpDevice(locals.app, maId, String(deviceRef));
+			if (!found.device && found.matches.length > 0) {
+				const names = found.matches.slice(0, 5).map((d) => d.label).join(', ');
+				return fail(400, { error: `${found.matches.length + found.more} devices match “${String(deviceRef).trim()}” (${names}${found.matches.length + found.more > 5 ? ', …' : ''}): type more of the name, or the device ID.`, field: 'devices' as const });
+			}
+			deviceIds = found.device ? [found.device.id] : [];
+		}
 		if (deviceIds.length === 0) return fail(400, { error: 'Choose at least one device (none is selected, or none matches the filter any more).', field: 'devices' as const });
 		const steps = stepsOf(form);
 		if (steps.length === 0) return fail(400, { error: 'Choose an operation.', field: 'steps' as const });

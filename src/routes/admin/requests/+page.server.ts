@@ -12,16 +12,35 @@ import { autoApproves, consentModesOf } from '$lib/admin-ui/fleet.server';
 import { issuesInWords } from '$lib/admin-ui/words';
 import type { Actions, PageServerLoad } from './$types';
 import { deviceTitle } from '$lib/admin-ui/device-title';
+import type { AppContext } from '$lib/server/app-context';
+
+const PAGE_SIZE = 50;
+
+/**
+ * One keyset page of the requests in a status, after the URL's cursor parameter `param`. A cursor that is not
+ * one of ours (an edited link) shows the first page rather than an error page.
+ */
+function pageIn(services: AppContext['services'], maId: string, status: 'pending' | 'decided', cursor: string) {
+	const query = { status: status === 'pending' ? 'pending' : undefined, limit: PAGE_SIZE };
+	const paged = cursor ? services.deviceRequests.page(maId, { ...query, cursor }) : null;
+	const page = paged?.ok ? paged : services.deviceRequests.page(maId, query);
+	const { items, total, nextCursor } = page.ok ? page.value : { items: [], total: 0, nextCursor: null };
+	return { items, total, nextCursor, paged: paged?.ok === true };
+}
 
 export const load: PageServerLoad = ({ locals, url, depends }) => {
 	const { maId } = requireAccess(locals, url, 'read', 'device-request');
 	depends('admin:requests');
 	const { services } = locals.app;
-	const requests = services.deviceRequests.list(maId);
+	// Waiting requests first; "All" lists every request (decided ones with their outcome), newest first.
+	const view = url.searchParams.get('view') === 'all' ? 'decided' : 'pending';
+	const pending = pageIn(services, maId, 'pending', view === 'pending' ? (url.searchParams.get('cursor') ?? '') : '');
+	const all = pageIn(services, maId, 'decided', view === 'decided' ? (url.searchParams.get('cursor') ?? '') : '');
+	const ids = [...pending.items, ...all.items].map((r) => r.deviceId);
 	return {
-		pending: requests.filter((r) => r.status === 'pending'),
-		decided: requests.filter((r) => r.status !== 'pending').slice(0, 50),
-		devices: services.devices.list(maId).map((d) => ({ id: d.id, label: deviceTitle(d) })),
+		pending,
+		all,
+		devices: services.devices.byIds(maId, ids).map((d) => ({ id: d.id, label: deviceTitle(d) })),
 		autoApprove: autoApproves(locals.app, maId),
 		consentModes: consentModesOf(locals.app, maId)
 	};

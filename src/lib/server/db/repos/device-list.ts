@@ -14,7 +14,7 @@
  * The SQL keeps the evaluator's meaning for missing values (a device without a component matches only
  * != on it; a device never seen is infinitely old); the integration tests compare both.
  */
-import { and, asc, eq, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { valueText, type FilterNode, type FilterOp, type FilterValue } from '../../../core/device-filter';
 import { deviceGroupMembers, deviceGroups, deviceTags, devices as d, enrollments as e, inventory, operations } from '../schema';
 import type { DeviceRow } from './devices';
@@ -163,4 +163,16 @@ export function getEnrolledDevice(q: Q, maId: string, deviceId: string): DeviceL
 		.where(and(enrolledWhere(maId, undefined), eq(e.deviceId, deviceId)))
 		.get();
 	return r ? { ...r.d, enrolledAt: r.enrolledAt, name: r.name, notes: r.notes } : undefined;
+}
+
+/** These devices, when enrolled with the MA now (names for a page of something else: requests, operations). */
+export function listEnrolledDevicesByIds(q: Q, maId: string, deviceIds: readonly string[]): DeviceListRow[] {
+	if (deviceIds.length === 0) return [];
+	return q
+		.select({ d, enrolledAt: e.enrolledAt, name: e.name, notes: e.notes })
+		.from(e)
+		.innerJoin(d, eq(d.id, e.deviceId))
+		.where(and(enrolledWhere(maId, undefined), inArray(e.deviceId, [...new Set(deviceIds)])))
+		.all()
+		.map((r) => ({ ...r.d, enrolledAt: r.enrolledAt, name: r.name, notes: r.notes }));
 }

@@ -1,5 +1,5 @@
 /** Devices: identity key, device information and the baseline written once (SCOMO-HLFR-9). */
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { devices as t, enrollments as e } from '../schema';
 import type { Q } from './types';
@@ -61,13 +61,3 @@ export function baselinesOf(q: Q, ids: readonly string[]): Map<string, string> {
 	return out;
 }
 
-/** Devices currently enrolled with an MA, newest enrollment first. */
-export const listDevicesOfMa = (q: Q, maId: string): (DeviceRow & { enrolledAt: number; name: string; notes: string })[] =>
-	q
-		.select({ d: t, enrolledAt: e.enrolledAt, name: e.name, notes: e.notes })
-		.from(t)
-		.innerJoin(e, eq(e.deviceId, t.id))
-		.where(and(eq(e.maId, maId), isNull(e.leftAt), isNull(t.revokedAt)))
-		.orderBy(desc(e.enrolledAt))
-		.all()
-		.map((r) => ({ ...r.d, enrolledAt: r.enrolledAt, name: r.name, notes: r.notes }));

@@ -1,7 +1,7 @@
 /** Each device's inventory as last reported (SCOMO Inventory/Delivered and Inventory/Deployed). */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { prepared } from '../prepared';
-import { inventory as t, inventoryReportSeqs as seqs } from '../schema';
+import { enrollments, inventory as t, inventoryReportSeqs as seqs } from '../schema';
 import type { Q } from './types';
 
 export type InventoryRow = typeof t.$inferSelect;
@@ -111,3 +111,25 @@ export const setReportSeq = (q: Q, deviceId: string, maId: string, componentId: 
 			.onConflictDoUpdate({ target: [seqs.deviceId, seqs.maId, seqs.componentId], set: { seq: excluded('seq') } })
 			.prepare()
 	).run({ deviceId, maId, componentId, seq });
+
+/** How many devices enrolled with the MA now have each of these components deployed (a page of the components list). */
+export const deployedCounts = (q: Q, maId: string, componentIds: readonly string[]): { componentId: string; n: number }[] =>
+	componentIds.length === 0
+		? []
+		: q
+				.select({ componentId: t.componentId, n: sql<number>`count(*)` })
+				.from(t)
+				.innerJoin(enrollments, and(eq(enrollments.deviceId, t.deviceId), eq(enrollments.maId, t.maId), isNull(enrollments.leftAt)))
+				.where(and(eq(t.maId, maId), eq(t.stage, 'deployed'), inArray(t.componentId, [...componentIds])))
+				.groupBy(t.componentId)
+				.all();
+
+/** How many devices enrolled with the MA now hold each version of one component, by stage (a component's page). */
+export const versionCounts = (q: Q, maId: string, componentId: string): { version: string; stage: string; n: number }[] =>
+	q
+		.select({ version: t.version, stage: t.stage, n: sql<number>`count(*)` })
+		.from(t)
+		.innerJoin(enrollments, and(eq(enrollments.deviceId, t.deviceId), eq(enrollments.maId, t.maId), isNull(enrollments.leftAt)))
+		.where(and(eq(t.maId, maId), eq(t.componentId, componentId)))
+		.groupBy(t.version, t.stage)
+		.all();

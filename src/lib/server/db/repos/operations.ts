@@ -38,7 +38,8 @@ const filterWhere = (f: Omit<OperationFilter, 'limit'>): SQL | undefined =>
  * the keyset is spelled out rather than one row-value comparison; the (ma_id, created_at) index serves it.
  */
 const afterCursor = (c: OperationCursor): SQL =>
-	sql`(${t.createdAt} < ${c.createdAt} OR (${t.createdAt} = ${c.createdAt} AND (${t.seq} > ${c.seq} OR (${t.seq} = ${c.seq} AND ${t.id} > ${c.id}))))`;
+	// The leading `created_at <=` gives the index a range to seek to; the rest breaks ties within it.
+	sql`(${t.createdAt} <= ${c.createdAt} AND (${t.createdAt} < ${c.createdAt} OR (${t.seq} > ${c.seq} OR (${t.seq} = ${c.seq} AND ${t.id} > ${c.id}))))`;
 
 export function listOperations(q: Q, f: OperationFilter, after: OperationCursor | null = null): OperationRow[] {
 	return q
@@ -179,3 +180,75 @@ export const updateOperationsByIds = (q: Q, ids: readonly string[], set: Partial
 		.set(set)
 		.where(inArray(t.id, [...ids]))
 		.run();
+
+/** How many operations of each batch are in each status: aggregates only (a batch may span the whole fleet). */
+export const batchStatusCounts = (q: Q, batchIds: readonly string[]): { batchId: string; status: string; n: number }[] =>
+	batchIds.length === 0
+		? []
+		: q
+				.select({ batchId: sql<string>`${t.batchId}`, status: t.status, n: sql<number>`count(*)` })
+				.from(t)
+				.where(inArray(t.batchId, [...batchIds]))
+				.groupBy(t.batchId, t.status)
+				.all();
+
+/** How many devices each batch addresses. */
+export const batchDeviceCounts = (q: Q, batchIds: readonly string[]): { batchId: string; n: number }[] =>
+	batchIds.length === 0
+		? []
+		: q
+				.select({ batchId: sql<string>`${t.batchId}`, n: sql<number>`count(DISTINCT ${t.deviceId})` })
+				.from(t)
+				.where(inArray(t.batchId, [...batchIds]))
+				.groupBy(t.batchId)
+				.all();
+
+/**
+ * Each batch's steps: the operations of one of its devices (every device of a batch gets the same steps), so
+ * what a batch does is read from a handful of rows, whatever its size.
+ */
+export function batchSteps(q: Q, batchIds: readonly string[]): { batchId: string; seq: number; kind: string; componentId: string | null; version: string | null }[] {
+	const out = [];
+	for (const batchId of batchIds) {
+		const one = q.select({ deviceId: t.deviceId }).from(t).where(eq(t.batchId, batchId)).limit(1).get();
+		if (!one) continue;
+		const rows = q
+			.select({ seq: t.seq, kind: t.kind, componentId: t.componentId, version: t.targetVersion })
+			.from(t)
+			.where(and(eq(t.batchId, batchId), eq(t.deviceId, one.deviceId)))
+			.orderBy(asc(t.seq))
+			.all();
+		for (const r of rows) out.push({ batchId, ...r });
+	}
+	return out;
+}
+
+/** How many of the MA's operations are unfinished (the overview's figure): one COUNT. */
+export const countOpenOperations = (q: Q, maId: string): number =>
+	Number(
+		q
+			.select({ n: sql<number>`count(*)` })
+			.from(t)
+			.where(and(eq(t.maId, maId), notInArray(t.status, [...TERMINAL_STATUSES])))
+			.get()?.n ?? 0
+	);
+
+/** How many of the MA's operations ended other than completed since `since`: one COUNT. */
+export const countUnsuccessfulSince = (q: Q, maId: string, since: number): number =>
+	Number(
+		q
+			.select({ n: sql<number>`count(*)` })
+			.from(t)
+			.where(and(eq(t.maId, maId), inArray(t.status, ['failed', 'expired', 'cancelled']), sql`${t.completedAt} > ${since}`))
+			.get()?.n ?? 0
+	);
+
+/** The MA's latest finished operations (the overview's "latest results"), newest result first. */
+export const latestFinishedOperations = (q: Q, maId: string, limit: number): OperationRow[] =>
+	q
+		.select()
+		.from(t)
+		.where(and(eq(t.maId, maId), sql`${t.completedAt} IS NOT NULL`))
+		.orderBy(desc(t.completedAt), asc(t.id))
+		.limit(limit)
+		.all();

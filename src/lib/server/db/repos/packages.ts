@@ -2,7 +2,7 @@
  * Packages (one per MA and component ID) and their versions. Component IDs are unique within an MA only, so
  * every lookup by component ID names the MA too: there is no "whose is this id" query.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { packages as p, packageVersions as pv } from '../schema';
 import type { Q } from './types';
 
@@ -30,6 +30,20 @@ export const getPackagesOfMasByComponentIds = (q: Q, maIds: readonly string[], c
 export const getPackage = (q: Q, id: string): PackageRow | undefined => q.select().from(p).where(eq(p.id, id)).get();
 export const listPackagesOfMa = (q: Q, maId: string): PackageRow[] =>
 	q.select().from(p).where(eq(p.maId, maId)).orderBy(asc(p.componentId)).all();
+
+/** Where the previous page ended: the last package's component ID and ID (the sort key). */
+export type PackageCursor = { componentId: string; id: string };
+/** One page of the MA's packages in component ID order, after the cursor (the (ma_id, component_id) index serves it). */
+export const listPackagePage = (q: Q, maId: string, after: PackageCursor | null, limit: number): PackageRow[] =>
+	q
+		.select()
+		.from(p)
+		.where(and(eq(p.maId, maId), after ? sql`(${p.componentId}, ${p.id}) > (${after.componentId}, ${after.id})` : undefined))
+		.orderBy(asc(p.componentId), asc(p.id))
+		.limit(limit)
+		.all();
+export const countPackagesOfMa = (q: Q, maId: string): number =>
+	Number(q.select({ n: sql<number>`count(*)` }).from(p).where(eq(p.maId, maId)).get()?.n ?? 0);
 
 export const updatePackageInfo = (q: Q, id: string, info: { name: string; description: string }) =>
 	q.update(p).set(info).where(eq(p.id, id)).run();

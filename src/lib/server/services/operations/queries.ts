@@ -4,7 +4,8 @@ import * as opsRepo from '../../db/repos/operations';
 import * as pkgs from '../../db/repos/packages';
 import type { OperationRow } from '../../db/repos/operations';
 import { fail, type Outcome } from '../errors';
-import { decodeOperationCursor, encodeOperationCursor } from '../operation-cursor';
+import { decodeOperationCursor } from '../operation-cursor';
+import { badCursor, clampLimit, pageOf } from '../keyset-cursor';
 import { operationView, type OperationView } from '../views';
 import type { OperationContext } from './context';
 
@@ -13,8 +14,6 @@ export type OperationPageQuery = OperationListFilter & { cursor?: string };
 /** One page of the operations list: `nextCursor` fetches the next one (null on the last); `total` counts every match. */
 export type OperationPage = { items: OperationView[]; nextCursor: string | null; total: number };
 
-const DEFAULT_PAGE_SIZE = 100;
-const clampLimit = (limit: number | undefined) => Math.min(Math.max(limit ?? DEFAULT_PAGE_SIZE, 1), 1000);
 
 export function operationQueries({ db }: OperationContext) {
 	/**
@@ -41,22 +40,22 @@ export function operationQueries({ db }: OperationContext) {
 
 	/** One keyset page of the operations matching the filter, newest first, with the total of all matches. */
 	function page(maId: string, query: OperationPageQuery): Outcome<OperationPage> {
-		let after: opsRepo.OperationCursor | null = null;
-		if (query.cursor) {
-			after = decodeOperationCursor(query.cursor);
-			if (!after) return fail('invalid_request', 'cursor: not a cursor this list gave out', [{ path: 'cursor', message: 'not a cursor this list gave out' }]);
-		}
+		const after = query.cursor ? decodeOperationCursor(query.cursor) : null;
+		if (query.cursor && !after) return badCursor();
 		const filter = { maId, deviceId: query.deviceId, status: query.status, batchId: query.batchId };
 		const limit = clampLimit(query.limit);
-		const rows = opsRepo.listOperations(db, { ...filter, limit: limit + 1 }, after);
-		const more = rows.length > limit;
-		const shown = more ? rows.slice(0, limit) : rows;
-		const last = shown.at(-1);
-		return ok({
-			items: shown.map(operationView),
-			nextCursor: more && last ? encodeOperationCursor({ createdAt: last.createdAt, seq: last.seq, id: last.id }) : null,
-			total: opsRepo.countOperations(db, filter)
-		});
+		const page = pageOf(opsRepo.listOperations(db, { ...filter, limit: limit + 1 }, after), limit, (r) => [r.createdAt, r.seq, r.id]);
+		return ok({ items: page.rows.map(operationView), nextCursor: page.nextCursor, total: opsRepo.countOperations(db, filter) });
+	}
+
+	/** The overview's figures: unfinished operations, and those that ended unsuccessfully since `since` (counted in SQL). */
+	function figures(maId: string, since: number): { open: number; unsuccessfulSince: number } {
+		return { open: opsRepo.countOpenOperations(db, maId), unsuccessfulSince: opsRepo.countUnsuccessfulSince(db, maId, since) };
+	}
+
+	/** The latest `limit` finished operations (an honest "latest N"; the operations page lists them all). */
+	function latestResults(maId: string, limit: number): OperationView[] {
+		return opsRepo.latestFinishedOperations(db, maId, limit).map(operationView);
 	}
 
 	/** The package version an operation of this device carries (for download tokens). */
@@ -70,5 +69,5 @@ export function operationQueries({ db }: OperationContext) {
 		return ok(v);
 	}
 
-	return { find, get, list, page, packageVersionFor };
+	return { find, get, list, page, figures, latestResults, packageVersionFor };
 }

@@ -28,10 +28,8 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 	const ops = batchOps(locals.app, maId, params.batchId);
 	if (ops.length === 0) error(404, { message: 'Job not found', code: 'not_found' });
 	const ids = new Set(ops.map((o) => o.deviceId));
-	const devices = locals.app.services.devices
-		.list(maId)
-		.filter((d) => ids.has(d.id))
-		.map((d) => ({ id: d.id, label: deviceTitle(d), online: d.online }));
+	// The devices of the operations shown (at most LIMIT), never the fleet.
+	const devices = locals.app.services.devices.byIds(maId, [...ids]).map((d) => ({ id: d.id, label: deviceTitle(d), online: d.online }));
 	// SCOMO-SEC-02: a high-risk batch is held until an owner or operator approves it with a passkey.
 	const awaitingApproval = locals.app.services.signing.approvals.pending(maId).some((p) => p.batchId === params.batchId);
 	// How far the unfinished ones got lately (download bytes are relayed live, never stored): the bars show at once.
