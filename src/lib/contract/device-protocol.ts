@@ -24,6 +24,7 @@ import {
 import { ManifestSchema } from './manifest';
 import { SignedEnvelopeSchema, SignedTrustSchema } from './command-envelope';
 import type { ErrorCode } from './errors';
+import type { CompactCommandSetMsg } from './compact-set';
 
 export const DEVICE_NAMESPACE = '/device';
 
@@ -239,7 +240,8 @@ export type DeviceRequestMsg = v.InferOutput<typeof DeviceRequest>;
 /** socket.io typing: events the server emits to a device. */
 export interface ServerToDeviceEvents {
 	'auth:challenge': (msg: AuthChallengeMsg) => void;
-	commands: (msg: CommandSetMsg, ack: (res: CommandAck) => void) => void;
+	/** A full set, or the compact form on a connection whose device announced it (compact-set.ts). */
+	commands: (msg: CommandSetMsg | CompactCommandSetMsg, ack: (res: CommandAck) => void) => void;
 	'request:decided': (msg: RequestDecidedMsg) => void;
 	withdraw: (msg: WithdrawMsg, ack: (res: WithdrawAck) => void) => void;
 	error: (msg: ErrorEventMsg) => void;

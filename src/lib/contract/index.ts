@@ -6,3 +6,4 @@ export * from './rest';
 export * from './sealed-package';
 export * from './command-envelope';
 export * from './ma-settings-form';
+export * from './compact-set';

@@ -10,19 +10,26 @@
  * verifies against the pinned statement exactly as a set with the same version would. The signed header, the
  * MA signature, the approval, the leaf and the proof travel with every set: each device gets one set per
  * batch, so there is nothing per batch that a connection could already hold (see docs/protocol.md).
+ *
+ * A device that announced the compact form (contract compact-set.ts) gets it: what the set repeats of its
+ * signed header is left out, and the device rebuilds the full set before verifying it.
  */
-import type { CommandSetMsg } from '../../contract';
+import { compactSet, type CommandSetMsg, type CompactCommandSetMsg } from '../../contract';
 
 export type ConnectionMemory = {
 	/** The device holds this MA's statement at `seq` (or newer). */
 	holdsTrust(maId: string, seq: number): void;
-	/** The set as this connection needs it: without the trust statement when the device holds that version. */
-	tailor(set: CommandSetMsg): CommandSetMsg;
+	/**
+	 * The set as this connection needs it: without the trust statement when the device holds that version, in
+	 * the compact form when the device takes it.
+	 */
+	tailor(set: CommandSetMsg): CommandSetMsg | CompactCommandSetMsg;
 	/** The device acked this set (as sent on this connection): it holds what the set carried. */
-	acked(set: CommandSetMsg): void;
+	acked(set: CommandSetMsg | CompactCommandSetMsg): void;
 };
 
-export function forConnection(): ConnectionMemory {
+/** `compact`: the device announced the compact form in its handshake (COMPACT_SETS_FEATURE). */
+export function forConnection(opts: { compact?: boolean } = {}): ConnectionMemory {
 	const trustSeq = new Map<string, number>();
 	const holdsTrust = (maId: string, seq: number) => {
 		if ((trustSeq.get(maId) ?? 0) < seq) trustSeq.set(maId, seq);
@@ -31,9 +38,10 @@ export function forConnection(): ConnectionMemory {
 		holdsTrust,
 		tailor(set) {
 			const t = set.trust;
-			if (!t || (trustSeq.get(t.statement.maId) ?? 0) < t.statement.seq || t.statement.maId !== set.maId) return set;
+			const held = t !== undefined && t.statement.maId === set.maId && (trustSeq.get(t.statement.maId) ?? 0) >= t.statement.seq;
 			const { trust: _held, ...rest } = set;
-			return rest;
+			const needed: CommandSetMsg = held ? rest : set;
+			return (opts.compact && compactSet(needed)) || needed;
 		},
 		acked(set) {
 			// Taken or refused, the device has now seen this version: sending it again on this connection changes

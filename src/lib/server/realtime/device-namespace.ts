@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Namespace, Server, Socket } from 'socket.io';
 import {
+	COMPACT_SETS_FEATURE,
 	DEVICE_NAMESPACE,
 	ERROR_CODES,
 	parse,
@@ -120,7 +121,8 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 		socket.data.nonce = randomBytes(24).toString('base64url');
 		socket.data.deviceId = null;
 		socket.data.maIds = [];
-		socket.data.held = forConnection();
+		// What the device can take is announced in the handshake, so even the queued delivery right after auth uses it.
+		socket.data.held = forConnection({ compact: announces(socket.handshake.auth, COMPACT_SETS_FEATURE) });
 		socket.emit('auth:challenge', { nonce: socket.data.nonce, serverTime: ctx.clock() });
 		const authTimer = setTimeout(() => {
 			if (!socket.data.deviceId) socket.disconnect(true);
@@ -308,6 +310,12 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 			}
 		});
 	});
+}
+
+/** Did the device list this feature in its socket.io handshake (`auth: { features: [...] }`)? Unchecked input. */
+function announces(auth: unknown, feature: string): boolean {
+	const features = (auth as { features?: unknown } | null)?.features;
+	return Array.isArray(features) && features.length <= 32 && features.includes(feature);
 }
 
 function safeAck(ack: AckFn, res: unknown): void {
