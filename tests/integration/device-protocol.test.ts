@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startTestServer, newMa, manifest, bundle, type TestServer } from '../support/test-server';
 import { DEFAULT_INFO, TestDevice } from '../support/test-device';
+import { expandCompactSet, type CompactCommandSetMsg } from '../../src/lib/contract';
 
 let server: TestServer;
 let acme: ReturnType<typeof newMa>;
@@ -225,6 +226,23 @@ describe('the operation loop', () => {
 		const sets = await d.waitForCommands(3);
 		// The queued delivery may have left before device:info arrived; the fresh set after it never carries it.
 		expect(sets.find((s) => s.operations[0]!.correlator === fresh)!.trust).toBeUndefined();
+		// Said in the handshake, it holds from the first set on (the queued delivery right after auth:prove), and a
+		// device that announces the compact form gets it.
+		d.close();
+		d.commands.length = 0;
+		d.handshake = { features: ['compact-sets-v1'], trust: [{ maId: acme.maId, seq }] };
+		d.onCommands = (set) => {
+			const c = set as unknown as CompactCommandSetMsg;
+			return { ok: true, accepted: (c.only ?? c.envelope.correlators.map((_, i) => i)).map((k) => c.envelope.correlators[k]) };
+		};
+		expect(await d.connect()).toMatchObject({ ok: true });
+		const compact = (await d.waitForCommands(3)) as unknown as CompactCommandSetMsg[];
+		for (const c of compact) {
+			expect(c.v).toBe(2);
+			expect(c.trust).toBeUndefined();
+			expect(JSON.stringify(c)).not.toContain(d.deviceId!);
+			expect(expandCompactSet(c, d.deviceId!)?.envelope?.leaf.deviceId).toBe(d.deviceId);
+		}
 		d.close();
 	});
 

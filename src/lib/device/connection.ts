@@ -22,6 +22,7 @@ import {
 	type CatalogEntry,
 	type CommandAck,
 	type ComponentStateChangeMsg,
+	type DeviceHandshakeAuthMsg,
 	type DeviceInfoMsg,
 	type DeviceRequestMsg,
 	type DeviceAnswer,
@@ -94,8 +95,9 @@ export class Connection implements DeviceLink {
 			// Every emit waits for its ack this long. The ack timeout is set here rather than with timeout(): its
 			// typings lose the ack's type (socket.io#4925), emitWithAck on the plain socket keeps it.
 			ackTimeout: this.timeoutMs,
-			// Issue #15: this device rebuilds compact command sets (contract compact-set.ts); older servers ignore it.
-			auth: { features: [COMPACT_SETS_FEATURE] },
+			// Issue #15 (contract device-handshake.ts): this device rebuilds compact command sets, and the trust
+			// statements it pinned need not come again. Asked on every (re)connection; older servers ignore it.
+			auth: (cb: (auth: DeviceHandshakeAuthMsg) => void) => cb({ features: [COMPACT_SETS_FEATURE], ...(o.info().trust ? { trust: o.info().trust } : {}) }),
 			...(o.localAddress ? { localAddress: o.localAddress } : {})
 		});
 		this.wire(maxBackoff);

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Namespace, Server, Socket } from 'socket.io';
 import {
 	COMPACT_SETS_FEATURE,
+	DeviceHandshakeAuth,
 	DEVICE_NAMESPACE,
 	ERROR_CODES,
 	parse,
@@ -121,8 +122,11 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 		socket.data.nonce = randomBytes(24).toString('base64url');
 		socket.data.deviceId = null;
 		socket.data.maIds = [];
-		// What the device can take is announced in the handshake, so even the queued delivery right after auth uses it.
-		socket.data.held = forConnection({ compact: announces(socket.handshake.auth, COMPACT_SETS_FEATURE) });
+		// What the device takes and holds is said in the handshake, so even the queued delivery right after auth
+		// uses it (issue #15). Unchecked words of an unauthenticated peer: they only shape sets to this socket.
+		const hello = parse(DeviceHandshakeAuth, socket.handshake.auth);
+		socket.data.held = forConnection({ compact: hello.ok && (hello.value.features ?? []).includes(COMPACT_SETS_FEATURE) });
+		for (const t of (hello.ok && hello.value.trust) || []) socket.data.held.holdsTrust(t.maId, t.seq);
 		socket.emit('auth:challenge', { nonce: socket.data.nonce, serverTime: ctx.clock() });
 		const authTimer = setTimeout(() => {
 			if (!socket.data.deviceId) socket.disconnect(true);
@@ -310,12 +314,6 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 			}
 		});
 	});
-}
-
-/** Did the device list this feature in its socket.io handshake (`auth: { features: [...] }`)? Unchecked input. */
-function announces(auth: unknown, feature: string): boolean {
-	const features = (auth as { features?: unknown } | null)?.features;
-	return Array.isArray(features) && features.length <= 32 && features.includes(feature);
 }
 
 function safeAck(ack: AckFn, res: unknown): void {
