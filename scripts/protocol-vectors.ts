@@ -28,6 +28,8 @@ import {
 import { merkleLevels, merkleProof, merkleRootOf } from '../src/lib/core/merkle';
 import { b64u, hex, utf8 } from '../src/lib/core/envelope-bytes';
 import { deviceAuthMessage, enrollProofMessage } from '../src/lib/contract/device-protocol';
+import { compactSet } from '../src/lib/contract/compact-set';
+import type { CommandSetMsg } from '../src/lib/contract/device-protocol';
 import { packageSignedBytes, SEALED_CONTENT_TYPE } from '../src/lib/contract/sealed-package';
 import { sealWith } from '../src/lib/server/package-crypto/seal';
 import type { Manifest } from '../src/lib/contract/manifest';
@@ -273,7 +275,9 @@ export async function buildVectors(): Promise<Record<string, unknown>> {
 			},
 			packageSignature: { bytesText: new TextDecoder().decode(packageBytes), signature: commandSet.operations[0]!.package!.signature },
 			result: { deviceId: DEVICE_ID, result, message: resultText, signature: device.sign(utf8(resultText)) },
-			commandSet
+			commandSet,
+			// The compact form of the same set (issue #15): rebuilt by device 1 into exactly `commandSet`.
+			commandSetCompact: compactSet(commandSet as CommandSetMsg)
 		},
 		'sealed-package.json': {
 			contentType: SEALED_CONTENT_TYPE,

@@ -6,7 +6,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startTestServer, newMa, manifest, bundle, type TestServer } from '../support/test-server';
-import { TestDevice } from '../support/test-device';
+import { DEFAULT_INFO, TestDevice } from '../support/test-device';
+import { expandCompactSet, type CompactCommandSetMsg } from '../../src/lib/contract';
 
 let server: TestServer;
 let acme: ReturnType<typeof newMa>;
@@ -189,6 +190,59 @@ describe('the operation loop', () => {
 		expect((await acme.api.getInventory(d.deviceId!)).body.items).toEqual([
 			expect.objectContaining({ componentId: 'com.acme.clock', stage: 'delivered', state: null })
 		]);
+		d.close();
+	});
+
+	it('sends the trust statement once per connection: not again to a device that holds it, again after a reconnect', async () => {
+		const d = await enrolledDevice();
+		const start = async () => {
+			const c = await acme.api.createOperations({ deviceIds: [d.deviceId!], operations: [{ kind: 'Inventory' }] });
+			expect(c.status).toBe(202);
+			return c.body.operations[0]!.correlator;
+		};
+		// A device that has not said which statement it pinned gets it with the first set, not with the next one.
+		await d.connect();
+		const first = await start();
+		const [a] = await d.waitForCommands(1);
+		expect(a!.operations[0]!.correlator).toBe(first);
+		const seq = a!.trust!.statement.seq;
+		expect(a!.envelope).toBeDefined();
+		await start();
+		const [, b] = await d.waitForCommands(2);
+		expect(b!.trust).toBeUndefined();
+		expect(b!.envelope).toBeDefined();
+		// A new connection knows nothing: the unfinished operations come again, with the statement.
+		d.close();
+		d.commands.length = 0;
+		await d.connect();
+		const again = await d.waitForCommands(2);
+		expect(again[0]!.trust?.statement.seq).toBe(seq);
+		// A device that reports the version it pinned (device:info) never gets it on this connection.
+		d.close();
+		d.commands.length = 0;
+		expect(await d.connect()).toMatchObject({ ok: true });
+		expect(await d.emit('device:info', { ...DEFAULT_INFO, trust: [{ maId: acme.maId, seq }] })).toEqual({ ok: true });
+		const fresh = await start();
+		const sets = await d.waitForCommands(3);
+		// The queued delivery may have left before device:info arrived; the fresh set after it never carries it.
+		expect(sets.find((s) => s.operations[0]!.correlator === fresh)!.trust).toBeUndefined();
+		// Said in the handshake, it holds from the first set on (the queued delivery right after auth:prove), and a
+		// device that announces the compact form gets it.
+		d.close();
+		d.commands.length = 0;
+		d.handshake = { features: ['compact-sets-v1'], trust: [{ maId: acme.maId, seq }] };
+		d.onCommands = (set) => {
+			const c = set as unknown as CompactCommandSetMsg;
+			return { ok: true, accepted: (c.only ?? c.envelope.correlators.map((_, i) => i)).map((k) => c.envelope.correlators[k]) };
+		};
+		expect(await d.connect()).toMatchObject({ ok: true });
+		const compact = (await d.waitForCommands(3)) as unknown as CompactCommandSetMsg[];
+		for (const c of compact) {
+			expect(c.v).toBe(2);
+			expect(c.trust).toBeUndefined();
+			expect(JSON.stringify(c)).not.toContain(d.deviceId!);
+			expect(expandCompactSet(c, d.deviceId!)?.envelope?.leaf.deviceId).toBe(d.deviceId);
+		}
 		d.close();
 	});
 

@@ -35,6 +35,8 @@ export class TestDevice {
 	readonly decisions: RequestDecidedMsg[] = [];
 	/** What the device answers to `commands` (default: accept every operation). */
 	onCommands: (set: CommandSetMsg) => unknown = (set) => ({ ok: true, accepted: set.operations.map((o) => o.correlator) });
+	/** The socket.io handshake's `auth` object (contract DeviceHandshakeAuth); none by default. */
+	handshake: Record<string, unknown> | undefined = undefined;
 
 	constructor(
 		readonly baseUrl: string,
@@ -77,7 +79,8 @@ export class TestDevice {
 		const socket = io(`${this.baseUrl}${DEVICE_NAMESPACE}`, {
 			transports: ['websocket'],
 			reconnection: false,
-			forceNew: true
+			forceNew: true,
+			...(this.handshake ? { auth: this.handshake } : {})
 		});
 		this.socket = socket;
 		socket.on('commands', (set: CommandSetMsg, ack?: (r: unknown) => void) => {

@@ -24,6 +24,7 @@ import {
 import { ManifestSchema } from './manifest';
 import { SignedEnvelopeSchema, SignedTrustSchema } from './command-envelope';
 import type { ErrorCode } from './errors';
+import type { CompactCommandSetMsg } from './compact-set';
 
 export const DEVICE_NAMESPACE = '/device';
 
@@ -264,7 +265,8 @@ export type DeviceRequestMsg = v.InferOutput<typeof DeviceRequest>;
 /** socket.io typing: events the server emits to a device. */
 export interface ServerToDeviceEvents {
 	'auth:challenge': (msg: AuthChallengeMsg) => void;
-	commands: (msg: CommandSetMsg, ack: (res: CommandAck) => void) => void;
+	/** A full set, or the compact form on a connection whose device announced it (compact-set.ts). */
+	commands: (msg: CommandSetMsg | CompactCommandSetMsg, ack: (res: CommandAck) => void) => void;
 	'request:decided': (msg: RequestDecidedMsg) => void;
 	withdraw: (msg: WithdrawMsg, ack: (res: WithdrawAck) => void) => void;
 	decommission: (msg: DecommissionMsg, ack: (res: DecommissionAck) => void) => void;

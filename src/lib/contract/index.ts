@@ -7,3 +7,5 @@ export * from './sealed-package';
 export * from './command-envelope';
 export * from './ma-settings-form';
 export * from './rollouts';
+export * from './compact-set';
+export * from './device-handshake';

@@ -14,7 +14,7 @@ import { sha256 } from '../core/merkle-sha256';
 import { fromB64u, utf8 } from '../core/envelope-bytes';
 import { leafBytes, envelopeMessage, resultMessage, trustMessage } from '../core/envelope';
 import { openSealedPackage } from '../device/package-check-open';
-import { CommandSet, OperationResult, parse } from '.';
+import { CommandSet, CompactCommandSet, OperationResult, expandCompactSet, parse } from '.';
 
 const DIR = path.resolve(import.meta.dirname, '../../../docs/vectors');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -77,11 +77,17 @@ describe('docs/vectors', () => {
 
 	it('the sample command set and result are valid under the wire schemas, and the set is in the signed batch', () => {
 		const m = load('messages.json');
+		const keys = load('keys.json');
 		expect(parse(CommandSet, m.commandSet).ok).toBe(true);
 		expect(parse(OperationResult, { ...m.result.result, signature: m.result.signature }).ok).toBe(true);
 		const env = m.commandSet.envelope;
 		const ok = verifyMerkleProof(sha256, leafBytes(env.leaf), env.index, env.header.leafCount, env.proof.map((p: string) => fromB64u(p)!), fromB64u(env.header.root)!);
 		expect(ok).toBe(true);
+		// Its compact form (issue #15) names no device and rebuilds, for device 1, into exactly the full set.
+		const compact = parse(CompactCommandSet, m.commandSetCompact);
+		expect(compact.ok).toBe(true);
+		expect(JSON.stringify(m.commandSetCompact)).not.toContain(keys.device.deviceId);
+		expect(compact.ok && expandCompactSet(compact.value, keys.device.deviceId)).toEqual(m.commandSet);
 	});
 
 	it('the sealed package opens with the device key to the published bundle', async () => {

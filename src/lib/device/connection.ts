@@ -10,7 +10,11 @@
 import { io, type Socket } from 'socket.io-client';
 import {
 	AuthChallenge,
+	COMPACT_SETS_FEATURE,
+	CompactCommandSet,
 	DEVICE_NAMESPACE,
+	expandCompactSet,
+	isCompactSet,
 	ErrorEvent,
 	RequestDecided,
 	deviceAuthMessage,
@@ -18,6 +22,7 @@ import {
 	type CatalogEntry,
 	type CommandAck,
 	type ComponentStateChangeMsg,
+	type DeviceHandshakeAuthMsg,
 	type DeviceInfoMsg,
 	type DeviceRequestMsg,
 	type DeviceAnswer,
@@ -93,6 +98,9 @@ export class Connection implements DeviceLink {
 			// Every emit waits for its ack this long. The ack timeout is set here rather than with timeout(): its
 			// typings lose the ack's type (socket.io#4925), emitWithAck on the plain socket keeps it.
 			ackTimeout: this.timeoutMs,
+			// Issue #15 (contract device-handshake.ts): this device rebuilds compact command sets, and the trust
+			// statements it pinned need not come again. Asked on every (re)connection; older servers ignore it.
+			auth: (cb: (auth: DeviceHandshakeAuthMsg) => void) => cb({ features: [COMPACT_SETS_FEATURE], ...(o.info().trust ? { trust: o.info().trust } : {}) }),
 			...(o.localAddress ? { localAddress: o.localAddress } : {})
 		});
 		this.wire(maxBackoff);
@@ -157,7 +165,7 @@ export class Connection implements DeviceLink {
 			void (async () => {
 				let answer: CommandAck;
 				try {
-					answer = await this.o.onCommands(raw);
+					answer = await this.o.onCommands(this.expand(raw));
 				} catch (e) {
 					// Not journaled, so not accepted: the server keeps the operations and relays them again.
 					answer = { ok: false, code: 'internal', message: errorMessage(e) };
@@ -204,6 +212,17 @@ export class Connection implements DeviceLink {
 			const msg = parse(ErrorEvent, raw);
 			if (msg.ok) this.o.emit({ event: 'server-error', code: msg.value.code, message: msg.value.message, about: msg.value.event });
 		});
+	}
+
+	/**
+	 * A compact set becomes the full set it stands for, addressed to this device, before anything checks it
+	 * (the verifier then checks the MA signature and this device's Merkle proof as for any set). One that does
+	 * not parse goes on as it came and is answered invalid_request.
+	 */
+	private expand(raw: unknown): unknown {
+		if (!isCompactSet(raw)) return raw;
+		const compact = parse(CompactCommandSet, raw);
+		return (compact.ok && expandCompactSet(compact.value, this.o.deviceId)) || raw;
 	}
 
 	private async prove(raw: unknown, maxBackoff: number): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import type { CommandSetMsg, Manifest, OperationResultMsg } from '../contract';
+import { compactSet, expandCompactSet, type CommandSetMsg, type CompactCommandSetMsg, type Manifest, type OperationResultMsg } from '../contract';
 import { RC, type OperationKind } from '../core';
 import {
 	approvalChallenge,
@@ -651,5 +651,45 @@ describe('ordering', () => {
 		await sent;
 		expect(d.link.code(first.operations[0]!.correlator)).toEqual([RC.Successful]);
 		expect(d.link.code(second.operations[0]!.correlator)).toEqual([RC.Successful]);
+	});
+});
+
+describe('compact command sets (issue #15): rebuilt by the device, then verified like any set', () => {
+	const rebuilt = (c: CompactCommandSetMsg, deviceId: string) => expandCompactSet(structuredClone(c), deviceId)!;
+
+	it('runs a compact set of a genuine batch, and still takes the full form', async () => {
+		const d = await device();
+		const set = batch({ key: d.key, ops: [start], devices: [DEVICE, OTHER_DEVICE, '0190a000-0000-7000-8000-0000000000d3'] });
+		const compact = compactSet(set)!;
+		expect(JSON.stringify(compact)).not.toContain(DEVICE);
+		expect(rebuilt(compact, DEVICE)).toEqual(set);
+		await d.deliver(rebuilt(compact, DEVICE));
+		expect(d.link.code(set.operations[0]!.correlator)).toEqual([RC.Successful]);
+		const full = batch({ key: d.key, ops: [{ kind: 'Stop', componentId: APP, version: null }] });
+		await d.deliver(full);
+		expect(d.link.code(full.operations[0]!.correlator)).toEqual([RC.Successful]);
+	});
+
+	it('refuses a compact set meant for another device (its proof does not hold for this ID), and an altered header (1453)', async () => {
+		const d = await device();
+		const theirs = compactSet(batch({ key: d.key, ops: [start], for: OTHER_DEVICE }))!;
+		await expectRefused(d, rebuilt(theirs, DEVICE), RC.SignatureInvalid);
+		const altered = compactSet(batch({ key: d.key, ops: [start] }))!;
+		altered.envelope.header = { ...altered.envelope.header, operations: [{ ...altered.envelope.header.operations[0]!, kind: 'Remove' }] };
+		await expectRefused(d, rebuilt(altered, DEVICE), RC.SignatureInvalid);
+	});
+
+	it('carries a re-delivered part of a batch by position; positions that do not fit the header stand for no set', async () => {
+		const d = await device();
+		const set = batch({ key: d.key, ops: [start, { kind: 'Stop', componentId: APP, version: null }] });
+		const second = { ...set, operations: [set.operations[1]!] };
+		const compact = compactSet(second)!;
+		expect(compact.only).toEqual([1]);
+		expect(rebuilt(compact, DEVICE)).toEqual(second);
+		expect(expandCompactSet({ ...compact, only: [2] }, DEVICE)).toBeNull();
+		expect(expandCompactSet({ ...compact, only: [1, 0] }, DEVICE)).toBeNull();
+		expect(expandCompactSet({ ...compact, packages: [null, null] }, DEVICE)).toBeNull();
+		// Top-level fields that are not the header's have no compact form: the set goes full and is refused as it is.
+		expect(compactSet({ ...set, intent: 'something else' })).toBeNull();
 	});
 });

@@ -9,6 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Namespace, Server, Socket } from 'socket.io';
 import {
+	COMPACT_SETS_FEATURE,
+	DeviceHandshakeAuth,
 	DEVICE_NAMESPACE,
 	ERROR_CODES,
 	parse,
@@ -28,12 +30,14 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Relay } from '../services';
 import { DeviceRegistry, deviceRoom } from './device-registry';
+import { forConnection, type ConnectionMemory } from './connection-memory';
 import { EventBucket } from './event-rate-limit';
 import { authorizeDevice } from '../authz';
 
 
 type AckFn = (res: unknown) => void;
-type SocketData = { nonce: string | null; deviceId: string | null; maIds: string[] };
+/** `held`: what this connection's device already holds (connection-memory.ts); gone with the socket. */
+type SocketData = { nonce: string | null; deviceId: string | null; maIds: string[]; held: ConnectionMemory };
 /** `/device` has no events between server instances. */
 type NoServerSideEvents = Record<never, never>;
 type DeviceSocketNamespace = Namespace<DeviceToServerEvents, ServerToDeviceEvents, NoServerSideEvents, SocketData>;
@@ -58,19 +62,35 @@ export function createDeviceNamespace(io: Server, config: Pick<Config, 'commandA
 		isOnline: (deviceId) => registry.isOnline(deviceId),
 		onlineDeviceIds: () => registry.onlineDeviceIds(),
 		async sendCommands(deviceId, set: CommandSetMsg) {
-			try {
-				const replies = await nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('commands', set);
-				// Several sockets of one device may answer; any acceptance counts (the device dedupes). The answers
-				// are the devices' word, unchecked by a schema: their shape is tested before use.
-				const accepted = new Set<string>();
-				for (const ack of replies) {
-					if (ack && ack.ok === true && Array.isArray(ack.accepted)) for (const c of ack.accepted) if (typeof c === 'string') accepted.add(c);
-				}
-				return replies.length === 0 ? null : [...accepted];
-			} catch (e) {
-				log.debug({ deviceId, err: e }, 'command set not acknowledged in time');
+			// Each socket of the device on this node gets the set as its connection needs it (without the trust
+			// statement its device holds, issue #15); a device connected to another node only through the room.
+			const sockets = registry.socketsOf(deviceId).flatMap((id) => nsp.sockets.get(id) ?? []);
+			const sends =
+				sockets.length > 0
+					? sockets.map((s) => {
+							const tailored = s.data.held.tailor(set);
+							return s
+								.timeout(config.commandAckTimeoutMs)
+								.emitWithAck('commands', tailored)
+								.then((ack) => {
+									if (ack && ack.ok === true) s.data.held.acked(tailored);
+									return [ack];
+								});
+						})
+					: [nsp.to(deviceRoom(deviceId)).timeout(config.commandAckTimeoutMs).emitWithAck('commands', set)];
+			const settled = await Promise.allSettled(sends);
+			const replies = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+			if (replies.length === 0) {
+				log.debug({ deviceId, err: settled.find((r) => r.status === 'rejected')?.reason }, 'command set not acknowledged in time');
 				return null;
 			}
+			// Several sockets of one device may answer; any acceptance counts (the device dedupes). The answers
+			// are the devices' word, unchecked by a schema: their shape is tested before use.
+			const accepted = new Set<string>();
+			for (const ack of replies) {
+				if (ack && ack.ok === true && Array.isArray(ack.accepted)) for (const c of ack.accepted) if (typeof c === 'string') accepted.add(c);
+			}
+			return [...accepted];
 		},
 		async sendWithdrawal(deviceId, msg: WithdrawMsg) {
 			try {
@@ -114,6 +134,11 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 		socket.data.nonce = randomBytes(24).toString('base64url');
 		socket.data.deviceId = null;
 		socket.data.maIds = [];
+		// What the device takes and holds is said in the handshake, so even the queued delivery right after auth
+		// uses it (issue #15). Unchecked words of an unauthenticated peer: they only shape sets to this socket.
+		const hello = parse(DeviceHandshakeAuth, socket.handshake.auth);
+		socket.data.held = forConnection({ compact: hello.ok && (hello.value.features ?? []).includes(COMPACT_SETS_FEATURE) });
+		for (const t of (hello.ok && hello.value.trust) || []) socket.data.held.holdsTrust(t.maId, t.seq);
 		socket.emit('auth:challenge', { nonce: socket.data.nonce, serverTime: ctx.clock() });
 		const authTimer = setTimeout(() => {
 			if (!socket.data.deviceId) socket.disconnect(true);
@@ -224,6 +249,8 @@ export function serveDeviceNamespace(devices: DeviceNamespace, ctx: AppContext):
 			const r = services().devices.updateInfo(deviceId, msg);
 			// Database restored from a backup? Continue the trust sequence above what this device pinned, for its MAs only.
 			for (const t of msg.trust ?? []) {
+				// The device holds this statement version: sets on this connection need not carry it (issue #15).
+				socket.data.held.holdsTrust(t.maId, t.seq);
 				if (services().devices.maIdsOf(deviceId).includes(t.maId) && services().signing.trust.observeDeviceSeq(t.maId, t.seq))
 					log.warn({ deviceId, maId: t.maId, seq: t.seq }, 'a device holds a newer trust statement than the database (restored?); continuing above it');
 			}
