@@ -263,12 +263,10 @@ export function createRolloutService(
 	}
 
 	/**
-	 * THE seam for high-risk rollouts: the approval helper verifies a passkey assertion over the rollout's
-	 * definition and calls this to store it. An awaiting rollout then moves on like a started one. The scheduler
-	 * creates no batch of a high-risk rollout until `approval` is set; attaching it to each batch is the approval
-	 * helper's part (operations create: CreateOptions).
+	 * Stores a verified approval (definition and assertion; see approve) and lets an awaiting rollout go on like a
+	 * started one. Private: only `approve`, after signing.rolloutApprovals checked the passkey, calls it.
 	 */
-	function attachRolloutApproval(maId: string, actor: AuditActor, id: string, approval: RolloutBatch, approvedBy: string): Outcome<RolloutView> {
+	function attachRolloutApproval(maId: string, id: string, approval: RolloutBatch, approvedBy: string): Outcome<RolloutView> {
 		const row = find(maId, id);
 		if (!row) return fail('not_found', 'rollout not found');
 		if (row.approval !== null) return fail('conflict', 'the rollout is approved already');
@@ -340,7 +338,7 @@ export function createRolloutService(
 		const assertion = await signing.rolloutApprovals.approve(maId, actor, id, def.value, row.createdBy, response);
 		if (!assertion.ok) return assertion;
 		const approved: RolloutBatch = { definition: def.value, approval: assertion.value };
-		return attachRolloutApproval(maId, actor, id, approved, actor.id);
+		return attachRolloutApproval(maId, id, approved, actor.id);
 	}
 
 	function pause(maId: string, actor: AuditActor, id: string, note = ''): Outcome<RolloutView> {
@@ -404,7 +402,7 @@ export function createRolloutService(
 		return g.ok ? { rollout: g.value.rollout, phases: g.value.phases } : null;
 	}
 
-	return { create, page, get, devices, start, approvalOptions, approve, pause, resume, abort, retryFailures, attachRolloutApproval, live, transitions: t };
+	return { create, page, get, devices, start, approvalOptions, approve, pause, resume, abort, retryFailures, live, transitions: t };
 }
 
 export type RolloutService = ReturnType<typeof createRolloutService>;
