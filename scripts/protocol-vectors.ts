@@ -277,7 +277,7 @@ export async function buildVectors(): Promise<Record<string, unknown>> {
 			result: { deviceId: DEVICE_ID, result, message: resultText, signature: device.sign(utf8(resultText)) },
 			commandSet,
 			// The compact form of the same set (issue #15): rebuilt by device 1 into exactly `commandSet`.
-			commandSetCompact: compactSet(commandSet as CommandSetMsg)
+			commandSetCompact: compactSet(commandSet as CommandSetMsg, DEVICE_ID)
 		},
 		'sealed-package.json': {
 			contentType: SEALED_CONTENT_TYPE,

@@ -17,6 +17,7 @@ import * as v from 'valibot';
 import { Base64Url, Correlator, Id } from './common';
 import { AdminApprovalSchema, BatchHeaderSchema, SignedTrustSchema } from './command-envelope';
 import { PackageRef, type CommandSetMsg } from './device-protocol';
+import { canonicalJson } from '../core/envelope-canonical';
 
 /** The handshake feature a device announces to get compact sets (socket.io `auth.features`). */
 export const COMPACT_SETS_FEATURE = 'compact-sets-v1';
@@ -48,10 +49,18 @@ export type CompactCommandSetMsg = v.InferOutput<typeof CompactCommandSet>;
 export const isCompactSet = (raw: unknown): boolean => typeof raw === 'object' && raw !== null && (raw as { v?: unknown }).v === 2;
 
 /**
- * The compact form of a sealed set, or null when it has none (no envelope, or top-level fields that are not
- * the header's: then the full set goes, and the device verifies it as it is).
+ * The compact form of a sealed set for the device `recipient`, or null when it has none. Lossless or nothing: the
+ * compact form is only used when the recipient, expanding it, gets back exactly this set. Anything else (no
+ * envelope, top-level fields that are not the header's, operations out of the signed order, a leaf addressed to
+ * another device) goes as it is, so the device judges the very set the relay was given.
  */
-export function compactSet(set: CommandSetMsg): CompactCommandSetMsg | null {
+export function compactSet(set: CommandSetMsg, recipient: string): CompactCommandSetMsg | null {
+	const c = compactForm(set);
+	const back = c && expandCompactSet(c, recipient);
+	return back && canonicalJson(back) === canonicalJson(set) ? c : null;
+}
+
+function compactForm(set: CommandSetMsg): CompactCommandSetMsg | null {
 	const env = set.envelope;
 	if (!env) return null;
 	const h = env.header;

@@ -660,7 +660,7 @@ describe('compact command sets (issue #15): rebuilt by the device, then verified
 	it('runs a compact set of a genuine batch, and still takes the full form', async () => {
 		const d = await device();
 		const set = batch({ key: d.key, ops: [start], devices: [DEVICE, OTHER_DEVICE, '0190a000-0000-7000-8000-0000000000d3'] });
-		const compact = compactSet(set)!;
+		const compact = compactSet(set, DEVICE)!;
 		expect(JSON.stringify(compact)).not.toContain(DEVICE);
 		expect(rebuilt(compact, DEVICE)).toEqual(set);
 		await d.deliver(rebuilt(compact, DEVICE));
@@ -672,9 +672,10 @@ describe('compact command sets (issue #15): rebuilt by the device, then verified
 
 	it('refuses a compact set meant for another device (its proof does not hold for this ID), and an altered header (1453)', async () => {
 		const d = await device();
-		const theirs = compactSet(batch({ key: d.key, ops: [start], for: OTHER_DEVICE }))!;
+		// A relay that compacts another device's set (a server never does: compactSet is lossless for its recipient).
+		const theirs = compactSet(batch({ key: d.key, ops: [start], for: OTHER_DEVICE }), OTHER_DEVICE)!;
 		await expectRefused(d, rebuilt(theirs, DEVICE), RC.SignatureInvalid);
-		const altered = compactSet(batch({ key: d.key, ops: [start] }))!;
+		const altered = compactSet(batch({ key: d.key, ops: [start] }), DEVICE)!;
 		altered.envelope.header = { ...altered.envelope.header, operations: [{ ...altered.envelope.header.operations[0]!, kind: 'Remove' }] };
 		await expectRefused(d, rebuilt(altered, DEVICE), RC.SignatureInvalid);
 	});
@@ -683,13 +684,17 @@ describe('compact command sets (issue #15): rebuilt by the device, then verified
 		const d = await device();
 		const set = batch({ key: d.key, ops: [start, { kind: 'Stop', componentId: APP, version: null }] });
 		const second = { ...set, operations: [set.operations[1]!] };
-		const compact = compactSet(second)!;
+		const compact = compactSet(second, DEVICE)!;
 		expect(compact.only).toEqual([1]);
 		expect(rebuilt(compact, DEVICE)).toEqual(second);
 		expect(expandCompactSet({ ...compact, only: [2] }, DEVICE)).toBeNull();
 		expect(expandCompactSet({ ...compact, only: [1, 0] }, DEVICE)).toBeNull();
 		expect(expandCompactSet({ ...compact, packages: [null, null] }, DEVICE)).toBeNull();
 		// Top-level fields that are not the header's have no compact form: the set goes full and is refused as it is.
-		expect(compactSet({ ...set, intent: 'something else' })).toBeNull();
+		expect(compactSet({ ...set, intent: 'something else' }, DEVICE)).toBeNull();
+		// Lossless or nothing: operations out of the signed order, or a set addressed to another device, go full so
+		// the device judges exactly what the relay was given (1453, 1456), not a tidied-up copy.
+		expect(compactSet({ ...set, operations: [...set.operations].reverse() }, DEVICE)).toBeNull();
+		expect(compactSet(set, OTHER_DEVICE)).toBeNull();
 	});
 });

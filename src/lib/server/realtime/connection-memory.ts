@@ -23,7 +23,7 @@ export type ConnectionMemory = {
 	 * The set as this connection needs it: without the trust statement when the device holds that version, in
 	 * the compact form when the device takes it.
 	 */
-	tailor(set: CommandSetMsg): CommandSetMsg | CompactCommandSetMsg;
+	tailor(set: CommandSetMsg, deviceId: string): CommandSetMsg | CompactCommandSetMsg;
 	/** The device acked this set (as sent on this connection): it holds what the set carried. */
 	acked(set: CommandSetMsg | CompactCommandSetMsg): void;
 };
@@ -36,12 +36,12 @@ export function forConnection(opts: { compact?: boolean } = {}): ConnectionMemor
 	};
 	return {
 		holdsTrust,
-		tailor(set) {
+		tailor(set, deviceId) {
 			const t = set.trust;
 			const held = t !== undefined && t.statement.maId === set.maId && (trustSeq.get(t.statement.maId) ?? 0) >= t.statement.seq;
 			const { trust: _held, ...rest } = set;
 			const needed: CommandSetMsg = held ? rest : set;
-			return (opts.compact && compactSet(needed)) || needed;
+			return (opts.compact && compactSet(needed, deviceId)) || needed;
 		},
 		acked(set) {
 			// Taken or refused, the device has now seen this version: sending it again on this connection changes

@@ -68,7 +68,7 @@ export function createDeviceNamespace(io: Server, config: Pick<Config, 'commandA
 			const sends =
 				sockets.length > 0
 					? sockets.map((s) => {
-							const tailored = s.data.held.tailor(set);
+							const tailored = s.data.held.tailor(set, deviceId);
 							return s
 								.timeout(config.commandAckTimeoutMs)
 								.emitWithAck('commands', tailored)

@@ -62,10 +62,10 @@ describe('a Start on the wire, 500 devices', () => {
 		// A device that reported (device:info) or was sent this statement version on its connection.
 		const memory = forConnection();
 		memory.holdsTrust(maId, seq);
-		const lean = memory.tailor(set);
+		const lean = memory.tailor(set, set.envelope!.leaf.deviceId);
 		const compactMemory = forConnection({ compact: true });
 		compactMemory.holdsTrust(maId, seq);
-		const compact = compactMemory.tailor(set);
+		const compact = compactMemory.tailor(set, set.envelope!.leaf.deviceId);
 		console.log(
 			[
 				`full set: ${full} B`,
@@ -84,7 +84,7 @@ describe('a Start on the wire, 500 devices', () => {
 		const { h, devices } = await startToFleet(103);
 		const memory = forConnection({ compact: true });
 		for (const { deviceId, set } of h.relay.sent) {
-			const compact = parse(CompactCommandSet, memory.tailor(set));
+			const compact = parse(CompactCommandSet, memory.tailor(set, deviceId));
 			expect(compact.ok).toBe(true);
 			if (!compact.ok) return;
 			// Nothing in the compact form names the device: each rebuilds its leaf with its own ID.
@@ -100,6 +100,6 @@ describe('a Start on the wire, 500 devices', () => {
 			envelope: { ...set.envelope!, leaf: { ...set.envelope!.leaf, correlators: ['first-correlator-0', set.operations[0]!.correlator] } }
 		};
 		// Operations that do not fit the header's (second position has no signed step): sent full, verified as is.
-		expect(memory.tailor(two)).toBe(two);
+		expect(memory.tailor(two, two.envelope!.leaf.deviceId)).toBe(two);
 	}, 120_000);
 });
