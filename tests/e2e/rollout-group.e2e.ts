@@ -53,7 +53,7 @@ test('390 px: a dynamic group by filter, a phased rollout to it, started, advanc
 		await gotoHydrated(page, '/admin/rollouts/new');
 		await page.getByLabel('Rollout name').fill('Clock to the shelves');
 		await page.getByRole('radio', { name: 'A device group' }).check();
-		await page.getByLabel('Device group').selectOption({ label: 'Shelf screens (3 devices, by filter)' });
+		await page.getByLabel('Device group', { exact: true }).selectOption({ label: 'Shelf screens (3 devices, by filter)' });
 		await expect(page.getByTestId('group-count')).toHaveText('3 devices in it now.');
 		await expect(page.getByTestId('mode-explained')).toContainText('when it starts, and only those');
 		await page.getByRole('radio', { name: /continuous/ }).check();
