@@ -7,7 +7,7 @@ import type { Printer } from './output';
 export type CliContext = { api: RestClient; out: Printer };
 
 /**
- * A resource of the CLI (devices, operations, packages; groups and rollouts later): one module that adds its
+ * A resource of the CLI (devices, groups, operations, packages, rollouts): one module that adds its
  * command and subcommands. `ctx()` builds the context when a subcommand runs, after the options are parsed.
  */
 export type Resource = (program: Command, ctx: (cmd: Command) => CliContext) => void;

@@ -1,11 +1,15 @@
 /**
  * The operators' CLI (cli/main.ts) against the real server, run as a child process with an API token made by
  * the admin tool: list (tables, JSON, every page), rename, tag and untag, create operations on devices and on
- * a filter, show and list them; each result is checked through REST. API errors print their stable code and
+ * a filter, show and list them; groups (static and dynamic) and rollouts (from flags on a group, and from a JSON
+ * file) made, changed and driven through the CLI; each result is checked through REST. API errors print their stable code and
  * exit non-zero; a read-only token cannot change anything.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startTestServer, newMa, manifest, bundle, type TestServer } from '../support/test-server';
 import { TestDevice } from '../support/test-device';
 import { createTokenAsync } from '../support/admin-cli';
@@ -105,6 +109,96 @@ describe('the scomo CLI over REST', () => {
 		expect(table.stdout).toContain('com.acme.clock');
 		const page = await json<{ items: { componentId: string }[]; total: number }>('packages', 'list');
 		expect(page.items.map((p) => p.componentId)).toEqual(['com.acme.clock']);
+	});
+
+	it('creates, changes and lists groups (checked through REST)', async () => {
+		type Group = { id: string; name: string; kind: string; filter: string | null; memberCount: number };
+		const shelves = await json<Group>('groups', 'create', 'Shelves', '--static', '--device', ids[1]!, '--description', 'the shelf screens');
+		expect(shelves).toMatchObject({ name: 'Shelves', kind: 'static', memberCount: 1 });
+		const added = await cli('groups', 'add', 'shelves', ids[2]!, ids[0]!);
+		expect(added.code, added.stderr).toBe(0);
+		expect(added.stdout).toContain('2 devices joined Shelves; it has 3 now.');
+		expect((await cli('groups', 'remove', shelves.id, ids[0]!)).code).toBe(0);
+		const members = await acme.api.request<{ items: DeviceView[]; total: number }>('GET', `/api/v1/groups/${shelves.id}/devices`);
+		expect(members.body.items.map((d) => d.id).sort()).toEqual([ids[1]!, ids[2]!].sort());
+
+		const floor = await json<Group>('groups', 'create', 'Floor 4', '--filter', 'tag.floor == 4');
+		expect(floor).toMatchObject({ kind: 'dynamic', filter: 'tag.floor == 4', memberCount: 1 });
+		expect((await cli('groups', 'update', 'Floor 4', '--name', 'Fourth floor', '--filter', 'tag.floor == 4 or Shelf')).code).toBe(0);
+		const rest = await acme.api.request<Group>('GET', `/api/v1/groups/${floor.id}`);
+		expect(rest.body).toMatchObject({ name: 'Fourth floor', filter: 'tag.floor == 4 or Shelf', memberCount: 3 });
+		const devs = await json<{ items: DeviceView[]; total: number }>('groups', 'devices', 'Fourth floor', '--limit', '1', '--all');
+		expect(devs.total).toBe(3);
+		expect(devs.items).toHaveLength(3);
+
+		const table = await cli('groups', 'list');
+		expect(table.stdout).toMatch(/^ID\s+NAME\s+KIND\s+DEVICES/);
+		expect(table.stdout).toContain('Fourth floor');
+		expect(table.stdout).toContain('2 of 2');
+		const dynamicAdd = await cli('groups', 'add', 'Fourth floor', ids[0]!);
+		expect(dynamicAdd.code).toBe(1);
+		expect(dynamicAdd.stderr).toMatch(/^error conflict: /);
+		expect((await cli('groups', 'delete', 'Fourth floor')).code).toBe(0);
+		expect((await acme.api.request('GET', `/api/v1/groups/${floor.id}`)).status).toBe(404);
+		const neither = await cli('groups', 'create', 'Nope');
+		expect(neither.code).toBe(2);
+	});
+
+	it('creates a phased rollout on a group from flags, starts, pauses, resumes and aborts it (checked through REST)', async () => {
+		type Detail = { rollout: { id: string; status: string }; definition: { target: unknown; mode: string; steps: { operations: unknown[]; consentMode: string }; phases: { size: unknown; success: { then: string } }[] }; phases: { tally: { total: number } }[] };
+		const shelves = (await acme.api.request<{ items: { id: string; name: string }[] }>('GET', '/api/v1/groups')).body.items.find((g) => g.name === 'Shelves')!;
+		const created = await json<{ id: string; status: string }>(
+			'rollouts', 'create', '--name', 'Clock to the shelves', '--group', 'Shelves', '--step', 'install:com.acme.clock@1.0.0', '--step', 'start:com.acme.clock',
+			'--phases', '1,rest', '--confirm', '--consent', 'silent', '--intent', 'The new clock'
+		);
+		expect(created.status).toBe('draft');
+		const def = (await acme.api.request<Detail>('GET', `/api/v1/rollouts/${created.id}`)).body.definition;
+		expect(def.target).toEqual({ kind: 'group', groupId: shelves.id });
+		expect(def.steps.operations).toEqual([{ kind: 'DownloadInstall', componentId: 'com.acme.clock', version: '1.0.0' }, { kind: 'Start', componentId: 'com.acme.clock' }]);
+		expect(def.steps.consentMode).toBe('silent');
+		expect(def.phases.map((p) => p.size)).toEqual([{ kind: 'count', count: 1 }, { kind: 'rest' }]);
+		expect(def.phases.map((p) => p.success.then)).toEqual(['pause', 'advance']);
+
+		const started = await cli('rollouts', 'start', created.id);
+		expect(started.code, started.stderr).toBe(0);
+		expect(started.stdout).toContain('Rollout Clock to the shelves: running');
+		const shown = await cli('rollouts', 'show', created.id);
+		expect(shown.code, shown.stderr).toBe(0);
+		expect(shown.stdout).toMatch(/status:\s+running/);
+		expect(shown.stdout).toMatch(/^#\s+PHASE\s+STATUS\s+TOTAL\s+OK\s+FAILED\s+REFUSED\s+PENDING$/m);
+		const detail = (await acme.api.request<Detail>('GET', `/api/v1/rollouts/${created.id}`)).body;
+		expect(detail.phases.map((p) => p.tally.total)).toEqual([1, 1]);
+		const devs = await json<{ items: { deviceId: string; phaseIdx: number }[]; total: number }>('rollouts', 'devices', created.id, '--phase', '1');
+		expect(devs.total).toBe(1);
+		expect([ids[1], ids[2]]).toContain(devs.items[0]!.deviceId);
+
+		expect((await cli('rollouts', 'pause', created.id, '--note', 'lunch')).code).toBe(0);
+		expect((await acme.api.request<Detail>('GET', `/api/v1/rollouts/${created.id}`)).body.rollout.status).toBe('paused');
+		expect((await cli('rollouts', 'resume', created.id)).code).toBe(0);
+		expect((await acme.api.request<Detail>('GET', `/api/v1/rollouts/${created.id}`)).body.rollout.status).toBe('running');
+		const listed = await json<{ items: { id: string }[] }>('rollouts', 'list', '--status', 'running');
+		expect(listed.items.map((r) => r.id)).toEqual([created.id]);
+		expect((await cli('rollouts', 'abort', created.id)).code).toBe(0);
+		expect((await acme.api.request<Detail>('GET', `/api/v1/rollouts/${created.id}`)).body.rollout.status).toBe('aborted');
+		const again = await cli('rollouts', 'start', created.id);
+		expect(again.code).toBe(1);
+		expect(again.stderr).toMatch(/^error conflict: /);
+	});
+
+	it('creates a rollout from a JSON definition file', async () => {
+		const file = path.join(tmpdir(), `rollout-${randomUUID()}.json`);
+		writeFileSync(file, JSON.stringify({
+			name: 'Inventory all', target: { kind: 'filter', filter: '' }, mode: 'continuous',
+			steps: { operations: [{ kind: 'Inventory' }], consentMode: 'silent' },
+			phases: [{ name: 'all', size: { kind: 'rest' }, success: { percent: 100, then: 'advance' }, error: { count: 1, then: 'pause' }, refusal: { count: 1, then: 'pause' } }]
+		}));
+		const created = await json<{ id: string; status: string }>('rollouts', 'create', '--file', file);
+		rmSync(file);
+		const r = await acme.api.request<{ definition: { name: string; mode: string } }>('GET', `/api/v1/rollouts/${created.id}`);
+		expect(r.body.definition).toMatchObject({ name: 'Inventory all', mode: 'continuous' });
+		const bad = await cli('rollouts', 'create', '--name', 'x', '--filter', '', '--step', 'install:com.acme.clock', '--phases', '1,lots');
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain('lots');
 	});
 
 	it('prints API errors with their stable code and exits non-zero', async () => {

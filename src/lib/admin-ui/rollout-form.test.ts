@@ -13,6 +13,21 @@ describe('the new-rollout form', () => {
 		expect(def.retry).toEqual({ count: 2, firstDelayMs: 300_000, maxDelayMs: 3_600_000 });
 	});
 
+	it('targets a group, cuts a phase by group, keeps the mode, and takes thresholds as counts or percents', () => {
+		const g1 = '11111111-1111-4111-8111-111111111111';
+		const g2 = '22222222-2222-4222-8222-222222222222';
+		const d = { ...defaultDraft('com.example.clock'), name: 'Clock', targetKind: 'group' as const, groupId: g1, mode: 'continuous' as const, consentMode: 'silent' as const };
+		d.phases[0] = { ...d.phases[0]!, sizeKind: 'group', groupId: g2, errorUnit: 'count', errorPercent: 1, refusalUnit: 'count', refusalPercent: 2 };
+		const def = toDefinition(d);
+		expect(v.safeParse(RolloutDefinitionSchema, def).success).toBe(true);
+		expect(def.target).toEqual({ kind: 'group', groupId: g1 });
+		expect(def.mode).toBe('continuous');
+		expect(def.phases[0]).toMatchObject({ size: { kind: 'group', groupId: g2 }, error: { count: 1, then: 'pause' }, refusal: { count: 2, then: 'pause' } });
+		expect(def.phases[1]).toMatchObject({ error: { percent: 10 }, refusal: { percent: 50 } });
+		expect(fieldKey('target.groupId')).toBe('group');
+		expect(fieldKey('target.filter')).toBe('filter');
+	});
+
 	it('puts each contract issue at its field, the first per field', () => {
 		expect(fieldKey('phases.1.success.percent')).toBe('phases.1.success');
 		expect(fieldKey('phases.0.size.count')).toBe('phases.0.size');

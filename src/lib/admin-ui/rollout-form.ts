@@ -10,21 +10,33 @@ import type { StepDraft } from './types';
 
 export type PhaseDraft = {
 	name: string;
-	sizeKind: 'count' | 'percent' | 'rest';
+	sizeKind: 'count' | 'percent' | 'group' | 'rest';
 	size: number;
+	/** The group whose devices make the phase (sizeKind 'group'). */
+	groupId: string;
 	successPercent: number;
 	successThen: 'advance' | 'pause';
+	/** A threshold is a number of devices or a percent of the phase's devices. */
+	errorUnit: ThresholdUnit;
 	errorPercent: number;
 	errorThen: 'pause' | 'abort';
+	refusalUnit: ThresholdUnit;
 	refusalPercent: number;
 	refusalThen: 'pause' | 'abort' | 'continue';
 };
+
+export type ThresholdUnit = 'percent' | 'count';
 
 export type WindowDraft = { cron: string; durationMinutes: number; timeZone: string };
 
 export type RolloutDraft = {
 	name: string;
+	/** The devices: those a filter matches, or a device group's. */
+	targetKind: 'filter' | 'group';
 	filter: string;
+	groupId: string;
+	/** snapshot: the devices of the target at start; continuous: devices joining later go in the last phase. */
+	mode: 'snapshot' | 'continuous';
 	steps: StepDraft[];
 	consentMode: ConsentMode | undefined;
 	intent: string;
@@ -45,10 +57,13 @@ const phase = (name: string, sizeKind: PhaseDraft['sizeKind'], size: number): Ph
 	name,
 	sizeKind,
 	size,
+	groupId: '',
 	successPercent: 100,
 	successThen: 'advance',
+	errorUnit: 'percent',
 	errorPercent: 10,
 	errorThen: 'pause',
+	refusalUnit: 'percent',
 	refusalPercent: 50,
 	refusalThen: 'pause'
 });
@@ -60,7 +75,10 @@ export const newPhase = (n: number): PhaseDraft => phase(`Phase ${n}`, 'percent'
 export function defaultDraft(firstComponent: string): RolloutDraft {
 	return {
 		name: '',
+		targetKind: 'filter',
 		filter: '',
+		groupId: '',
+		mode: 'snapshot',
 		steps: [{ kind: 'DownloadInstall', componentId: firstComponent, version: '' }],
 		consentMode: undefined,
 		intent: '',
@@ -87,12 +105,21 @@ function epochOf(local: string): number | null {
 }
 const numOrNull = (s: string) => (s.trim() === '' ? null : Number(s));
 
+function sizeOf(p: PhaseDraft) {
+	if (p.sizeKind === 'rest') return { kind: 'rest' as const };
+	if (p.sizeKind === 'group') return { kind: 'group' as const, groupId: p.groupId };
+	if (p.sizeKind === 'count') return { kind: 'count' as const, count: Number(p.size) };
+	return { kind: 'percent' as const, percent: Number(p.size) };
+}
+/** A threshold's value goes in as what the person chose: a count of devices or a percent. */
+const threshold = (unit: ThresholdUnit, value: number) => (unit === 'count' ? { count: Number(value) } : { percent: Number(value) });
+
 /** The definition the server checks (numbers as typed: a wrong one is the contract's to refuse, at its path). */
 export function toDefinition(d: RolloutDraft) {
 	return {
 		name: d.name.trim(),
-		target: { kind: 'filter' as const, filter: d.filter },
-		mode: 'snapshot' as const,
+		target: d.targetKind === 'group' ? { kind: 'group' as const, groupId: d.groupId } : { kind: 'filter' as const, filter: d.filter },
+		mode: d.mode,
 		steps: {
 			operations: d.steps.map((s) => ({ kind: s.kind, ...(s.componentId ? { componentId: s.componentId } : {}), ...(s.version ? { version: s.version } : {}) })),
 			consentMode: d.consentMode ?? 'confirm',
@@ -100,10 +127,10 @@ export function toDefinition(d: RolloutDraft) {
 		},
 		phases: d.phases.map((p) => ({
 			name: p.name.trim(),
-			size: p.sizeKind === 'rest' ? { kind: 'rest' as const } : p.sizeKind === 'count' ? { kind: 'count' as const, count: Number(p.size) } : { kind: 'percent' as const, percent: Number(p.size) },
+			size: sizeOf(p),
 			success: { percent: Number(p.successPercent), then: p.successThen },
-			error: { percent: Number(p.errorPercent), then: p.errorThen },
-			refusal: { percent: Number(p.refusalPercent), then: p.refusalThen }
+			error: { ...threshold(p.errorUnit, p.errorPercent), then: p.errorThen },
+			refusal: { ...threshold(p.refusalUnit, p.refusalPercent), then: p.refusalThen }
 		})),
 		schedule: { startAt: d.start === 'at' ? epochOf(d.startAt) : null, endAt: epochOf(d.endAt), endBehavior: d.endBehavior },
 		ratePerMinute: numOrNull(d.ratePerMinute),
@@ -127,7 +154,9 @@ export function fieldKey(path: string): string {
 	if (/^steps\.operations$/.test(path)) return 'steps';
 	if (path === 'steps.consentMode') return 'consentMode';
 	if (path === 'steps.intent') return 'intent';
+	if (path.startsWith('target.groupId')) return 'group';
 	if (path.startsWith('target')) return 'filter';
+	if (path === 'mode') return 'mode';
 	if (path.startsWith('schedule.startAt')) return 'startAt';
 	if (path.startsWith('schedule.endAt')) return 'endAt';
 	if (path.startsWith('retry')) return 'retry';

@@ -45,8 +45,17 @@ export const load: PageServerLoad = ({ locals, url, params, depends }) => {
 		}
 		return n;
 	};
+	// Groups (target, group phases) by name; a group since deleted shows as such.
+	const def = detail.definition;
+	const groupIds = [...(def.target.kind === 'group' ? [def.target.groupId] : []), ...def.phases.flatMap((p) => (p.size.kind === 'group' ? [p.size.groupId] : []))];
+	const groupNames: Record<string, string> = {};
+	for (const id of new Set(groupIds)) {
+		const g = ctx.services.groups.get(maId, id);
+		groupNames[id] = g.ok ? g.value.name : 'a deleted group';
+	}
 	const principal = { actor, maId };
 	return {
+		groupNames,
 		detail: { ...detail, timeline: detail.timeline.map((e) => ({ ...e, who: nameOf(e.actor) })) },
 		createdByName: nameOf(detail.rollout.createdBy),
 		devices: page.items,
