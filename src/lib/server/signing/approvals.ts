@@ -22,6 +22,7 @@ import { fail, type Outcome } from '../services/errors';
 import type { AuditActor } from '../services/deps';
 import type { Envelopes } from './envelopes';
 import type { Trust } from './trust';
+import type { AssertionResponse } from './assertion-response';
 
 /** A pending high-risk batch as the approval page shows it. */
 export type PendingBatch = {
@@ -102,13 +103,7 @@ export function createApprovals(d: ApprovalDeps) {
 		maId: string,
 		actor: AuditActor & { type: 'admin' },
 		batchId: string,
-		response: {
-			id: string;
-			rawId: string;
-			type: 'public-key';
-			response: { clientDataJSON: string; authenticatorData: string; signature: string; userHandle?: string };
-			clientExtensionResults: Record<string, unknown>;
-		}
+		response: AssertionResponse
 	): Promise<Outcome<{ batchId: string }>> {
 		const may = mayApprove(maId, actor.id, batchId);
 		if (!may.ok) return may;

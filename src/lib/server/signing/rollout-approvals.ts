@@ -23,17 +23,9 @@ import { fail, type Outcome } from '../services/errors';
 import type { AuditActor } from '../services/deps';
 import { nodeSha256 } from './envelopes';
 import type { Trust } from './trust';
+import type { AssertionResponse } from './assertion-response';
 
 export type RolloutApprovalDeps = { db: Q; trust: Trust; clock: () => number; origin: () => string };
-
-/** An assertion as the browser returns it (AuthenticationResponseJSON, base64url fields). */
-export type AssertionResponse = {
-	id: string;
-	rawId: string;
-	type: 'public-key';
-	response: { clientDataJSON: string; authenticatorData: string; signature: string; userHandle?: string };
-	clientExtensionResults: Record<string, unknown>;
-};
 
 export function createRolloutApprovals(d: RolloutApprovalDeps) {
 	/**

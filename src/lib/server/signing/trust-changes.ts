@@ -21,6 +21,7 @@ import type { Q } from '../db/repos/types';
 import { audit } from '../services/audit';
 import { fail, type Outcome } from '../services/errors';
 import type { Trust } from './trust';
+import type { AssertionResponse } from './assertion-response';
 
 /** A passkey as the approval page names it. */
 export type NamedCredential = { credentialId: string; passkeyName: string; adminName: string };
@@ -38,15 +39,6 @@ export type PendingTrustChange = {
 };
 
 export type TrustChangeDeps = { db: Q; trust: Trust; clock: () => number; origin: () => string };
-
-/** Raw shape of the browser's assertion (the route validates it). */
-export type AssertionResponse = {
-	id: string;
-	rawId: string;
-	type: 'public-key';
-	response: { clientDataJSON: string; authenticatorData: string; signature: string; userHandle?: string };
-	clientExtensionResults: Record<string, unknown>;
-};
 
 export function createTrustChanges(d: TrustChangeDeps) {
 	function names(ids: readonly string[]): Map<string, NamedCredential> {

@@ -22,6 +22,7 @@ import type { OperationService } from '../operations';
 import type { PackageService } from '../packages';
 import type { RolloutDefinition as ApprovedDefinition } from '../../../core/rollout-approval';
 import type { RolloutBatch } from '../../signing/envelopes';
+import type { AssertionResponse } from '../../signing/assertion-response';
 import type { SigningService } from '../../signing';
 import type { RolloutTargets } from './targets';
 import { decodeRolloutCursor, decodeRolloutDeviceCursor, encodeRolloutCursor, encodeRolloutDeviceCursor } from './cursor';
@@ -39,8 +40,6 @@ export type RolloutDeviceQuery = { phase?: number; state?: string; limit?: numbe
 /** How long an approval of a rollout without an end time stays valid: its batches may not outlive it. */
 export const APPROVAL_VALID_MS = 90 * 24 * 60 * 60_000;
 
-/** A passkey assertion as the browser returns it (the approval endpoints validate its shape). */
-export type ApprovalResponse = Parameters<SigningService['rolloutApprovals']['approve']>[5];
 
 export function createRolloutService(
 	deps: ServiceDeps,
@@ -329,7 +328,7 @@ export function createRolloutService(
 	}
 
 	/** Verifies the administrator's assertion over the definition and stores both: the rollout's batches then carry them. */
-	async function approve(maId: string, actor: AuditActor & { type: 'admin' }, id: string, response: ApprovalResponse): Promise<Outcome<RolloutView>> {
+	async function approve(maId: string, actor: AuditActor & { type: 'admin' }, id: string, response: AssertionResponse): Promise<Outcome<RolloutView>> {
 		const row = find(maId, id);
 		if (!row) return fail('not_found', 'rollout not found');
 		if (row.status !== 'awaiting-approval') return fail('conflict', `the rollout is ${row.status}; only one awaiting approval is approved`);
