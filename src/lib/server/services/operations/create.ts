@@ -61,8 +61,17 @@ class NotCovered extends Error {
 	}
 }
 
-/** Correlators are random, so a device cannot guess another device's (and they are unique by index). */
-const newCorrelator = () => newSecret(16);
+/**
+ * Correlators are random, so a device cannot guess another device's (and they are unique by index). Never
+ * starting with '-': a correlator is typed or pasted as a command-line argument (`npm run scomo --
+ * operations show <correlator>`), where a leading '-' reads as an option. Costs under 1/64 of a bit.
+ */
+export function newCorrelator(): string {
+	for (;;) {
+		const c = newSecret(16);
+		if (!c.startsWith('-')) return c;
+	}
+}
 
 export function operationCreation(
 	{ deps, db, signing, packages, emitUpdated }: OperationContext,
