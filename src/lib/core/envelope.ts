@@ -173,7 +173,10 @@ export function resultMessage(deviceId: string, result: Record<string, unknown>)
 export const keyValidAt = (key: TrustKey, now: number) => key.validUntil === null || now <= key.validUntil;
 
 /** Is this batch high-risk under the MA's policy (a listed kind, or a fan-out above the threshold)? */
-export function isHighRisk(header: Pick<BatchHeader, 'operations' | 'leafCount'>, policy: HighRiskPolicy): boolean {
+/** What the high-risk rule looks at: the kinds of the steps and how many devices get them (a batch, a rollout). */
+export type RiskShape = { operations: readonly { kind: OperationKind }[]; leafCount: number };
+
+export function isHighRisk(header: RiskShape, policy: HighRiskPolicy): boolean {
 	return header.operations.some((o) => policy.kinds.includes(o.kind)) || header.leafCount > policy.fanout;
 }
 
@@ -182,7 +185,7 @@ export function isHighRisk(header: Pick<BatchHeader, 'operations' | 'leafCount'>
  * approve with. An MA with no passkey-holding administrator (API tokens only) cannot bind operations to a
  * passkey; docs/security.md says so.
  */
-export const needsApproval = (header: Pick<BatchHeader, 'operations' | 'leafCount'>, trust: Pick<TrustStatement, 'policy' | 'credentials'>) =>
+export const needsApproval = (header: RiskShape, trust: Pick<TrustStatement, 'policy' | 'credentials'>) =>
 	trust.credentials.length > 0 && isHighRisk(header, trust.policy);
 
 /** A relayed operation as the command set carries it (contract CommandOperation). */

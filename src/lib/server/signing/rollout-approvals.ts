@@ -39,8 +39,8 @@ export function createRolloutApprovals(d: RolloutApprovalDeps) {
 	}
 
 	/**
-	 * The one policy decides who approves (core/policy.ts, kind 'rollout'). The rollout's MA is taken as the
-	 * caller gives it (the rollouts service loaded the row within that MA); authz ownersOf says so.
+	 * The one policy decides who approves (core/policy.ts, kind 'rollout'); another MA's rollout is not_found
+	 * (authz ownersOf looks the rollout up).
 	 */
 	const mayApprove = (maId: string, adminId: string, rolloutId: string) =>
 		authorizeResource(d.db, { actor: adminActor(d.db, adminId), maId }, 'approve', 'rollout', rolloutId);
