@@ -54,14 +54,14 @@ export const isCompactSet = (raw: unknown): boolean => typeof raw === 'object' &
  * another device) goes as it is, so the device judges the very set the relay was given.
  */
 export function compactSet(set: CommandSetMsg, recipient: string): CompactCommandSetMsg | null {
-	// What expanding cannot give back: another device's leaf, or operations out of the signed order (expansion
-	// lists them by increasing position). compactForm checks the rest: the header's fields, each operation's.
+	// What expanding cannot give back: another device's leaf; compactForm refuses the rest (fields not the
+	// header's, operations not the signed ones or out of the signed order).
 	if (set.envelope?.leaf.deviceId !== recipient) return null;
-	const c = compactForm(set);
-	const only = c?.only;
-	if (only && only.some((k, i) => i > 0 && k <= only[i - 1]!)) return null;
-	return c;
+	return compactForm(set);
 }
+
+/** Positions strictly increasing: the order expansion lists operations in, so the only order it can give back. */
+const inSignedOrder = (only: readonly number[]) => only.every((k, i) => i === 0 || k > only[i - 1]!);
 
 function compactForm(set: CommandSetMsg): CompactCommandSetMsg | null {
 	const env = set.envelope;
@@ -84,6 +84,7 @@ function compactForm(set: CommandSetMsg): CompactCommandSetMsg | null {
 		if ((signed.package === null) !== (op.package === null)) return null;
 		only.push(k);
 	}
+	if (!inSignedOrder(only)) return null;
 	const all = only.length === env.leaf.correlators.length && only.every((k, i) => k === i);
 	const packages = set.operations.some((o) => o.package !== null) ? set.operations.map((o) => o.package) : undefined;
 	return {
@@ -105,7 +106,7 @@ export function expandCompactSet(c: CompactCommandSetMsg, deviceId: string): Com
 	const env = c.envelope;
 	const h = env.header;
 	const only = c.only ?? env.correlators.map((_, i) => i);
-	if (only.some((k, i) => k >= env.correlators.length || k >= h.operations.length || (i > 0 && k <= only[i - 1]!))) return null;
+	if (!inSignedOrder(only) || only.some((k) => k >= env.correlators.length || k >= h.operations.length)) return null;
 	if (c.packages && c.packages.length !== only.length) return null;
 	return {
 		batchId: h.batchId,
