@@ -12,7 +12,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { cookieHeader, ownerFromSetupLink, postJson, type Jar } from '../support/admin-http';
 import { startAgent, type AgentProcess } from '../support/agent-process';
 import { manifest } from '../support/test-server';
-import { unpackAdminMessage } from '../support/admin-live';
+import { adminEventLog } from '../support/admin-live';
 import { ADMIN_NAMESPACE, type AdminInventoryEvent, type AdminProgressEvent, type ServerToAdminEvents } from '../../src/lib/contract/admin-protocol';
 
 const COMPONENT = 'com.example.big';
@@ -23,28 +23,11 @@ let s: ServerProcess;
 let jar: Jar;
 let agent: AgentProcess;
 let socket: Socket<ServerToAdminEvents>;
-const received: { event: string; payload: unknown }[] = [];
+let live: ReturnType<typeof adminEventLog>;
 
 async function post<T>(pathName: string, body: unknown): Promise<{ status: number; body: T }> {
 	const res = await postJson(s.url, pathName, body, jar);
 	return { status: res.status, body: (await res.json()) as T };
-}
-
-/** Resolves once an event matching `match` has arrived (bounded wait, no sleeping). */
-function waitFor(match: (e: (typeof received)[number]) => boolean, what: string, ms = 60_000): Promise<(typeof received)[number]> {
-	const found = () => received.find(match);
-	if (found()) return Promise.resolve(found()!);
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`no ${what}; got ${JSON.stringify(received.map((r) => r.event))}`)), ms);
-		const check = () => {
-			const f = found();
-			if (!f) return;
-			clearTimeout(timer);
-			socket.offAny(check);
-			resolve(f);
-		};
-		socket.onAny(check);
-	});
 }
 
 beforeAll(async () => {
@@ -60,7 +43,7 @@ beforeAll(async () => {
 	expect(up.status).toBe(201);
 
 	socket = io(`${s.url}${ADMIN_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: cookieHeader(jar), origin: s.url } });
-	socket.onAny((event: string, payload: unknown) => received.push(...unpackAdminMessage(event, payload)));
+	live = adminEventLog(socket);
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
 		socket.once('connect_error', reject);
@@ -90,8 +73,8 @@ describe('live download progress', () => {
 		expect(created.status).toBe(202);
 		const { id, correlator } = created.body.operations[0]!;
 
-		await waitFor((e) => e.event === 'operation' && (e.payload as { correlator: string; status: string }).correlator === correlator && (e.payload as { status: string }).status === 'completed', 'the completed operation');
-		const ticks = received
+		await live.waitFor((e) => e.event === 'operation' && (e.payload as { correlator: string; status: string }).correlator === correlator && (e.payload as { status: string }).status === 'completed', 'the completed operation', 60_000);
+		const ticks = live.received
 			.filter((e) => e.event === 'operation:progress')
 			.map((e) => e.payload as AdminProgressEvent)
 			.filter((p) => p.correlator === correlator && p.bytesDone !== null);
@@ -104,13 +87,14 @@ describe('live download progress', () => {
 		for (let i = 1; i < done.length; i++) expect(done[i]!, `tick ${i} grows`).toBeGreaterThan(done[i - 1]!);
 		expect(done.at(-1)).toBe(total);
 		// Every tick came before the completed operation (socket.io keeps one socket's events in order).
-		const completedAt = received.findIndex((e) => e.event === 'operation' && (e.payload as { status: string; correlator: string }).correlator === correlator && (e.payload as { status: string }).status === 'completed');
-		const lastTick = received.findLastIndex((e) => e.event === 'operation:progress' && (e.payload as AdminProgressEvent).correlator === correlator && (e.payload as AdminProgressEvent).bytesDone !== null);
+		const completedAt = live.received.findIndex((e) => e.event === 'operation' && (e.payload as { status: string; correlator: string }).correlator === correlator && (e.payload as { status: string }).status === 'completed');
+		const lastTick = live.received.findLastIndex((e) => e.event === 'operation:progress' && (e.payload as AdminProgressEvent).correlator === correlator && (e.payload as AdminProgressEvent).bytesDone !== null);
 		expect(lastTick).toBeLessThan(completedAt);
 
-		const inv = await waitFor(
+		const inv = await live.waitFor(
 			(e) => e.event === 'inventory:changed' && (e.payload as AdminInventoryEvent).inventory.some((i) => i.componentId === COMPONENT),
-			'inventory:changed with the component'
+			'inventory:changed with the component',
+			60_000
 		);
 		expect(inv.payload).toMatchObject({ deviceId, inventory: [expect.objectContaining({ componentId: COMPONENT, version: '1.0.0', stage: 'deployed' })] });
 	});

@@ -10,7 +10,7 @@ import { io, type Socket } from 'socket.io-client';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { cookieHeader, ownerFromSetupLink, postJson, type Jar } from '../support/admin-http';
 import { examplePackage, startAgent, type AgentProcess } from '../support/agent-process';
-import { unpackAdminMessage } from '../support/admin-live';
+import { adminEventLog } from '../support/admin-live';
 import { PATIENCE_MS } from '../support/patience';
 import { ADMIN_NAMESPACE, type ServerToAdminEvents } from '../../src/lib/contract/admin-protocol';
 import type { RolloutPhaseView, RolloutView } from '../../src/lib/contract/rollouts';
@@ -21,27 +21,11 @@ let s: ServerProcess;
 let jar: Jar;
 let agent: AgentProcess;
 let socket: Socket<ServerToAdminEvents>;
-const received: { event: string; payload: unknown }[] = [];
+let live: ReturnType<typeof adminEventLog>;
 
 async function post<T>(pathName: string, body: unknown): Promise<{ status: number; body: T }> {
 	const res = await postJson(s.url, pathName, body, jar);
 	return { status: res.status, body: (await res.json()) as T };
-}
-
-function waitFor(match: (e: (typeof received)[number]) => boolean, what: string): Promise<(typeof received)[number]> {
-	const found = () => received.find(match);
-	if (found()) return Promise.resolve(found()!);
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`no ${what}; got ${JSON.stringify(received.map((r) => r.event))}`)), PATIENCE_MS);
-		const check = () => {
-			const f = found();
-			if (!f) return;
-			clearTimeout(timer);
-			socket.offAny(check);
-			resolve(f);
-		};
-		socket.onAny(check);
-	});
 }
 
 beforeAll(async () => {
@@ -53,7 +37,7 @@ beforeAll(async () => {
 	expect((await post('/api/v1/packages', { manifest: p.manifest, bundle: p.bundle })).status).toBe(201);
 
 	socket = io(`${s.url}${ADMIN_NAMESPACE}`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: cookieHeader(jar), origin: s.url } });
-	socket.onAny((event: string, payload: unknown) => received.push(...unpackAdminMessage(event, payload)));
+	live = adminEventLog(socket);
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
 		socket.once('connect_error', reject);
@@ -81,12 +65,12 @@ describe('rollouts live in the console', () => {
 		const id = created.body.id;
 		expect((await post<RolloutView>(`/api/v1/rollouts/${id}/start`, {})).status).toBe(200);
 		type Live = { rollout: RolloutView; phases: RolloutPhaseView[] };
-		const completed = await waitFor(
+		const completed = await live.waitFor(
 			(e) => e.event === 'rollout' && (e.payload as Live).rollout.id === id && (e.payload as Live).rollout.status === 'completed',
 			'the completed rollout'
 		);
 		expect((completed.payload as Live).phases).toEqual([expect.objectContaining({ name: 'all', status: 'done', tally: { total: 1, succeeded: 1, failed: 0, refused: 0, pending: 0 } })]);
 		// It was seen running before it completed.
-		expect(received.some((e) => e.event === 'rollout' && (e.payload as Live).rollout.status === 'running')).toBe(true);
+		expect(live.received.some((e) => e.event === 'rollout' && (e.payload as Live).rollout.status === 'running')).toBe(true);
 	});
 });
