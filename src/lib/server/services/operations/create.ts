@@ -160,31 +160,31 @@ export function operationCreation(
 		if (options.rollout) signing.trust.current(maId);
 		// Persist before relay: once this commits, a crash can no longer lose the operation.
 		try {
-		db.transaction((tx) => {
-			batchesRepo.insertBatch(tx, {
-				id: batchId,
-				maId,
-				consentMode: body.consentMode,
-				intent: body.intent,
-				createdBy: `${actor.type}:${actor.id}`,
-				createdAt: now
+			db.transaction((tx) => {
+				batchesRepo.insertBatch(tx, {
+					id: batchId,
+					maId,
+					consentMode: body.consentMode,
+					intent: body.intent,
+					createdBy: `${actor.type}:${actor.id}`,
+					createdAt: now
+				});
+				opsRepo.insertOperations(tx, rows);
+				audit(tx, now, {
+					maId,
+					actor,
+					action: 'operations.create',
+					targetType: 'batch',
+					targetId: batchId,
+					outcome: 'ok',
+					detail: { devices: deviceIds.length, steps: steps.map((s) => `${s.kind}${s.componentId ? ` ${s.componentId}` : ''}${s.version ? `@${s.version}` : ''}`), consentMode: body.consentMode }
+				});
+				options.within?.(tx, batchId, rows);
+				if (options.rollout) {
+					const signed = signing.prepareBatch(batchId, rows, options.rollout);
+					if (!signed.ok) throw new NotCovered(signed.error);
+				}
 			});
-			opsRepo.insertOperations(tx, rows);
-			audit(tx, now, {
-				maId,
-				actor,
-				action: 'operations.create',
-				targetType: 'batch',
-				targetId: batchId,
-				outcome: 'ok',
-				detail: { devices: deviceIds.length, steps: steps.map((s) => `${s.kind}${s.componentId ? ` ${s.componentId}` : ''}${s.version ? `@${s.version}` : ''}`), consentMode: body.consentMode }
-			});
-			options.within?.(tx, batchId, rows);
-			if (options.rollout) {
-				const signed = signing.prepareBatch(batchId, rows, options.rollout);
-				if (!signed.ok) throw new NotCovered(signed.error);
-			}
-		});
 		} catch (e) {
 			if (e instanceof NotCovered) return fail(e.outcome.code, e.outcome.message);
 			throw e;
